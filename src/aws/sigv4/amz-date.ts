@@ -8,7 +8,12 @@ export function formatAmzDate(epochMs: number): string {
     const iso = new Date(second * 1000).toISOString();
     // 2015-08-30T12:36:00.000Z → 20150830T123600Z
     cachedDate =
-      iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
+      iso.slice(0, 4) +
+      iso.slice(5, 7) +
+      iso.slice(8, 13) +
+      iso.slice(14, 16) +
+      iso.slice(17, 19) +
+      'Z';
     cachedSecond = second;
   }
   return cachedDate;
@@ -20,7 +25,15 @@ const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 export function parseAmzDate(value: string): Date | undefined {
   const m = AMZ_DATE.exec(value);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   // Date.UTC rolls 20150231 over to March; a real date survives the round trip.
   return formatAmzDate(date.getTime()) === value ? date : undefined;

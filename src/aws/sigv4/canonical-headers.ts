@@ -69,7 +69,8 @@ export function collectHeaders(
     if (value === undefined) continue;
     const lower = name.toLowerCase();
     if (owned.has(lower)) continue;
-    outgoing[name] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value);
+    outgoing[name] =
+      typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value);
     if (lower === HOST_HEADER) host = outgoing[name];
     if (!isSignedHeader(lower, selection)) continue;
     const canonical = joinValues(value);

@@ -87,8 +87,14 @@ export class SigV4Signer {
   private readonly owned: ReadonlySet<string>;
 
   constructor(options: SignerOptions) {
-    if (!options.service) throw new SigningError('No signing service given', { hint: 'set the service, e.g. "aps" or "s3"' });
-    if (!options.region) throw new SigningError('No signing region given', { hint: 'set the region, e.g. "us-east-1"' });
+    if (!options.service)
+      throw new SigningError('No signing service given', {
+        hint: 'set the service, e.g. "aps" or "s3"',
+      });
+    if (!options.region)
+      throw new SigningError('No signing region given', {
+        hint: 'set the region, e.g. "us-east-1"',
+      });
     this.service = options.service;
     this.region = options.region;
     this.algorithm = options.algorithm === 'sigv4a' ? ALGORITHM_V4A : ALGORITHM_V4;
@@ -98,14 +104,22 @@ export class SigV4Signer {
     this.doubleEncode = options.uriEscapePath ?? !this.isS3;
     this.normalize = options.normalizePath ?? !this.isS3;
     this.applyChecksum = options.applyChecksum ?? this.isS3;
-    this.selection = headerSelection(options.headerPolicy, options.signHeaders, options.unsignedHeaders);
+    this.selection = headerSelection(
+      options.headerPolicy,
+      options.signHeaders,
+      options.unsignedHeaders,
+    );
     const owned = [AUTHORIZATION_HEADER, AMZ_DATE_HEADER, TOKEN_HEADER];
     if (this.algorithm === ALGORITHM_V4A) owned.push(REGION_SET_HEADER);
     this.owned = new Set(owned);
   }
 
   /** Signs with an `Authorization` header. */
-  sign(request: SignableRequest, credentials: AwsCredentials, overrides: SignOverrides = {}): SignedRequest {
+  sign(
+    request: SignableRequest,
+    credentials: AwsCredentials,
+    overrides: SignOverrides = {},
+  ): SignedRequest {
     const p = this.prepare(request, credentials, overrides, overrides.payloadHash);
     const { outgoing, signed } = p.collected;
     if (this.applyChecksum && !signed.has(CONTENT_SHA256_HEADER)) {
@@ -117,7 +131,8 @@ export class SigV4Signer {
     const token = credentials.sessionToken;
     if (token) {
       outgoing[TOKEN_HEADER] = token;
-      if (overrides.signSessionToken !== false) signed.set(TOKEN_HEADER, canonicalHeaderValue(token));
+      if (overrides.signSessionToken !== false)
+        signed.set(TOKEN_HEADER, canonicalHeaderValue(token));
     }
     if (this.algorithm === ALGORITHM_V4A) {
       outgoing[REGION_SET_HEADER] = this.regionSet;
@@ -126,7 +141,13 @@ export class SigV4Signer {
     const pairs = encodeQuery(request.query);
     const query = canonicalQueryString(pairs);
     const headers = canonicalHeaders(signed);
-    const canonicalRequest = this.canonicalRequest(request, query, headers.block, headers.names, p.payloadHash);
+    const canonicalRequest = this.canonicalRequest(
+      request,
+      query,
+      headers.block,
+      headers.names,
+      p.payloadHash,
+    );
     const { stringToSign, signature } = this.signString(canonicalRequest, p, credentials);
     outgoing[AUTHORIZATION_HEADER] =
       `${this.algorithm} Credential=${credentials.accessKeyId}/${p.scope}, SignedHeaders=${headers.names}, Signature=${signature}`;
@@ -134,7 +155,11 @@ export class SigV4Signer {
   }
 
   /** Signs into the query string: a presigned URL valid for `expiresIn` seconds. */
-  presign(request: SignableRequest, credentials: AwsCredentials, overrides: PresignOverrides = {}): SignedRequest {
+  presign(
+    request: SignableRequest,
+    credentials: AwsCredentials,
+    overrides: PresignOverrides = {},
+  ): SignedRequest {
     const expiresIn = overrides.expiresIn ?? 3600;
     if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES_SECONDS) {
       throw new SigningError(`A presigned URL cannot be valid for ${expiresIn} seconds`, {
@@ -142,7 +167,12 @@ export class SigV4Signer {
       });
     }
     // S3 presigned URLs carry no payload hash: the body is unknown when the URL is made.
-    const p = this.prepare(request, credentials, overrides, overrides.payloadHash ?? (this.isS3 ? UNSIGNED_PAYLOAD : undefined));
+    const p = this.prepare(
+      request,
+      credentials,
+      overrides,
+      overrides.payloadHash ?? (this.isS3 ? UNSIGNED_PAYLOAD : undefined),
+    );
     const headers = canonicalHeaders(p.collected.signed);
     const pairs = encodeQuery(request.query).filter((pair) => !PRESIGN_PARAMS.has(pair.key));
     const add = (key: string, value: string) => pairs.push({ key, value: uriEncode(value) });
@@ -156,7 +186,13 @@ export class SigV4Signer {
     if (token && signToken) add(TOKEN_QUERY_PARAM, token);
     if (this.algorithm === ALGORITHM_V4A) add(REGION_SET_QUERY_PARAM, this.regionSet);
     const signedQuery = canonicalQueryString(pairs);
-    const canonicalRequest = this.canonicalRequest(request, signedQuery, headers.block, headers.names, p.payloadHash);
+    const canonicalRequest = this.canonicalRequest(
+      request,
+      signedQuery,
+      headers.block,
+      headers.names,
+      p.payloadHash,
+    );
     const { stringToSign, signature } = this.signString(canonicalRequest, p, credentials);
     const extra: EncodedPair[] = [];
     if (token && !signToken) extra.push({ key: TOKEN_QUERY_PARAM, value: uriEncode(token) });
@@ -172,9 +208,12 @@ export class SigV4Signer {
     forcedPayloadHash: string | undefined,
   ): Prepared {
     if (!credentials.accessKeyId || !credentials.secretAccessKey) {
-      throw new SigningError('Credentials are incomplete: an access key id and a secret access key are both needed', {
-        hint: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure another credential source',
-      });
+      throw new SigningError(
+        'Credentials are incomplete: an access key id and a secret access key are both needed',
+        {
+          hint: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure another credential source',
+        },
+      );
     }
     const amzDate = amzDateOf(overrides.signingDate, this.clock);
     const date = amzDate.slice(0, 8);
@@ -185,7 +224,9 @@ export class SigV4Signer {
     const collected = collectHeaders(request.headers, this.selection, this.owned);
     const host = collected.host ?? request.host;
     if (!host) {
-      throw new SigningError('The request has no host to sign', { hint: 'give a full URL or a Host header' });
+      throw new SigningError('The request has no host to sign', {
+        hint: 'give a full URL or a Host header',
+      });
     }
     if (collected.host === undefined) {
       collected.outgoing[HOST_HEADER] = host;
@@ -217,10 +258,23 @@ export class SigV4Signer {
   ): { stringToSign: string; signature: string } {
     const stringToSign = `${this.algorithm}\n${p.amzDate}\n${p.scope}\n${sha256Hex(canonicalRequest)}`;
     if (this.algorithm === ALGORITHM_V4A) {
-      const { privateKey } = deriveSigV4aKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
-      return { stringToSign, signature: ecdsaSign('sha256', Buffer.from(stringToSign, 'utf8'), privateKey).toString('hex') };
+      const { privateKey } = deriveSigV4aKeyPair(
+        credentials.accessKeyId,
+        credentials.secretAccessKey,
+      );
+      return {
+        stringToSign,
+        signature: ecdsaSign('sha256', Buffer.from(stringToSign, 'utf8'), privateKey).toString(
+          'hex',
+        ),
+      };
     }
-    const key = sigV4SigningKey(credentials.secretAccessKey, p.amzDate.slice(0, 8), this.region, this.service);
+    const key = sigV4SigningKey(
+      credentials.secretAccessKey,
+      p.amzDate.slice(0, 8),
+      this.region,
+      this.service,
+    );
     return { stringToSign, signature: hmacHex(key, stringToSign) };
   }
 

@@ -12,7 +12,12 @@ function hmac(key: string | Buffer, data: string): Buffer {
  * The SigV4 signing key: HMAC chain over date, region, service. It changes once
  * a day per scope, so it is cached and a signature costs one HMAC.
  */
-export function sigV4SigningKey(secret: string, date: string, region: string, service: string): Buffer {
+export function sigV4SigningKey(
+  secret: string,
+  date: string,
+  region: string,
+  service: string,
+): Buffer {
   const cacheKey = secret + '\n' + date + '\n' + region + '\n' + service;
   let key = cache.get(cacheKey);
   if (key === undefined) {

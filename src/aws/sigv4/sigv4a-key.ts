@@ -3,7 +3,8 @@ import { ALGORITHM_V4A } from './constants.js';
 import { SignetError } from '../../errors.js';
 
 /** Order of the P-256 group, minus 2: the largest value the derivation accepts. */
-const P256_N_MINUS_2 = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551') - 2n;
+const P256_N_MINUS_2 =
+  BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551') - 2n;
 
 export interface SigV4aKeyPair {
   readonly privateKey: KeyObject;

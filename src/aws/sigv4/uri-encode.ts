@@ -30,7 +30,9 @@ function encodeBytes(value: string, keepSlash: boolean, keepEscapes: boolean): s
 function isHexDigit(byte: number | undefined): boolean {
   return (
     byte !== undefined &&
-    ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66))
+    ((byte >= 0x30 && byte <= 0x39) ||
+      (byte >= 0x41 && byte <= 0x46) ||
+      (byte >= 0x61 && byte <= 0x66))
   );
 }
 

@@ -10,7 +10,11 @@ import assert from 'node:assert/strict';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
-import { SigV4Signer, type AwsCredentials, type SignedRequest } from '../../../src/aws/sigv4/index.js';
+import {
+  SigV4Signer,
+  type AwsCredentials,
+  type SignedRequest,
+} from '../../../src/aws/sigv4/index.js';
 import { Random, seedFromEnv } from '../../helpers/random.js';
 
 const SEED = seedFromEnv(20261123);
@@ -19,20 +23,66 @@ const PRESIGN_CASES = Math.ceil(HEADER_CASES / 3);
 
 /** What smithy never signs (its ALWAYS_UNSIGNABLE_HEADERS); Signet is told the same for a like-for-like run. */
 const SMITHY_UNSIGNABLE = [
-  'authorization', 'cache-control', 'connection', 'expect', 'from', 'keep-alive', 'max-forwards',
-  'pragma', 'referer', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'user-agent', 'x-amzn-trace-id',
+  'authorization',
+  'cache-control',
+  'connection',
+  'expect',
+  'from',
+  'keep-alive',
+  'max-forwards',
+  'pragma',
+  'referer',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'user-agent',
+  'x-amzn-trace-id',
 ];
 
 const HEADER_POOL = [
-  'Content-Type', 'Content-Encoding', 'Content-MD5', 'User-Agent', 'X-Amz-Target', 'X-Amz-Meta-Owner',
-  'x-amz-acl', 'Accept', 'Accept-Encoding', 'My-Header', 'X-Forwarded-For', 'Traceparent',
-  'X-Amzn-Trace-Id', 'Connection', 'Expect', 'Transfer-Encoding', 'Range', 'Cache-Control', 'Referer',
+  'Content-Type',
+  'Content-Encoding',
+  'Content-MD5',
+  'User-Agent',
+  'X-Amz-Target',
+  'X-Amz-Meta-Owner',
+  'x-amz-acl',
+  'Accept',
+  'Accept-Encoding',
+  'My-Header',
+  'X-Forwarded-For',
+  'Traceparent',
+  'X-Amzn-Trace-Id',
+  'Connection',
+  'Expect',
+  'Transfer-Encoding',
+  'Range',
+  'Cache-Control',
+  'Referer',
   'X-Prometheus-Remote-Write-Version',
 ];
 const HEADER_VALUE_CHARS = [...'abcXYZ019-_.:;,/=+"()\'@*&%~', ' ', ' ', ' ', '\t'];
-const TEXT_CHARS = [...'aZ09-_.~ %+=&?#/!*\'()@:$,;[]', 'é', 'ሴ', '😀', '中'];
-const SEGMENT_CHARS = [...'aZ09-_.~ %+=&!*\'()@:$,;', 'é', 'ሴ', '😀'];
-const QUERY_KEYS = ['', 'a', 'A', 'b', 'key', 'Key', 'a b', 'ሴ', '%', '+', '~', '=', '&', 'x-id', 'list-type', 'prefix'];
+const TEXT_CHARS = [..."aZ09-_.~ %+=&?#/!*'()@:$,;[]", 'é', 'ሴ', '😀', '中'];
+const SEGMENT_CHARS = [..."aZ09-_.~ %+=&!*'()@:$,;", 'é', 'ሴ', '😀'];
+const QUERY_KEYS = [
+  '',
+  'a',
+  'A',
+  'b',
+  'key',
+  'Key',
+  'a b',
+  'ሴ',
+  '%',
+  '+',
+  '~',
+  '=',
+  '&',
+  'x-id',
+  'list-type',
+  'prefix',
+];
 const SERVICES = ['aps', 'logs', 's3', 'execute-api', 'service', 'firehose'];
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'];
@@ -41,7 +91,10 @@ const SECRET_CHARS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 /** RFC 3986 encoding written independently of Signet's: how SDKs put S3 keys on the wire. */
 function sdkEncode(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return encodeURIComponent(segment).replace(
+    /[!'()*]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
 }
 
 interface Generated {
@@ -64,7 +117,9 @@ function generate(r: Random): Generated {
   const segments: string[] = [];
   for (let i = r.int(5); i >= 0; i--) {
     const kind = r.int(10);
-    segments.push(kind === 0 ? '' : kind === 1 ? '.' : kind === 2 ? '..' : r.string(SEGMENT_CHARS, 8, 1));
+    segments.push(
+      kind === 0 ? '' : kind === 1 ? '.' : kind === 2 ? '..' : r.string(SEGMENT_CHARS, 8, 1),
+    );
   }
   const path = '/' + (isS3 ? segments.map(sdkEncode) : segments).join('/');
 
@@ -95,11 +150,15 @@ function generate(r: Random): Generated {
 
   const bodyKind = r.int(5);
   const body =
-    bodyKind === 0 ? undefined
-    : bodyKind === 1 ? ''
-    : bodyKind === 2 ? r.string(TEXT_CHARS, 200)
-    : bodyKind === 3 ? r.bytes(r.int(4096))
-    : new Uint8Array(r.bytes(r.int(300)));
+    bodyKind === 0
+      ? undefined
+      : bodyKind === 1
+        ? ''
+        : bodyKind === 2
+          ? r.string(TEXT_CHARS, 200)
+          : bodyKind === 3
+            ? r.bytes(r.int(4096))
+            : new Uint8Array(r.bytes(r.int(300)));
 
   const credentials: AwsCredentials = {
     accessKeyId: r.pick(['AKIA', 'ASIA']) + r.string(ALNUM, 16, 16),
@@ -108,15 +167,28 @@ function generate(r: Random): Generated {
   };
   const date = new Date(Date.UTC(2015, 0, 1) + r.int(15 * 365 * 86400) * 1000);
   return {
-    service, region: r.pick(REGIONS), credentials, date, method: r.pick(METHODS),
-    hostname, path, query, headers, body, minimalPolicy: r.chance(0.5),
+    service,
+    region: r.pick(REGIONS),
+    credentials,
+    date,
+    method: r.pick(METHODS),
+    hostname,
+    path,
+    query,
+    headers,
+    body,
+    minimalPolicy: r.chance(0.5),
   };
 }
 
 /** Signet's minimal policy, restated here so smithy can be told which headers to leave out. */
 function minimallySigned(name: string): boolean {
   const n = name.toLowerCase();
-  return n === 'host' || n.startsWith('x-amz-') || ['content-type', 'content-encoding', 'content-md5'].includes(n);
+  return (
+    n === 'host' ||
+    n.startsWith('x-amz-') ||
+    ['content-type', 'content-encoding', 'content-md5'].includes(n)
+  );
 }
 
 function signers(g: Generated) {
@@ -131,22 +203,48 @@ function signers(g: Generated) {
   });
   const signet = g.minimalPolicy
     ? new SigV4Signer({ service: g.service, region: g.region })
-    : new SigV4Signer({ service: g.service, region: g.region, headerPolicy: 'all', unsignedHeaders: SMITHY_UNSIGNABLE });
+    : new SigV4Signer({
+        service: g.service,
+        region: g.region,
+        headerPolicy: 'all',
+        unsignedHeaders: SMITHY_UNSIGNABLE,
+      });
   const smithyUnsignable = g.minimalPolicy
-    ? new Set(Object.keys(g.headers).filter((n) => !minimallySigned(n)).map((n) => n.toLowerCase()))
+    ? new Set(
+        Object.keys(g.headers)
+          .filter((n) => !minimallySigned(n))
+          .map((n) => n.toLowerCase()),
+      )
     : undefined;
   return { smithy, signet, smithyUnsignable };
 }
 
 function smithyRequest(g: Generated): HttpRequest {
   return new HttpRequest({
-    method: g.method, protocol: 'https:', hostname: g.hostname, path: g.path,
-    query: structuredClone(g.query), headers: { ...g.headers }, body: g.body,
+    method: g.method,
+    protocol: 'https:',
+    hostname: g.hostname,
+    path: g.path,
+    query: structuredClone(g.query),
+    headers: { ...g.headers },
+    body: g.body,
   });
 }
 
-function describe(seed: number, index: number, g: Generated, ours: SignedRequest, theirs: string | undefined, mine: string | undefined): string {
-  const body = g.body === undefined ? undefined : typeof g.body === 'string' ? g.body : `base64:${Buffer.from(g.body).toString('base64')}`;
+function describe(
+  seed: number,
+  index: number,
+  g: Generated,
+  ours: SignedRequest,
+  theirs: string | undefined,
+  mine: string | undefined,
+): string {
+  const body =
+    g.body === undefined
+      ? undefined
+      : typeof g.body === 'string'
+        ? g.body
+        : `base64:${Buffer.from(g.body).toString('base64')}`;
   return [
     `Signet and @smithy/signature-v4 disagree (seed ${seed}, case ${index}; replay with SIGNET_SEED=${seed}):`,
     JSON.stringify({ ...g, body, date: g.date.toISOString() }, null, 2),
@@ -162,7 +260,10 @@ test(`SigV4 header signing agrees with @smithy/signature-v4 on ${HEADER_CASES} r
   for (let i = 0; i < HEADER_CASES; i++) {
     const g = generate(r);
     const { smithy, signet, smithyUnsignable } = signers(g);
-    const theirs = await smithy.sign(smithyRequest(g), { signingDate: g.date, unsignableHeaders: smithyUnsignable });
+    const theirs = await smithy.sign(smithyRequest(g), {
+      signingDate: g.date,
+      unsignableHeaders: smithyUnsignable,
+    });
     const ours = signet.sign(
       { method: g.method, path: g.path, query: g.query, headers: g.headers, body: g.body },
       g.credentials,
@@ -186,13 +287,20 @@ test(`SigV4 presigned URLs agree with @smithy/signature-v4 on ${PRESIGN_CASES} r
     const expiresIn = 1 + r.int(604800);
     // smithy hoists x-amz-* headers into the query when presigning; keep them as headers, as Signet does.
     const unhoistableHeaders = new Set(
-      Object.keys(g.headers).map((n) => n.toLowerCase()).filter((n) => n.startsWith('x-amz-')),
+      Object.keys(g.headers)
+        .map((n) => n.toLowerCase())
+        .filter((n) => n.startsWith('x-amz-')),
     );
     const theirs = await smithy.presign(smithyRequest(g), {
-      signingDate: g.date, expiresIn, unsignableHeaders: smithyUnsignable, unhoistableHeaders,
+      signingDate: g.date,
+      expiresIn,
+      unsignableHeaders: smithyUnsignable,
+      unhoistableHeaders,
     });
     // smithy hashes the body even for S3; Signet defaults S3 presigning to UNSIGNED-PAYLOAD, so pass the hash.
-    const bodyHash = createHash('sha256').update(g.body ?? '').digest('hex');
+    const bodyHash = createHash('sha256')
+      .update(g.body ?? '')
+      .digest('hex');
     const ours = signet.presign(
       { method: g.method, path: g.path, query: g.query, headers: g.headers, body: g.body },
       g.credentials,
@@ -201,9 +309,21 @@ test(`SigV4 presigned URLs agree with @smithy/signature-v4 on ${PRESIGN_CASES} r
     const ourParams = new URLSearchParams(ours.query);
     const expected = theirs.query?.['X-Amz-Signature'];
     if (ourParams.get('X-Amz-Signature') !== expected) {
-      assert.fail(describe(SEED + 1, i, g, ours, String(expected), ourParams.get('X-Amz-Signature') ?? undefined));
+      assert.fail(
+        describe(
+          SEED + 1,
+          i,
+          g,
+          ours,
+          String(expected),
+          ourParams.get('X-Amz-Signature') ?? undefined,
+        ),
+      );
     }
     assert.equal(ourParams.get('X-Amz-SignedHeaders'), theirs.query?.['X-Amz-SignedHeaders']);
-    assert.equal(ourParams.get('X-Amz-Security-Token') ?? undefined, theirs.query?.['X-Amz-Security-Token']);
+    assert.equal(
+      ourParams.get('X-Amz-Security-Token') ?? undefined,
+      theirs.query?.['X-Amz-Security-Token'],
+    );
   }
 });
