@@ -14,7 +14,11 @@ function testFiles(dir) {
 }
 
 const files = testFiles('dist/test').sort();
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...process.argv.slice(2), ...files], {
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-reporter=spec', ...process.argv.slice(2), ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exitCode = result.status ?? 1;
