@@ -41,11 +41,65 @@ function joinValues(value: string | number | readonly string[]): string {
   return value.map(canonicalHeaderValue).join(',');
 }
 
+/**
+ * The signed headers: lower-case name → canonical value. Parallel arrays, not
+ * a Map: a request signs a handful of headers, and this sits on the hot path.
+ */
+export class SignedHeaders {
+  private readonly names: string[] = [];
+  private readonly values: string[] = [];
+
+  has(name: string): boolean {
+    return this.names.indexOf(name) !== -1;
+  }
+
+  get(name: string): string | undefined {
+    const i = this.names.indexOf(name);
+    return i === -1 ? undefined : this.values[i];
+  }
+
+  set(name: string, value: string): void {
+    const i = this.names.indexOf(name);
+    if (i === -1) {
+      this.names.push(name);
+      this.values.push(value);
+    } else {
+      this.values[i] = value;
+    }
+  }
+
+  /** Adds a value to a header, after any it has, comma-separated. */
+  append(name: string, value: string): void {
+    const i = this.names.indexOf(name);
+    if (i === -1) this.set(name, value);
+    else this.values[i] += ',' + value;
+  }
+
+  /** The canonical headers block (each line ends in `\n`) and the signed-header list. */
+  canonical(): { block: string; list: string } {
+    const { names, values } = this;
+    const order: number[] = [];
+    // Insertion sort by name: the fastest for the few headers a request has.
+    for (let i = 0; i < names.length; i++) {
+      let j = order.length;
+      while (j > 0 && names[order[j - 1]!]! > names[i]!) j--;
+      order.splice(j, 0, i);
+    }
+    let block = '';
+    let list = '';
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      block += names[i]! + ':' + values[i]! + '\n';
+      list += k === 0 ? names[i]! : ';' + names[i]!;
+    }
+    return { block, list };
+  }
+}
+
 export interface CollectedHeaders {
   /** Headers to send: the caller's (minus those the signer owns) under their own names. */
   readonly outgoing: Record<string, string>;
-  /** Lower-case name → canonical value, for the signed headers only. */
-  readonly signed: Map<string, string>;
+  readonly signed: SignedHeaders;
   /** The `host` value, if the caller sent one. */
   readonly host: string | undefined;
 }
@@ -61,7 +115,7 @@ export function collectHeaders(
   owned: ReadonlySet<string>,
 ): CollectedHeaders {
   const outgoing: Record<string, string> = {};
-  const signed = new Map<string, string>();
+  const signed = new SignedHeaders();
   let host: string | undefined;
   if (headers === undefined) return { outgoing, signed, host };
   for (const name of Object.keys(headers)) {
@@ -72,18 +126,7 @@ export function collectHeaders(
     outgoing[name] =
       typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value);
     if (lower === HOST_HEADER) host = outgoing[name];
-    if (!isSignedHeader(lower, selection)) continue;
-    const canonical = joinValues(value);
-    const previous = signed.get(lower);
-    signed.set(lower, previous === undefined ? canonical : previous + ',' + canonical);
+    if (isSignedHeader(lower, selection)) signed.append(lower, joinValues(value));
   }
   return { outgoing, signed, host };
-}
-
-/** The canonical headers block (each line ends in `\n`) and the signed-header list. */
-export function canonicalHeaders(signed: Map<string, string>): { block: string; names: string } {
-  const names = [...signed.keys()].sort();
-  let block = '';
-  for (const name of names) block += name + ':' + signed.get(name)! + '\n';
-  return { block, names: names.join(';') };
 }

@@ -23,7 +23,6 @@ import {
 } from './constants.js';
 import {
   canonicalHeaderValue,
-  canonicalHeaders,
   collectHeaders,
   headerSelection,
   type CollectedHeaders,
@@ -32,7 +31,7 @@ import {
 import { canonicalQueryString, encodeQuery, type EncodedPair } from './canonical-query.js';
 import { canonicalUri } from './canonical-uri.js';
 import { payloadHash, sha256Hex } from './payload-hash.js';
-import { hmacHex, sigV4SigningKey } from './signing-key.js';
+import { sigV4SigningKey, type SigningKey } from './signing-key.js';
 import { deriveSigV4aKeyPair } from './sigv4a-key.js';
 import { SigningError } from './signing-error.js';
 import { uriEncode } from './uri-encode.js';
@@ -57,6 +56,8 @@ const PRESIGN_PARAMS: ReadonlySet<string> = new Set([
   REGION_SET_QUERY_PARAM,
   SIGNATURE_QUERY_PARAM,
 ]);
+
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** What both signing forms compute before the signature. */
 interface Prepared {
@@ -85,6 +86,12 @@ export class SigV4Signer {
   private readonly isS3: boolean;
   private readonly selection: HeaderSelection;
   private readonly owned: ReadonlySet<string>;
+  // The last signing key and scope: nearly every signature reuses them.
+  private lastKey: SigningKey | undefined;
+  private lastKeySecret = '';
+  private lastKeyDate = '';
+  private lastScopeDate = '';
+  private lastScope = '';
 
   constructor(options: SignerOptions) {
     if (!options.service)
@@ -95,6 +102,13 @@ export class SigV4Signer {
       throw new SigningError('No signing region given', {
         hint: 'set the region, e.g. "us-east-1"',
       });
+    // The scope goes into the string to sign, which the HMAC takes as ASCII.
+    if (!PRINTABLE_ASCII.test(options.service) || !PRINTABLE_ASCII.test(options.region)) {
+      throw new SigningError(
+        `The signing service and region must be plain ASCII names, got '${options.service}' and '${options.region}'`,
+        { hint: 'use AWS names such as "aps" and "us-east-1"' },
+      );
+    }
     this.service = options.service;
     this.region = options.region;
     this.algorithm = options.algorithm === 'sigv4a' ? ALGORITHM_V4A : ALGORITHM_V4;
@@ -140,18 +154,18 @@ export class SigV4Signer {
     }
     const pairs = encodeQuery(request.query);
     const query = canonicalQueryString(pairs);
-    const headers = canonicalHeaders(signed);
+    const headers = signed.canonical();
     const canonicalRequest = this.canonicalRequest(
       request,
       query,
       headers.block,
-      headers.names,
+      headers.list,
       p.payloadHash,
     );
     const { stringToSign, signature } = this.signString(canonicalRequest, p, credentials);
     outgoing[AUTHORIZATION_HEADER] =
-      `${this.algorithm} Credential=${credentials.accessKeyId}/${p.scope}, SignedHeaders=${headers.names}, Signature=${signature}`;
-    return this.result(request, p, query, canonicalRequest, stringToSign, signature, headers.names);
+      `${this.algorithm} Credential=${credentials.accessKeyId}/${p.scope}, SignedHeaders=${headers.list}, Signature=${signature}`;
+    return this.result(request, p, query, canonicalRequest, stringToSign, signature, headers.list);
   }
 
   /** Signs into the query string: a presigned URL valid for `expiresIn` seconds. */
@@ -173,14 +187,14 @@ export class SigV4Signer {
       overrides,
       overrides.payloadHash ?? (this.isS3 ? UNSIGNED_PAYLOAD : undefined),
     );
-    const headers = canonicalHeaders(p.collected.signed);
+    const headers = p.collected.signed.canonical();
     const pairs = encodeQuery(request.query).filter((pair) => !PRESIGN_PARAMS.has(pair.key));
     const add = (key: string, value: string) => pairs.push({ key, value: uriEncode(value) });
     add(ALGORITHM_QUERY_PARAM, this.algorithm);
     add(CREDENTIAL_QUERY_PARAM, `${credentials.accessKeyId}/${p.scope}`);
     add(AMZ_DATE_QUERY_PARAM, p.amzDate);
     add(EXPIRES_QUERY_PARAM, String(expiresIn));
-    add(SIGNED_HEADERS_QUERY_PARAM, headers.names);
+    add(SIGNED_HEADERS_QUERY_PARAM, headers.list);
     const token = credentials.sessionToken;
     const signToken = overrides.signSessionToken !== false;
     if (token && signToken) add(TOKEN_QUERY_PARAM, token);
@@ -190,7 +204,7 @@ export class SigV4Signer {
       request,
       signedQuery,
       headers.block,
-      headers.names,
+      headers.list,
       p.payloadHash,
     );
     const { stringToSign, signature } = this.signString(canonicalRequest, p, credentials);
@@ -198,7 +212,7 @@ export class SigV4Signer {
     if (token && !signToken) extra.push({ key: TOKEN_QUERY_PARAM, value: uriEncode(token) });
     extra.push({ key: SIGNATURE_QUERY_PARAM, value: signature });
     const query = signedQuery + extra.map((e) => `&${e.key}=${e.value}`).join('');
-    return this.result(request, p, query, canonicalRequest, stringToSign, signature, headers.names);
+    return this.result(request, p, query, canonicalRequest, stringToSign, signature, headers.list);
   }
 
   private prepare(
@@ -216,11 +230,7 @@ export class SigV4Signer {
       );
     }
     const amzDate = amzDateOf(overrides.signingDate, this.clock);
-    const date = amzDate.slice(0, 8);
-    const scope =
-      this.algorithm === ALGORITHM_V4A
-        ? `${date}/${this.service}/${KEY_TYPE_IDENTIFIER}`
-        : `${date}/${this.region}/${this.service}/${KEY_TYPE_IDENTIFIER}`;
+    const scope = this.scopeOf(amzDate.slice(0, 8));
     const collected = collectHeaders(request.headers, this.selection, this.owned);
     const host = collected.host ?? request.host;
     if (!host) {
@@ -238,6 +248,26 @@ export class SigV4Signer {
       collected.signed.get(CONTENT_SHA256_HEADER) ??
       payloadHash(request.body);
     return { amzDate, scope, host, collected, payloadHash: hash };
+  }
+
+  private scopeOf(date: string): string {
+    if (date !== this.lastScopeDate) {
+      this.lastScope =
+        this.algorithm === ALGORITHM_V4A
+          ? `${date}/${this.service}/${KEY_TYPE_IDENTIFIER}`
+          : `${date}/${this.region}/${this.service}/${KEY_TYPE_IDENTIFIER}`;
+      this.lastScopeDate = date;
+    }
+    return this.lastScope;
+  }
+
+  private signingKey(secret: string, date: string): SigningKey {
+    if (this.lastKey === undefined || secret !== this.lastKeySecret || date !== this.lastKeyDate) {
+      this.lastKey = sigV4SigningKey(secret, date, this.region, this.service);
+      this.lastKeySecret = secret;
+      this.lastKeyDate = date;
+    }
+    return this.lastKey;
   }
 
   private canonicalRequest(
@@ -269,13 +299,8 @@ export class SigV4Signer {
         ),
       };
     }
-    const key = sigV4SigningKey(
-      credentials.secretAccessKey,
-      p.amzDate.slice(0, 8),
-      this.region,
-      this.service,
-    );
-    return { stringToSign, signature: hmacHex(key, stringToSign) };
+    const key = this.signingKey(credentials.secretAccessKey, p.amzDate.slice(0, 8));
+    return { stringToSign, signature: key.hmacHex(stringToSign) };
   }
 
   private result(

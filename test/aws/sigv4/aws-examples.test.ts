@@ -27,7 +27,7 @@ const s3 = new SigV4Signer({ service: 's3', region: 'us-east-1', headerPolicy: '
 test('General Reference: the derived signing key for 20150830/us-east-1/iam', () => {
   const key = sigV4SigningKey(GENERAL_CREDENTIALS.secretAccessKey, '20150830', 'us-east-1', 'iam');
   assert.equal(
-    key.toString('hex'),
+    key.key.toString('hex'),
     'c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9',
   );
 });
