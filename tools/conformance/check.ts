@@ -145,6 +145,29 @@ function checkSignature(
   }
 }
 
+/** Canonical request, string to sign and signature of one form against the case's files. */
+function checkSteps(
+  problems: string[],
+  c: SuiteCase,
+  form: 'header' | 'query',
+  signed: SignedRequest,
+  plan: Plan,
+): void {
+  compareText(
+    problems,
+    'canonical request',
+    c.read(`${form}-canonical-request.txt`),
+    signed.canonicalRequest,
+  );
+  compareText(
+    problems,
+    'string to sign',
+    c.read(`${form}-string-to-sign.txt`),
+    signed.stringToSign,
+  );
+  checkSignature(problems, c, form, signed, plan);
+}
+
 function decodedPairs(query: string): string[] {
   return parseQueryString(query)
     .map(([k, v]) => `${k}=${v}`)
@@ -182,19 +205,7 @@ export function checkCase(c: SuiteCase): VectorResult[] {
   if (c.read('header-canonical-request.txt') !== undefined) {
     const problems: string[] = [];
     const signed = signer.sign(input, plan.credentials, overrides);
-    compareText(
-      problems,
-      'canonical request',
-      c.read('header-canonical-request.txt'),
-      signed.canonicalRequest,
-    );
-    compareText(
-      problems,
-      'string to sign',
-      c.read('header-string-to-sign.txt'),
-      signed.stringToSign,
-    );
-    checkSignature(problems, c, 'header', signed, plan);
+    checkSteps(problems, c, 'header', signed, plan);
     const signedText = c.read('header-signed-request.txt');
     const signedMatchesPlan = signedText?.includes(
       `Credential=${plan.credentials.accessKeyId}/${signed.credentialScope}`,
@@ -222,19 +233,7 @@ export function checkCase(c: SuiteCase): VectorResult[] {
       ...overrides,
       expiresIn: plan.expiresIn,
     });
-    compareText(
-      problems,
-      'canonical request',
-      c.read('query-canonical-request.txt'),
-      signed.canonicalRequest,
-    );
-    compareText(
-      problems,
-      'string to sign',
-      c.read('query-string-to-sign.txt'),
-      signed.stringToSign,
-    );
-    checkSignature(problems, c, 'query', signed, plan);
+    checkSteps(problems, c, 'query', signed, plan);
     const signedText = c.read('query-signed-request.txt');
     if (signedText !== undefined) {
       const target = parseRequestText(signedText);
