@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import {
+  startLocal,
+  DEMO_ACCESS_KEY_ID,
+  DEMO_SECRET_ACCESS_KEY,
+  type LocalStack,
+} from '../local/index.js';
+import { UsageError } from './usage-error.js';
+
+export const LOCAL_USAGE = `Usage: signet local [--port N] [--region R] [--data-dir DIR] [--config FILE]
+
+Serves, on 127.0.0.1, strict stand-ins for the AWS APIs Signet talks to
+(AMP remote_write, CloudWatch Logs, S3, Firehose, Kinesis, X-Ray, CloudWatch,
+STS, EC2, IMDSv2, ECS credentials, API Gateway), verifying every SigV4
+signature like AWS. Out of the box it knows AWS's documentation example keys.
+
+Options:
+  --port N         port to listen on (default 4579; 0 picks a free one)
+  --region R       the region this endpoint stands in for (default us-east-1)
+  --data-dir DIR   keep what is accepted across restarts
+  --config FILE    principals, roles, policies, instances and faults (YAML or JSON)
+  --host ADDR      address to bind (default 127.0.0.1)`;
+
+export const DEFAULT_LOCAL_PORT = 4579;
+
+function describe(stack: LocalStack): string {
+  const u = stack.url;
+  const demo = stack.demoCredentials;
+  return [
+    `signet local: AWS stand-in for ${stack.region} on ${u} (every service on this one port)`,
+    `  AWS_ENDPOINT_URL=${u}                      SDKs and the AWS CLI send every service here`,
+    `  AMP remote_write   ${u}/workspaces/<id>/api/v1/remote_write   (query: .../api/v1/query)`,
+    `  CloudWatch Logs, Firehose, Kinesis, CloudWatch, STS, EC2   POST ${u}/`,
+    `  S3                 ${u}/<bucket>/<key>   (path style)`,
+    `  X-Ray              ${u}/TraceSegments   OTLP traces: ${u}/v1/traces`,
+    `  API Gateway        ${u}/execute-api/<path>`,
+    `  IMDSv2             AWS_EC2_METADATA_SERVICE_ENDPOINT=${u}/`,
+    `  ECS credentials    AWS_CONTAINER_CREDENTIALS_FULL_URI=${u}/v2/credentials/local`,
+    `  What arrived       ${u}/_signet/requests      Faults: POST ${u}/_signet/faults`,
+    demo
+      ? `Demo credentials (AWS's documentation example keys, account 123456789012):\n  AWS_ACCESS_KEY_ID=${DEMO_ACCESS_KEY_ID}\n  AWS_SECRET_ACCESS_KEY=${DEMO_SECRET_ACCESS_KEY}\n  AWS_REGION=${stack.region}`
+      : 'Credentials: the principals of your --config file.',
+  ].join('\n');
+}
+
+export async function runLocal(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        region: { type: 'string' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('. ')[0]! : String(error), {
+      hint: 'run `signet help local`',
+    });
+  }
+  if (values.help) {
+    console.log(LOCAL_USAGE);
+    return 0;
+  }
+  const port = values.port === undefined ? DEFAULT_LOCAL_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port '${values.port}' is not a port number`, {
+      hint: 'use 0 to 65535',
+    });
+  }
+  const stack = await startLocal({
+    port,
+    host: values.host,
+    region: values.region,
+    dataDir: values['data-dir'],
+    configFile: values.config,
+  });
+  console.log(describe(stack));
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await stack.close();
+  return 0;
+}

@@ -1,0 +1,278 @@
+/**
+ * The HTTP core of `signet local`: reads a request, finds the service it is
+ * for, verifies its signature like AWS, checks the principal's policy, applies
+ * injected faults, and renders every answer in the service's own shape.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseRawQuery, verifyRequest, type KeyDirectory, type KnownKey } from './auth/verify.js';
+import { renderError } from './error-render.js';
+import type { Faults } from './faults.js';
+import { faultError, type FaultRule } from './faults.js';
+import type { RequestLog } from './request-log.js';
+import { type LoggedRequest } from './request-log.js';
+import {
+  ServiceError,
+  type LocalRequest,
+  type LocalResponse,
+  type LocalService,
+  type Operation,
+} from './service.js';
+
+/** Largest body accepted: above AWS's own limits for the APIs served here. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export interface PolicyCheck<K extends KnownKey> {
+  isAllowed(key: K, action: string, resource: string): boolean;
+}
+
+export interface CoreOptions<K extends KnownKey> {
+  readonly region: string;
+  readonly services: readonly LocalService[];
+  readonly keys: KeyDirectory<K>;
+  readonly policy: PolicyCheck<K>;
+  /** Requests a signing service takes unsigned (STS AssumeRoleWithWebIdentity). */
+  readonly isUnsigned?: (service: LocalService, request: LocalRequest) => boolean;
+  readonly faults: Faults;
+  readonly log: RequestLog;
+  readonly clock: () => number;
+}
+
+const ACCESS_DENIED: Record<string, [string, number]> = {
+  'rest-xml': ['AccessDenied', 403],
+  json: ['AccessDeniedException', 400],
+  'rest-json': ['AccessDeniedException', 403],
+  query: ['AccessDenied', 403],
+  ec2: ['UnauthorizedOperation', 403],
+};
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES)
+      throw new ServiceError('RequestEntityTooLarge', 'Request body is too large', 413);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, response: LocalResponse): void {
+  const body = response.body ?? '';
+  const headers: Record<string, string> = { ...response.headers };
+  // A HEAD answer states the length of the body it does not send (S3 HeadObject).
+  const declared = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
+  if (!declared) headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+/** Handles one request end to end; returns what the request log records. */
+export async function handle<K extends KnownKey>(
+  core: CoreOptions<K>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  control: (request: LocalRequest) => Promise<LocalResponse | undefined>,
+): Promise<void> {
+  const requestId = randomUUID();
+  const now = core.clock();
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const rawPath = q === -1 ? url : url.slice(0, q);
+  const query = parseRawQuery(q === -1 ? '' : url.slice(q + 1));
+  let path = rawPath;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    // Keep the raw path: the service will answer for it.
+  }
+  const entry: { -readonly [K in keyof LoggedRequest]: LoggedRequest[K] } = {
+    time: new Date(now).toISOString(),
+    requestId,
+    method: req.method ?? 'GET',
+    path: rawPath,
+    service: '-',
+    operation: undefined,
+    principal: undefined,
+    signature: 'unsigned',
+    status: 0,
+    errorCode: undefined,
+  };
+  let service: LocalService | undefined;
+  let response: LocalResponse;
+  try {
+    const body = await readBody(req);
+    const base: LocalRequest = {
+      method: req.method ?? 'GET',
+      rawPath,
+      path,
+      query,
+      headers: req.headers,
+      body,
+      host: (req.headers.host ?? '').replace(/:\d+$/, ''),
+      region: core.region,
+      principal: undefined,
+      now,
+      requestId,
+    };
+    const controlled = await control(base);
+    if (controlled) {
+      send(res, controlled);
+      return;
+    }
+    let operation: Operation | undefined;
+    for (const candidate of core.services) {
+      operation = candidate.operation(base);
+      if (operation) {
+        service = candidate;
+        break;
+      }
+    }
+    if (!service || !operation) {
+      throw new ServiceError(
+        'UnknownOperationException',
+        `No local AWS service answers ${base.method} ${rawPath}`,
+        404,
+      );
+    }
+    entry.service = service.signingName || 'credentials';
+    entry.operation = operation.name;
+    let request = base;
+    if (service.signingName !== '' && !(core.isUnsigned?.(service, base) ?? false)) {
+      const verified = await verifyRequest(
+        { method: base.method, rawPath, query, rawHeaders: req.rawHeaders, body },
+        { service: service.signingName, region: core.region, protocol: service.protocol },
+        core.keys,
+        now,
+      ).catch((error: unknown) => {
+        entry.signature = error instanceof ServiceError ? `rejected: ${error.code}` : 'rejected';
+        throw error;
+      });
+      entry.signature = verified.presigned ? 'verified (presigned)' : 'verified';
+      entry.principal = verified.key.principal.arn;
+      request = {
+        ...base,
+        principal: verified.key.principal,
+        signing: {
+          seedSignature: verified.parts.signature,
+          signingKey: verified.signingKey,
+          amzDate: verified.parts.amzDate,
+          scope: verified.scope,
+        },
+      };
+      if (
+        operation.action !== 'sts:GetCallerIdentity' &&
+        !core.policy.isAllowed(verified.key, operation.action, operation.resource)
+      ) {
+        const [code, status] = ACCESS_DENIED[service.protocol]!;
+        throw new ServiceError(
+          code,
+          `User: ${verified.key.principal.arn} is not authorized to perform: ${operation.action} on resource: ${operation.resource} because no identity-based policy allows the ${operation.action} action`,
+          status,
+        );
+      }
+    }
+    const fault = core.faults.take(service.signingName, operation.name, now, [
+      'throttle',
+      'error',
+      'latency',
+      'reset',
+    ]);
+    if (fault?.kind === 'reset') {
+      entry.errorCode = 'connection reset (fault)';
+      core.log.add({ ...entry });
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 1000);
+    if (fault && (fault.kind === 'throttle' || fault.kind === 'error'))
+      throw faultError(service.signingName, fault);
+    response = await service.handle(request, operation);
+  } catch (error) {
+    const serviceError =
+      error instanceof ServiceError
+        ? error
+        : new ServiceError(
+            'InternalFailure',
+            `Internal error in signet local: ${error instanceof Error ? error.message : String(error)}`,
+            500,
+          );
+    entry.errorCode = serviceError.code;
+    response = renderError(
+      service?.protocol ?? 'rest-json',
+      serviceError,
+      requestId,
+      req.method ?? 'GET',
+    );
+  }
+  entry.status = response.status;
+  core.log.add({ ...entry });
+  send(res, { ...response, headers: { 'x-amzn-requestid': requestId, ...response.headers } });
+}
+
+/** `/_signet/requests` and `/_signet/faults`: what arrived, and misbehaviour on demand. */
+export function controlEndpoint(faults: Faults, log: RequestLog, clock: () => number) {
+  return (request: LocalRequest): Promise<LocalResponse | undefined> => {
+    if (!request.rawPath.startsWith('/_signet/')) return Promise.resolve(undefined);
+    const json = (status: number, value: unknown): LocalResponse => ({
+      status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(value),
+    });
+    if (request.rawPath === '/_signet/requests' && request.method === 'GET')
+      return Promise.resolve(json(200, { requests: log.list() }));
+    if (request.rawPath === '/_signet/faults') {
+      if (request.method === 'GET')
+        return Promise.resolve(json(200, { faults: faults.list(clock()) }));
+      if (request.method === 'DELETE') {
+        faults.clear();
+        return Promise.resolve(json(200, { faults: [] }));
+      }
+      if (request.method === 'POST') {
+        try {
+          const parsed = JSON.parse(request.body.toString('utf8')) as FaultRule | FaultRule[];
+          for (const rule of Array.isArray(parsed) ? parsed : [parsed]) faults.add(rule, clock());
+          return Promise.resolve(json(200, { faults: faults.list(clock()) }));
+        } catch (error) {
+          return Promise.resolve(
+            json(400, {
+              message: `bad fault: ${error instanceof Error ? error.message : String(error)}`,
+            }),
+          );
+        }
+      }
+    }
+    return Promise.resolve(
+      json(404, { message: `no control endpoint ${request.method} ${request.rawPath}` }),
+    );
+  };
+}
+
+export interface ListeningServer {
+  readonly server: Server;
+  readonly port: number;
+  readonly url: string;
+}
+
+/** Listens on 127.0.0.1 (or the host given) and serves the core. */
+export async function listen<K extends KnownKey>(
+  core: CoreOptions<K>,
+  port: number,
+  host = '127.0.0.1',
+): Promise<ListeningServer> {
+  const control = controlEndpoint(core.faults, core.log, core.clock);
+  const server = createServer((req, res) => {
+    handle(core, req, res, control).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return { server, port: actual, url: `http://${host}:${actual}` };
+}

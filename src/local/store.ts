@@ -1,0 +1,57 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceStore } from './service.js';
+
+/** Keeps nothing between runs: `signet local` without `--data-dir`. */
+export class MemoryStore implements ServiceStore {
+  load<T>(): T | undefined {
+    return undefined;
+  }
+  save(): void {}
+  flush(): void {}
+}
+
+/**
+ * One JSON file per service in `--data-dir`. Saves are coalesced (a burst of
+ * writes costs one file write) and written atomically via rename, so a crash
+ * leaves the old or the new state, never half of one.
+ */
+export class DirectoryStore implements ServiceStore {
+  private readonly pending = new Map<string, unknown>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly delayMs = 50,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  load<T>(service: string): T | undefined {
+    try {
+      return JSON.parse(readFileSync(this.file(service), 'utf8')) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  save(service: string, state: unknown): void {
+    this.pending.set(service, state);
+    this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const [service, state] of this.pending) {
+      const tmp = this.file(service) + '.tmp';
+      writeFileSync(tmp, JSON.stringify(state));
+      renameSync(tmp, this.file(service));
+    }
+    this.pending.clear();
+  }
+
+  private file(service: string): string {
+    return join(this.dir, `${service}.json`);
+  }
+}
