@@ -1,0 +1,170 @@
+/**
+ * Multipart uploads: CreateMultipartUpload, UploadPart,
+ * CompleteMultipartUpload, AbortMultipartUpload.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { ServiceError } from '../../service.js';
+import type { LocalRequest } from '../../service.js';
+import type { Bucket, Upload } from './state.js';
+import { quoted, requireBucket, wholeSeconds, type Handler } from './context.js';
+import { invalidArgument, malformedXml, noSuchUpload } from './errors.js';
+import { objectHeadersOf } from './object-headers.js';
+import { checkKeyLength, checksumHeaders, md5Hex } from './objects.js';
+import { element, parseXml, xmlDocument } from './xml.js';
+
+const MAX_PART_NUMBER = 10_000;
+
+const completeBody = z.object({
+  CompleteMultipartUpload: z.object({
+    Part: z.array(z.object({ PartNumber: z.string(), ETag: z.string() })).min(1),
+  }),
+});
+
+const xmlResponse = (body: string) => ({
+  status: 200,
+  headers: { 'content-type': 'application/xml' },
+  body,
+});
+
+/** The upload a request's uploadId names, which must be for the request's key. */
+function requireUpload(bucket: Bucket, request: LocalRequest, key: string): [string, Upload] {
+  const uploadId = request.query.get('uploadId') ?? '';
+  const upload = bucket.uploads.get(uploadId);
+  if (upload === undefined || upload.key !== key) throw noSuchUpload(uploadId);
+  return [uploadId, upload];
+}
+
+export const createMultipartUpload: Handler = (context, request, route) => {
+  const bucket = requireBucket(context, request, route.bucket);
+  checkKeyLength(route.key);
+  const uploadId = randomBytes(36).toString('base64url');
+  bucket.uploads.set(uploadId, {
+    ...objectHeadersOf(request),
+    key: route.key,
+    initiated: request.now,
+    parts: new Map(),
+  });
+  context.save();
+  return xmlResponse(
+    xmlDocument(
+      'InitiateMultipartUploadResult',
+      element('Bucket', bucket.name),
+      element('Key', route.key),
+      element('UploadId', uploadId),
+    ),
+  );
+};
+
+export const uploadPart: Handler = (context, request, route, payload) => {
+  const bucket = requireBucket(context, request, route.bucket);
+  const partNumberText = request.query.get('partNumber') ?? '';
+  const partNumber = /^\d{1,5}$/.test(partNumberText) ? Number(partNumberText) : 0;
+  if (partNumber < 1 || partNumber > MAX_PART_NUMBER) {
+    throw invalidArgument(
+      `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`,
+      'partNumber',
+      partNumberText,
+    );
+  }
+  const [, upload] = requireUpload(bucket, request, route.key);
+  const etag = md5Hex(payload.body);
+  upload.parts.set(partNumber, {
+    body: payload.body.toString('base64'),
+    size: payload.body.length,
+    etag,
+    lastModified: wholeSeconds(request.now),
+  });
+  context.save();
+  return { status: 200, headers: { etag: quoted(etag), ...checksumHeaders(payload.checksum) } };
+};
+
+/** The parts a CompleteMultipartUpload body lists, as numbers and unquoted ETags. */
+function listedParts(body: Buffer): { partNumber: number; etag: string }[] {
+  const parsed = completeBody.safeParse(parseXml(body));
+  if (!parsed.success) throw malformedXml();
+  return parsed.data.CompleteMultipartUpload.Part.map((part) => {
+    if (!/^\d{1,5}$/.test(part.PartNumber.trim())) throw malformedXml();
+    return { partNumber: Number(part.PartNumber), etag: part.ETag.trim().replace(/^"|"$/g, '') };
+  });
+}
+
+export const completeMultipartUpload: Handler = (context, request, route, payload) => {
+  const bucket = requireBucket(context, request, route.bucket);
+  const [uploadId, upload] = requireUpload(bucket, request, route.key);
+  const listed = listedParts(payload.body);
+  const parts = listed.map(({ partNumber, etag }, index) => {
+    const previous = listed[index - 1];
+    if (previous !== undefined && previous.partNumber >= partNumber) {
+      throw new ServiceError(
+        'InvalidPartOrder',
+        'The list of parts was not in ascending order. Parts must be ordered by part number.',
+        400,
+        'Sender',
+        { UploadId: uploadId },
+      );
+    }
+    const part = upload.parts.get(partNumber);
+    if (part === undefined || part.etag !== etag) {
+      throw new ServiceError(
+        'InvalidPart',
+        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        400,
+        'Sender',
+        { UploadId: uploadId, PartNumber: String(partNumber), ETag: etag },
+      );
+    }
+    return { partNumber, part };
+  });
+  parts.slice(0, -1).forEach(({ partNumber, part }) => {
+    if (part.size < context.minPartSize) {
+      throw new ServiceError(
+        'EntityTooSmall',
+        'Your proposed upload is smaller than the minimum allowed object size.',
+        400,
+        'Sender',
+        {
+          ProposedSize: String(part.size),
+          MinSizeAllowed: String(context.minPartSize),
+          PartNumber: String(partNumber),
+          ETag: part.etag,
+        },
+      );
+    }
+  });
+  const bodies = parts.map(({ part }) => Buffer.from(part.body, 'base64'));
+  const body = Buffer.concat(bodies);
+  // A multipart ETag is the md5 of the parts' binary md5s, then the number of parts.
+  const digests = Buffer.concat(parts.map(({ part }) => Buffer.from(part.etag, 'hex')));
+  const etag = `${createHash('md5').update(digests).digest('hex')}-${parts.length}`;
+  bucket.objects.set(route.key, {
+    contentType: upload.contentType,
+    metadata: upload.metadata,
+    headers: upload.headers,
+    body: body.toString('base64'),
+    size: body.length,
+    etag,
+    lastModified: wholeSeconds(request.now),
+  });
+  bucket.uploads.delete(uploadId);
+  context.save();
+  const host = request.headers.host ?? request.host;
+  const path = route.virtualHost ? route.key : `${bucket.name}/${route.key}`;
+  return xmlResponse(
+    xmlDocument(
+      'CompleteMultipartUploadResult',
+      element('Location', `http://${host}/${encodeURI(path)}`),
+      element('Bucket', bucket.name),
+      element('Key', route.key),
+      element('ETag', quoted(etag)),
+    ),
+  );
+};
+
+export const abortMultipartUpload: Handler = (context, request, route) => {
+  const bucket = requireBucket(context, request, route.bucket);
+  const [uploadId] = requireUpload(bucket, request, route.key);
+  bucket.uploads.delete(uploadId);
+  context.save();
+  return { status: 204 };
+};
