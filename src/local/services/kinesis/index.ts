@@ -1,0 +1,127 @@
+/**
+ * The local Kinesis Data Streams: JSON 1.1 under `X-Amz-Target:
+ * Kinesis_20131202.<Op>`, signed as `kinesis`. Producers put records;
+ * consumers (or tests) read them back with GetShardIterator/GetRecords, or
+ * in-process through `records()`.
+ */
+import {
+  ServiceError,
+  type LocalRequest,
+  type LocalResponse,
+  type LocalService,
+  type Operation,
+  type ServiceStore,
+} from '../../service.js';
+import { parseBody, type JsonObject } from '../firehose/wire.js';
+import { streamRef, type KinesisContext, type KinesisOptions } from './context.js';
+import { putRecord, putRecords } from './put.js';
+import { decodeIterator, getRecords, getShardIterator } from './read.js';
+import { loadState, STORE_NAME } from './state.js';
+import { createStream, describeStreamSummary, listShards } from './streams.js';
+
+export type { KinesisFaults, KinesisOptions, RecordFault } from './context.js';
+export {
+  MAX_DATA_BYTES,
+  MAX_PARTITION_KEY_CHARS,
+  MAX_PUT_RECORDS,
+  MAX_REQUEST_BYTES,
+} from './put.js';
+export { DEFAULT_MAX_RECORD_KIB } from './state.js';
+
+export interface KinesisService extends LocalService {
+  /**
+   * Every record accepted for the stream with this name (or ARN), in the
+   * order they were accepted, across shards, accounts and regions.
+   */
+  records(stream: string): Buffer[];
+}
+
+const TARGET_PREFIX = 'Kinesis_20131202.';
+
+type Handler = (ctx: KinesisContext, req: LocalRequest, body: JsonObject) => LocalResponse;
+
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  CreateStream: createStream,
+  DescribeStreamSummary: describeStreamSummary,
+  ListShards: listShards,
+  PutRecord: putRecord,
+  PutRecords: putRecords,
+  GetShardIterator: getShardIterator,
+  GetRecords: getRecords,
+};
+
+function header(req: LocalRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The ARN a request acts on: its StreamARN/StreamName, or the stream its iterator reads. */
+function resourceOf(req: LocalRequest, body: JsonObject): string {
+  const ref = streamRef(req, body);
+  if (ref !== undefined) return ref.arn;
+  const token = body['ShardIterator'];
+  const it = typeof token === 'string' ? decodeIterator(token) : undefined;
+  return it?.a ?? '*';
+}
+
+export function createKinesisService(
+  store: ServiceStore,
+  options: KinesisOptions = {},
+): KinesisService {
+  const state = loadState(store);
+  const ctx: KinesisContext = { state, options, save: () => store.save(STORE_NAME, state) };
+  // operation() already parsed the body to name the resource; a batch can be
+  // megabytes, so handle() reuses that parse. The core hands handle() a copy
+  // of the request with the principal added, but the same body Buffer: key on it.
+  const bodies = new WeakMap<Buffer, JsonObject>();
+
+  function body(req: LocalRequest): JsonObject {
+    let parsed = bodies.get(req.body);
+    if (parsed === undefined) {
+      parsed = parseBody(req.body);
+      bodies.set(req.body, parsed);
+    }
+    return parsed;
+  }
+
+  return {
+    signingName: 'kinesis',
+    protocol: 'json',
+
+    operation(req: LocalRequest): Operation | undefined {
+      const target = header(req, 'x-amz-target');
+      if (target === undefined || !target.startsWith(TARGET_PREFIX)) return undefined;
+      const name = target.slice(TARGET_PREFIX.length);
+      if (HANDLERS[name] === undefined) {
+        throw new ServiceError(
+          'UnknownOperationException',
+          `The operation ${name} is not supported by signet local's Kinesis`,
+        );
+      }
+      // The Java SDK and the KPL default to CBOR; say so rather than fail to parse it.
+      if (header(req, 'content-type')?.includes('cbor') === true) {
+        throw new ServiceError(
+          'SerializationException',
+          'signet local speaks JSON 1.1 to Kinesis, not CBOR; disable CBOR in the client (AWS_CBOR_DISABLE=1)',
+        );
+      }
+      return { action: `kinesis:${name}`, resource: resourceOf(req, body(req)), name };
+    },
+
+    handle(req: LocalRequest, operation: Operation): LocalResponse {
+      const handler = HANDLERS[operation.name];
+      if (handler === undefined) {
+        throw new ServiceError('UnknownOperationException', `Unknown operation ${operation.name}`);
+      }
+      return handler(ctx, req, body(req));
+    },
+
+    records(stream: string): Buffer[] {
+      return Object.values(state.streams)
+        .filter((s) => s.name === stream || s.arn === stream)
+        .flatMap((s) => s.shards.flatMap((shard) => shard.records))
+        .sort((a, b) => a.at - b.at || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0))
+        .map((r) => Buffer.from(r.data, 'base64'));
+    },
+  };
+}
