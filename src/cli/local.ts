@@ -5,6 +5,7 @@ import {
   DEMO_SECRET_ACCESS_KEY,
   type LocalStack,
 } from '../local/index.js';
+import { runDemo } from '../local/demo.js';
 import { UsageError } from './usage-error.js';
 
 export const LOCAL_USAGE = `Usage: signet local [--port N] [--region R] [--data-dir DIR] [--config FILE]
@@ -19,7 +20,9 @@ Options:
   --region R       the region this endpoint stands in for (default us-east-1)
   --data-dir DIR   keep what is accepted across restarts
   --config FILE    principals, roles, policies, instances and faults (YAML or JSON)
-  --host ADDR      address to bind (default 127.0.0.1)`;
+  --host ADDR      address to bind (default 127.0.0.1)
+  --demo           start on a free port, send a few requests signed by Signet,
+                   show how the endpoints judged them, and exit`;
 
 export const DEFAULT_LOCAL_PORT = 4579;
 
@@ -54,6 +57,7 @@ export async function runLocal(argv: string[]): Promise<number> {
         'data-dir': { type: 'string' },
         config: { type: 'string' },
         host: { type: 'string' },
+        demo: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -66,7 +70,8 @@ export async function runLocal(argv: string[]): Promise<number> {
     console.log(LOCAL_USAGE);
     return 0;
   }
-  const port = values.port === undefined ? DEFAULT_LOCAL_PORT : Number(values.port);
+  const port =
+    values.port === undefined ? (values.demo ? 0 : DEFAULT_LOCAL_PORT) : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port '${values.port}' is not a port number`, {
       hint: 'use 0 to 65535',
@@ -80,6 +85,16 @@ export async function runLocal(argv: string[]): Promise<number> {
     configFile: values.config,
   });
   console.log(describe(stack));
+  if (values.demo) {
+    console.log('');
+    const ok = await runDemo(
+      stack,
+      { accessKeyId: DEMO_ACCESS_KEY_ID, secretAccessKey: DEMO_SECRET_ACCESS_KEY },
+      (line) => console.log(line),
+    );
+    await stack.close();
+    return ok ? 0 : 1;
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

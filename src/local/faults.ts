@@ -31,7 +31,7 @@ const THROTTLE: Record<string, [string, number, string]> = {
   s3: ['SlowDown', 503, 'Please reduce your request rate.'],
   aps: ['ThrottlingException', 429, 'Rate exceeded'],
   logs: ['ThrottlingException', 400, 'Rate exceeded'],
-  firehose: ['ServiceUnavailableException', 500, 'Slow down.'],
+  firehose: ['ServiceUnavailableException', 503, 'Slow down.'],
   kinesis: [
     'ProvisionedThroughputExceededException',
     400,
