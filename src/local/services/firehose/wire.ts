@@ -7,27 +7,13 @@
  */
 import { ServiceError, type LocalResponse } from '../../service.js';
 
-export type JsonObject = Record<string, unknown>;
+import { isObject, parseJsonObject, type JsonObject } from '../json-body.js';
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { type JsonObject };
 
-/** The body as a JSON object; AWS answers SerializationException for anything else. */
+/** The body as a JSON object; anything else is SerializationException. */
 export function parseBody(body: Buffer): JsonObject {
-  const text = body.toString('utf8').trim();
-  // The SDKs send `{}` for an operation without input, but curl users may send nothing.
-  if (text === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ServiceError('SerializationException', 'Malformed JSON in the request body');
-  }
-  if (!isObject(parsed)) {
-    throw new ServiceError('SerializationException', 'The request body must be a JSON object');
-  }
-  return parsed;
+  return parseJsonObject(body, 'SerializationException');
 }
 
 /** A member that must be a string if present. */

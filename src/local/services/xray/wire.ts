@@ -4,25 +4,13 @@
  */
 import { ServiceError, type LocalResponse } from '../../service.js';
 
-export type JsonObject = Record<string, unknown>;
+import { isObject, parseJsonObject, type JsonObject } from '../json-body.js';
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject, type JsonObject };
 
+/** The body as a JSON object; anything else is InvalidRequestException. */
 export function parseBody(body: Buffer): JsonObject {
-  const text = body.toString('utf8').trim();
-  if (text === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ServiceError('InvalidRequestException', 'Malformed JSON in the request body');
-  }
-  if (!isObject(parsed)) {
-    throw new ServiceError('InvalidRequestException', 'The request body must be a JSON object');
-  }
-  return parsed;
+  return parseJsonObject(body, 'InvalidRequestException');
 }
 
 /** A list of strings the request must carry. */
