@@ -25,3 +25,21 @@ export function parseJsonObject(body: Buffer, errorCode: string): JsonObject {
     throw new ServiceError(errorCode, 'The request body must be a JSON object');
   return parsed;
 }
+
+/**
+ * A body parser that parses each request body once: operation() parses it to
+ * name the resource and handle() needs it again, and a batch can be megabytes.
+ * The core hands handle() a copy of the request but the same body Buffer, so
+ * the Buffer is the key.
+ */
+export function cachedJsonParser(errorCode: string): (body: Buffer) => JsonObject {
+  const bodies = new WeakMap<Buffer, JsonObject>();
+  return (body) => {
+    let parsed = bodies.get(body);
+    if (parsed === undefined) {
+      parsed = parseJsonObject(body, errorCode);
+      bodies.set(body, parsed);
+    }
+    return parsed;
+  };
+}

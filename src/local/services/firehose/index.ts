@@ -16,7 +16,7 @@ import { accountOf, type FirehoseContext, type FirehoseOptions } from './context
 import { putRecord, putRecordBatch } from './records.js';
 import { loadState, STORE_NAME, streamArn } from './state.js';
 import { createDeliveryStream, describeDeliveryStream, listDeliveryStreams } from './streams.js';
-import { parseBody, type JsonObject } from './wire.js';
+import { cachedJsonParser, type JsonObject } from '../json-body.js';
 
 export type { FirehoseFaults, FirehoseOptions, RecordFault } from './context.js';
 export { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_RECORD_BYTES } from './records.js';
@@ -52,19 +52,8 @@ export function createFirehoseService(
 ): FirehoseService {
   const state = loadState(store);
   const ctx: FirehoseContext = { state, options, save: () => store.save(STORE_NAME, state) };
-  // operation() already parsed the body to name the resource; a batch can be
-  // megabytes, so handle() reuses that parse. The core hands handle() a copy
-  // of the request with the principal added, but the same body Buffer: key on it.
-  const bodies = new WeakMap<Buffer, JsonObject>();
-
-  function body(req: LocalRequest): JsonObject {
-    let parsed = bodies.get(req.body);
-    if (parsed === undefined) {
-      parsed = parseBody(req.body);
-      bodies.set(req.body, parsed);
-    }
-    return parsed;
-  }
+  const parse = cachedJsonParser('SerializationException');
+  const body = (req: LocalRequest): JsonObject => parse(req.body);
 
   return {
     signingName: 'firehose',

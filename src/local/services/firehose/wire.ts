@@ -7,14 +7,9 @@
  */
 import { ServiceError, type LocalResponse } from '../../service.js';
 
-import { isObject, parseJsonObject, type JsonObject } from '../json-body.js';
+import { isObject, type JsonObject } from '../json-body.js';
 
 export { type JsonObject };
-
-/** The body as a JSON object; anything else is SerializationException. */
-export function parseBody(body: Buffer): JsonObject {
-  return parseJsonObject(body, 'SerializationException');
-}
 
 /** A member that must be a string if present. */
 export function optionalString(obj: JsonObject, key: string): string | undefined {

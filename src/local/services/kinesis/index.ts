@@ -12,7 +12,7 @@ import {
   type Operation,
   type ServiceStore,
 } from '../../service.js';
-import { parseBody, type JsonObject } from '../firehose/wire.js';
+import { cachedJsonParser, type JsonObject } from '../json-body.js';
 import { streamRef, type KinesisContext, type KinesisOptions } from './context.js';
 import { putRecord, putRecords } from './put.js';
 import { decodeIterator, getRecords, getShardIterator } from './read.js';
@@ -70,19 +70,8 @@ export function createKinesisService(
 ): KinesisService {
   const state = loadState(store);
   const ctx: KinesisContext = { state, options, save: () => store.save(STORE_NAME, state) };
-  // operation() already parsed the body to name the resource; a batch can be
-  // megabytes, so handle() reuses that parse. The core hands handle() a copy
-  // of the request with the principal added, but the same body Buffer: key on it.
-  const bodies = new WeakMap<Buffer, JsonObject>();
-
-  function body(req: LocalRequest): JsonObject {
-    let parsed = bodies.get(req.body);
-    if (parsed === undefined) {
-      parsed = parseBody(req.body);
-      bodies.set(req.body, parsed);
-    }
-    return parsed;
-  }
+  const parse = cachedJsonParser('SerializationException');
+  const body = (req: LocalRequest): JsonObject => parse(req.body);
 
   return {
     signingName: 'kinesis',
