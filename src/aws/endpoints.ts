@@ -33,7 +33,7 @@ export function isRegionCode(value: string): boolean {
   return REGION_RE.test(value);
 }
 
-function partitionOf(region: string): Partition {
+export function partitionOf(region: string): Partition {
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-isob-')) return 'aws-iso-b';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SignetError } from '../errors.js';
+import { DOCTOR_USAGE, runDoctor } from './doctor.js';
 import { LOCAL_USAGE, runLocal } from './local.js';
 import { runSign, SIGN_USAGE } from './sign.js';
 import { UsageError } from './usage-error.js';
@@ -10,6 +11,7 @@ Usage: signet <command> [options]
 
 Commands:
   sign      Send a SigV4-signed HTTP request, or explain how one is signed
+  doctor    Check credentials, identity, clock and each AWS destination, in plain words
   local     Serve strict local AWS endpoints that verify every signature
   help      Show this help, or a command's (signet help sign)
   version   Print Signet's version`;
@@ -21,7 +23,11 @@ function version(): string {
   return pkg.version;
 }
 
-const COMMAND_USAGE: Record<string, string> = { sign: SIGN_USAGE, local: LOCAL_USAGE };
+const COMMAND_USAGE: Record<string, string> = {
+  sign: SIGN_USAGE,
+  local: LOCAL_USAGE,
+  doctor: DOCTOR_USAGE,
+};
 
 /** Runs a command line; returns the exit status. Errors become one line on stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
@@ -32,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runSign(rest);
       case 'local':
         return await runLocal(rest);
+      case 'doctor':
+        return await runDoctor(rest);
       case 'version':
       case '--version':
         console.log(version());

@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inferEndpoint } from '../aws/endpoints.js';
-import { parseAmzDate, type AwsCredentials } from '../aws/sigv4/index.js';
+import { parseAmzDate } from '../aws/sigv4/index.js';
 import { UsageError } from './usage-error.js';
-
-/** Where the credentials came from, for the user (never the secret itself). */
-export interface SourcedCredentials {
-  readonly credentials: AwsCredentials;
-  readonly source: string;
-}
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -114,49 +108,4 @@ export function signingScope(
     });
   }
   return { region: resolvedRegion, service: resolvedService };
-}
-
-/** Credentials from the options, else the standard environment variables. */
-export function credentialsFrom(
-  options: {
-    accessKeyId?: string | undefined;
-    secretAccessKey?: string | undefined;
-    sessionToken?: string | undefined;
-  },
-  env: NodeJS.ProcessEnv,
-): SourcedCredentials {
-  if (options.accessKeyId || options.secretAccessKey) {
-    if (!options.accessKeyId || !options.secretAccessKey) {
-      throw new UsageError('--access-key-id and --secret-access-key go together', {
-        hint: 'give both, or neither to use the environment',
-      });
-    }
-    return {
-      credentials: {
-        accessKeyId: options.accessKeyId,
-        secretAccessKey: options.secretAccessKey,
-        sessionToken: options.sessionToken,
-      },
-      source: 'command-line options',
-    };
-  }
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (accessKeyId && secretAccessKey) {
-    return {
-      credentials: {
-        accessKeyId,
-        secretAccessKey,
-        sessionToken: options.sessionToken ?? env.AWS_SESSION_TOKEN,
-      },
-      source: 'environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)',
-    };
-  }
-  const missing =
-    !accessKeyId && !secretAccessKey
-      ? 'no AWS credentials found'
-      : `AWS_${accessKeyId ? 'SECRET_ACCESS_KEY' : 'ACCESS_KEY_ID'} is not set`;
-  throw new UsageError(missing, {
-    hint: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or pass --access-key-id and --secret-access-key',
-  });
 }

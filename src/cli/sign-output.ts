@@ -1,6 +1,6 @@
 import { maskCredential, redact } from '../aws/redact.js';
 import type { SignedRequest } from '../aws/sigv4/index.js';
-import type { SourcedCredentials } from './sign-input.js';
+import type { SourcedCredentials } from './credentials.js';
 
 /** The URL the signed request goes to, query included. */
 export function signedUrl(url: URL, signed: SignedRequest): string {

@@ -3,14 +3,8 @@ import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { SignetError } from '../errors.js';
 import { SigV4Signer } from '../aws/sigv4/index.js';
-import {
-  credentialsFrom,
-  parseDate,
-  parseHeaders,
-  parseUrl,
-  readData,
-  signingScope,
-} from './sign-input.js';
+import { CREDENTIAL_OPTIONS, CREDENTIAL_USAGE, resolveCredentials } from './credentials.js';
+import { parseDate, parseHeaders, parseUrl, readData, signingScope } from './sign-input.js';
 import { explainJson, explainText, signedUrl } from './sign-output.js';
 import { UsageError } from './usage-error.js';
 
@@ -33,8 +27,7 @@ Options:
       --explain            sign without sending; show canonical request, string to sign, headers
       --json               with --explain: one JSON object
       --date YYYYMMDDTHHMMSSZ  sign at this time instead of now
-      --access-key-id ID, --secret-access-key KEY, --session-token TOKEN
-                           credentials (default: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)
+${CREDENTIAL_USAGE}
 
 Exit status: 0 on success, 22 when the server answers with an HTTP error, 2 for a bad command line, 1 otherwise.`;
 
@@ -61,9 +54,7 @@ function parse(argv: string[]) {
         explain: { type: 'boolean' },
         json: { type: 'boolean' },
         date: { type: 'string' },
-        'access-key-id': { type: 'string' },
-        'secret-access-key': { type: 'string' },
-        'session-token': { type: 'string' },
+        ...CREDENTIAL_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -93,14 +84,8 @@ export async function runSign(argv: string[]): Promise<number> {
   const date = parseDate(o.date);
   const expiresIn = o.expires === undefined ? undefined : Number(o.expires);
   const { region, service } = signingScope(url, o.region, o.service, process.env);
-  const sourced = credentialsFrom(
-    {
-      accessKeyId: o['access-key-id'],
-      secretAccessKey: o['secret-access-key'],
-      sessionToken: o['session-token'],
-    },
-    process.env,
-  );
+  const { sourced, provider } = await resolveCredentials(o, process.env, region);
+  provider.close();
   const method = (o.request ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
 
   const signer = new SigV4Signer({

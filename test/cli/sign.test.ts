@@ -272,18 +272,31 @@ describe('signet sign with bad input: one line, what to do, non-zero exit', () =
       /cannot tell the signing service .*pass --service/,
     );
   });
-  test('missing credentials', async () => {
+  test('missing credentials: the chain says what it tried, in one line', async () => {
+    // No keys, an empty HOME and an IMDS that refuses: nothing anywhere.
+    const nowhere = {
+      HOME: '/nonexistent-home',
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:9',
+    };
+    const none = await signet(['sign', 'https://logs.us-east-1.amazonaws.com/'], { env: nowhere });
     assertOneLineError(
-      await signet(['sign', 'https://logs.us-east-1.amazonaws.com/']),
-      2,
-      /no AWS credentials found \(set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+      none,
+      1,
+      /No AWS credentials found \(config: .*env: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set.*imds: /,
     );
+    const half = await signet(['sign', 'https://logs.us-east-1.amazonaws.com/'], {
+      env: { ...nowhere, AWS_ACCESS_KEY_ID: ACCESS_KEY },
+    });
+    assertOneLineError(half, 1, /env: AWS_SECRET_ACCESS_KEY is not set, but its partner is/);
     assertOneLineError(
-      await signet(['sign', 'https://logs.us-east-1.amazonaws.com/'], {
-        env: { AWS_ACCESS_KEY_ID: ACCESS_KEY },
-      }),
+      await signet(
+        ['sign', '--access-key-id', ACCESS_KEY, 'https://logs.us-east-1.amazonaws.com/'],
+        {
+          env: nowhere,
+        },
+      ),
       2,
-      /AWS_SECRET_ACCESS_KEY is not set/,
+      /--access-key-id and --secret-access-key go together/,
     );
   });
   test('an unreadable @file', async () => {

@@ -1,0 +1,256 @@
+/**
+ * `signet doctor`: walks the credential chain and shows what each source gave,
+ * who AWS says Signet is, how far the clock is off, and whether a signed probe
+ * to each destination gets through, with the reason in plain words if not.
+ */
+import { parseArgs } from 'node:util';
+import { CorrectedClock } from '../aws/clock.js';
+import { CredentialRegistry } from '../aws/credentials/registry.js';
+import type { CredentialSpec } from '../aws/credentials/spec.js';
+import { inferEndpoint } from '../aws/endpoints.js';
+import { AwsClient } from '../aws/http/aws-client.js';
+import { resolveRegion } from '../aws/region.js';
+import { readSignedDestinations } from '../config/destinations.js';
+import { SignetError } from '../errors.js';
+import { CREDENTIAL_OPTIONS, CREDENTIAL_USAGE, credentialSpec } from './credentials.js';
+import {
+  checkCredentials,
+  checkIdentity,
+  probe,
+  type CredentialsReport,
+  type IdentityReport,
+  type ProbeReport,
+} from './doctor-checks.js';
+import { renderDoctorText } from './doctor-text.js';
+import { UsageError } from './usage-error.js';
+
+export const DOCTOR_USAGE = `Usage: signet doctor (--config.file FILE | --url URL) [options]
+
+Checks that Signet can sign for each AWS destination: the credential chain, the
+identity AWS sees, the clock, and a signed probe to each destination.
+
+Options:
+      --config.file FILE   a Grafana Agent static-mode file: every remote_write with sigv4/aws_auth
+      --config.expand-env  expand \${VAR} and \${VAR:-default} in the file
+      --url URL            one destination instead of a file
+      --region REGION      signing region (default: from the URL, AWS_REGION, the profile, IMDS)
+      --service NAME       signing service (default: from the URL; aps for remote_write)
+      --json               one JSON object instead of text
+${CREDENTIAL_USAGE}
+
+Exit status: 0 when every check passes, 1 when one fails, 2 for a bad command line.`;
+
+export interface DestinationReport {
+  readonly name: string;
+  readonly url: string;
+  readonly region: string | null;
+  readonly regionSource: string | null;
+  readonly service: string | null;
+  readonly credentials: CredentialsReport;
+  readonly identity: IdentityReport['identity'];
+  readonly probe: ProbeReport;
+}
+
+export interface DoctorReport {
+  readonly credentials: CredentialsReport;
+  readonly identity: IdentityReport['identity'];
+  readonly identityProblem: IdentityReport['problem'];
+  readonly stsEndpoint: string | null;
+  readonly region: string | null;
+  readonly clockOffsetSeconds: number | null;
+  readonly destinations: readonly DestinationReport[];
+  readonly ok: boolean;
+}
+
+function parse(argv: string[]) {
+  // Grafana Agent spells its flags with one dash: -config.file=FILE.
+  const args = argv.map((a) => (/^-config\./.test(a) ? `-${a}` : a));
+  try {
+    return parseArgs({
+      args,
+      options: {
+        'config.file': { type: 'string' },
+        'config.expand-env': { type: 'boolean' },
+        url: { type: 'string' },
+        region: { type: 'string' },
+        service: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        ...CREDENTIAL_OPTIONS,
+      },
+    }).values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('. ')[0]! : String(error);
+    throw new UsageError(message.replace(/^Option '/, "option '"), {
+      hint: 'run `signet help doctor`',
+    });
+  }
+}
+
+interface Target {
+  readonly name: string;
+  readonly url: string;
+  readonly spec: CredentialSpec;
+  readonly region: string | undefined;
+  readonly service: string | undefined;
+  readonly kind: 'remote_write' | 'url';
+}
+
+function targets(o: ReturnType<typeof parse>): Target[] {
+  const flags = credentialSpec(o);
+  if (o.url) {
+    let url: URL;
+    try {
+      url = new URL(o.url);
+    } catch {
+      throw new UsageError(`'${o.url}' is not a URL`, {
+        hint: 'give a full URL, e.g. https://…/api/v1/remote_write',
+      });
+    }
+    const kind = url.pathname.endsWith('/remote_write') ? 'remote_write' : 'url';
+    return [
+      {
+        name: '--url',
+        url: url.toString(),
+        spec: flags,
+        region: o.region,
+        service: o.service,
+        kind,
+      },
+    ];
+  }
+  if (!o['config.file'])
+    throw new UsageError('give --config.file FILE or --url URL', {
+      hint: 'run `signet help doctor`',
+    });
+  const found = readSignedDestinations(o['config.file'], {
+    expandEnv: Boolean(o['config.expand-env']),
+  });
+  if (found.length === 0)
+    throw new SignetError(`${o['config.file']} has no remote_write with sigv4 or aws_auth`, {
+      hint: 'add a sigv4: block to the remote_write that goes to AWS, or use --url',
+    });
+  const override = flags.accessKeyId || flags.profile || flags.roles;
+  return found.map((d) => ({
+    name: d.path,
+    url: d.url,
+    spec: override
+      ? flags
+      : { ...d.auth.spec, stsEndpoint: d.auth.spec.stsEndpoint ?? flags.stsEndpoint },
+    region: o.region ?? d.auth.region,
+    service: o.service ?? d.auth.service,
+    kind: d.kind,
+  }));
+}
+
+export async function runDoctor(argv: string[]): Promise<number> {
+  const o = parse(argv);
+  if (o.help) {
+    console.log(DOCTOR_USAGE);
+    return 0;
+  }
+  const report = await diagnose(targets(o), process.env);
+  console.log(o.json ? JSON.stringify(report, null, 2) : renderDoctorText(report));
+  return report.ok ? 0 : 1;
+}
+
+export async function diagnose(
+  list: readonly Target[],
+  env: NodeJS.ProcessEnv,
+): Promise<DoctorReport> {
+  const clock = new CorrectedClock();
+  const registry = new CredentialRegistry({ env, clock, timeoutMs: 2000 });
+  const destinations: DestinationReport[] = [];
+  let first:
+    { credentials: CredentialsReport; identity: IdentityReport; region: string | null } | undefined;
+  try {
+    for (const t of list) {
+      let region: { region: string; from: string } | undefined;
+      let regionError: SignetError | undefined;
+      try {
+        region = await resolveRegion({
+          configured: t.region,
+          url: t.url,
+          env,
+          profile: t.spec.profile,
+        });
+      } catch (error) {
+        if (!(error instanceof SignetError)) throw error;
+        regionError = error;
+      }
+      const service =
+        t.service ??
+        (t.kind === 'remote_write' ? 'aps' : inferEndpoint(new URL(t.url).hostname)?.service);
+      const provider = registry.provider(t.spec, region?.region);
+      const credentials = await checkCredentials(provider);
+      const identity =
+        region && !credentials.error
+          ? await checkIdentity(provider, region.region, clock, env, t.spec.stsEndpoint)
+          : { identity: null, clockOffsetSeconds: null, stsEndpoint: '', problem: null };
+      let probeReport: ProbeReport;
+      if (!region || !service || credentials.error) {
+        const why =
+          regionError ??
+          (service
+            ? undefined
+            : new SignetError(`Cannot tell the signing service of ${t.url}`, {
+                hint: 'pass --service or service_name',
+              }));
+        probeReport = {
+          ok: false,
+          status: null,
+          problem: why
+            ? {
+                code: why.name,
+                kind: 'config',
+                status: null,
+                requestId: null,
+                message: why.message,
+                hint: why.hint ?? null,
+              }
+            : {
+                code: 'NoCredentials',
+                kind: 'no-credentials',
+                status: null,
+                requestId: null,
+                message: credentials.error ?? '',
+                hint: null,
+              },
+        };
+      } else {
+        const client = new AwsClient({
+          service,
+          region: region.region,
+          credentials: provider,
+          clock,
+          timeoutMs: 10_000,
+        });
+        probeReport = await probe(t.url, t.kind, client);
+      }
+      destinations.push({
+        name: t.name,
+        url: t.url,
+        region: region?.region ?? null,
+        regionSource: region?.from ?? null,
+        service: service ?? null,
+        credentials,
+        identity: identity.identity,
+        probe: probeReport,
+      });
+      first ??= { credentials, identity, region: region?.region ?? null };
+    }
+  } finally {
+    registry.close();
+  }
+  const head = first!;
+  return {
+    credentials: head.credentials,
+    identity: head.identity.identity,
+    identityProblem: head.identity.problem,
+    stsEndpoint: head.identity.stsEndpoint || null,
+    region: head.region,
+    clockOffsetSeconds: head.identity.clockOffsetSeconds,
+    destinations,
+    ok: destinations.every((d) => d.probe.ok && d.identity !== null),
+  };
+}
