@@ -7,7 +7,11 @@
  * (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html and
  * @aws-sdk/client-kinesis's PutRecordsCommand docs): "up to 500 records. Each
  * record in the request can be as large as 10 MiB, up to a limit of 10 MiB for
- * the entire request, including partition keys". Since 2025 the per-record
+ * the entire request, including partition keys". signet local holds a whole
+ * request to 5 MiB (5,242,880 bytes of data plus partition keys), the limit
+ * AWS long documented and many producers still size their batches by, so a
+ * producer that batches for the older, stricter limit is checked against it.
+ * Since 2025 the per-record
  * ceiling is a stream setting, MaxRecordSizeInKiB, 1 MiB unless raised
  * (https://docs.aws.amazon.com/streams/latest/dev/large-records.html), and
  * "the record size limit applies to the total size of the partition key and
@@ -40,8 +44,8 @@ import {
 export const MAX_PUT_RECORDS = 500;
 /** The API model's ceiling on one record's Data, whatever the stream allows. */
 export const MAX_DATA_BYTES = 10 * 1024 * 1024;
-/** The ceiling on a whole PutRecords request, data plus partition keys. */
-export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** The ceiling on a whole PutRecords request, data plus partition keys: 5 MiB. */
+export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 export const MAX_PARTITION_KEY_CHARS = 256;
 
 interface Entry {
@@ -180,7 +184,7 @@ export function putRecords(
   violations.throwIfAny();
   const total = entries.reduce((sum, entry) => sum + recordBytes(entry), 0);
   if (total > MAX_REQUEST_BYTES) {
-    throw new ServiceError('InvalidArgumentException', 'Records size exceeds 10 MB limit');
+    throw new ServiceError('InvalidArgumentException', 'Records size exceeds 5 MB limit');
   }
   const hashes = entries.map(hashKey);
 

@@ -107,19 +107,20 @@ test('PutRecords takes 500 records and refuses 501', async () => {
   );
 });
 
-test('PutRecords takes 10 MiB of data plus keys in total and refuses one byte more', async () => {
-  assert.equal(MAX_REQUEST_BYTES, 10 * MiB);
+test('PutRecords takes 5 MiB of data plus keys in total and refuses one byte more', async () => {
+  assert.equal(MAX_REQUEST_BYTES, 5 * MiB);
+  assert.equal(MAX_REQUEST_BYTES, 5_242_880);
   const kinesis = await withStream();
-  // Ten records of exactly 1 MiB each (data + one-character key).
-  const full = Array.from({ length: 10 }, () => ({ data: MiB - 1, key: 'k' }));
+  // Five records of exactly 1 MiB each (data + one-character key): 5,242,880 bytes.
+  const full = Array.from({ length: 5 }, () => ({ data: MiB - 1, key: 'k' }));
   const ok = await call(kinesis, putRecords(full));
   assert.equal(ok.json['FailedRecordCount'], 0);
-  // An eleventh record with empty data still carries a one-byte key.
+  // A sixth record with empty data still carries a one-byte key: the partition key counts.
   await assert.rejects(
     call(kinesis, putRecords([...full, { data: 0, key: 'k' }])),
-    isError('InvalidArgumentException', /Records size exceeds 10 MB limit/),
+    isError('InvalidArgumentException', /Records size exceeds 5 MB limit/),
   );
-  assert.equal(kinesis.records('s').length, 10);
+  assert.equal(kinesis.records('s').length, 5);
 });
 
 test('partition keys are 1 to 256 characters', async () => {
