@@ -9,7 +9,7 @@ import { Faults, type FaultRule } from './faults.js';
 import { IdentityStore, type KeyRecord } from './iam/identity-store.js';
 import { isAllowed } from './iam/policy.js';
 import { RequestLog } from './request-log.js';
-import { listen } from './server.js';
+import { listen } from './listen.js';
 import type { LocalService } from './service.js';
 import { DirectoryStore, MemoryStore } from './store.js';
 import { createApiGatewayService } from './services/apigw/index.js';
@@ -137,13 +137,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalStack
     kinesis,
     xray,
     demoCredentials: config.principals.some((p) => p.accessKeyId === DEMO_ACCESS_KEY_ID),
-    close: () =>
-      new Promise<void>((resolve) => {
-        listening.server.closeAllConnections();
-        listening.server.close(() => {
-          store.flush();
-          resolve();
-        });
-      }),
+    close: async () => {
+      await listening.close();
+      store.flush();
+    },
   };
 }

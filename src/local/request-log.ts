@@ -4,6 +4,8 @@ export interface LoggedRequest {
   readonly requestId: string;
   readonly method: string;
   readonly path: string;
+  /** `1.1`, or `2.0` for a request over HTTP/2. */
+  readonly httpVersion: string;
   readonly service: string;
   readonly operation: string | undefined;
   readonly principal: string | undefined;

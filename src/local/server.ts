@@ -4,13 +4,12 @@
  * injected faults, and renders every answer in the service's own shape.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseRawQuery, verifyRequest, type KeyDirectory, type KnownKey } from './auth/verify.js';
 import { renderError } from './error-render.js';
-import type { Faults } from './faults.js';
-import { faultError, type FaultRule } from './faults.js';
+import { faultError, type Faults } from './faults.js';
 import type { RequestLog } from './request-log.js';
 import { type LoggedRequest } from './request-log.js';
 import {
@@ -20,6 +19,10 @@ import {
   type LocalService,
   type Operation,
 } from './service.js';
+
+/** A request over HTTP/1.1 or HTTP/2 (node's compatibility API gives both one shape). */
+export type CoreRequest = IncomingMessage | Http2ServerRequest;
+export type CoreResponse = ServerResponse | Http2ServerResponse;
 
 /** Largest body accepted: above AWS's own limits for the APIs served here. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -48,7 +51,7 @@ const ACCESS_DENIED: Record<string, [string, number]> = {
   ec2: ['UnauthorizedOperation', 403],
 };
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+async function readBody(req: CoreRequest): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -60,7 +63,20 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function send(res: ServerResponse, response: LocalResponse): void {
+/**
+ * The headers a signature can cover. Over HTTP/2, `:authority` stands for
+ * `host`: SDK clients that speak HTTP/2 sign it by that name (and send no
+ * `host`), and one that signs `host` without sending it means the authority.
+ */
+function signableHeaders(rawHeaders: readonly string[]): readonly string[] {
+  const authority = rawHeaders.findIndex((name, i) => i % 2 === 0 && name === ':authority');
+  const hasHost = rawHeaders.some((name, i) => i % 2 === 0 && name.toLowerCase() === 'host');
+  return authority < 0 || hasHost
+    ? rawHeaders
+    : [...rawHeaders, 'host', rawHeaders[authority + 1]!];
+}
+
+function send(res: CoreResponse, response: LocalResponse): void {
   const body = response.body ?? '';
   const headers: Record<string, string> = { ...response.headers };
   // A HEAD answer states the length of the body it does not send (S3 HeadObject).
@@ -73,8 +89,8 @@ function send(res: ServerResponse, response: LocalResponse): void {
 /** Handles one request end to end; returns what the request log records. */
 export async function handle<K extends KnownKey>(
   core: CoreOptions<K>,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: CoreRequest,
+  res: CoreResponse,
   control: (request: LocalRequest) => Promise<LocalResponse | undefined>,
 ): Promise<void> {
   const requestId = randomUUID();
@@ -94,6 +110,7 @@ export async function handle<K extends KnownKey>(
     requestId,
     method: req.method ?? 'GET',
     path: rawPath,
+    httpVersion: req.httpVersion,
     service: '-',
     operation: undefined,
     principal: undefined,
@@ -112,7 +129,7 @@ export async function handle<K extends KnownKey>(
       query,
       headers: req.headers,
       body,
-      host: (req.headers.host ?? '').replace(/:\d+$/, ''),
+      host: (req.headers.host ?? String(req.headers[':authority'] ?? '')).replace(/:\d+$/, ''),
       region: core.region,
       principal: undefined,
       now,
@@ -143,7 +160,7 @@ export async function handle<K extends KnownKey>(
     let request = base;
     if (service.signingName !== '' && !(core.isUnsigned?.(service, base) ?? false)) {
       const verified = await verifyRequest(
-        { method: base.method, rawPath, query, rawHeaders: req.rawHeaders, body },
+        { method: base.method, rawPath, query, rawHeaders: signableHeaders(req.rawHeaders), body },
         { service: service.signingName, region: core.region, protocol: service.protocol },
         core.keys,
         now,
@@ -184,7 +201,8 @@ export async function handle<K extends KnownKey>(
     if (fault?.kind === 'reset') {
       entry.errorCode = 'connection reset (fault)';
       core.log.add({ ...entry });
-      req.socket.destroy();
+      if ('stream' in req) req.stream.session?.destroy();
+      else req.socket.destroy();
       return;
     }
     if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 1000);
@@ -211,68 +229,4 @@ export async function handle<K extends KnownKey>(
   entry.status = response.status;
   core.log.add({ ...entry });
   send(res, { ...response, headers: { 'x-amzn-requestid': requestId, ...response.headers } });
-}
-
-/** `/_signet/requests` and `/_signet/faults`: what arrived, and misbehaviour on demand. */
-export function controlEndpoint(faults: Faults, log: RequestLog, clock: () => number) {
-  return (request: LocalRequest): Promise<LocalResponse | undefined> => {
-    if (!request.rawPath.startsWith('/_signet/')) return Promise.resolve(undefined);
-    const json = (status: number, value: unknown): LocalResponse => ({
-      status,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(value),
-    });
-    if (request.rawPath === '/_signet/requests' && request.method === 'GET')
-      return Promise.resolve(json(200, { requests: log.list() }));
-    if (request.rawPath === '/_signet/faults') {
-      if (request.method === 'GET')
-        return Promise.resolve(json(200, { faults: faults.list(clock()) }));
-      if (request.method === 'DELETE') {
-        faults.clear();
-        return Promise.resolve(json(200, { faults: [] }));
-      }
-      if (request.method === 'POST') {
-        try {
-          const parsed = JSON.parse(request.body.toString('utf8')) as FaultRule | FaultRule[];
-          for (const rule of Array.isArray(parsed) ? parsed : [parsed]) faults.add(rule, clock());
-          return Promise.resolve(json(200, { faults: faults.list(clock()) }));
-        } catch (error) {
-          return Promise.resolve(
-            json(400, {
-              message: `bad fault: ${error instanceof Error ? error.message : String(error)}`,
-            }),
-          );
-        }
-      }
-    }
-    return Promise.resolve(
-      json(404, { message: `no control endpoint ${request.method} ${request.rawPath}` }),
-    );
-  };
-}
-
-export interface ListeningServer {
-  readonly server: Server;
-  readonly port: number;
-  readonly url: string;
-}
-
-/** Listens on 127.0.0.1 (or the host given) and serves the core. */
-export async function listen<K extends KnownKey>(
-  core: CoreOptions<K>,
-  port: number,
-  host = '127.0.0.1',
-): Promise<ListeningServer> {
-  const control = controlEndpoint(core.faults, core.log, core.clock);
-  const server = createServer((req, res) => {
-    handle(core, req, res, control).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const actual = (server.address() as AddressInfo).port;
-  return { server, port: actual, url: `http://${host}:${actual}` };
 }

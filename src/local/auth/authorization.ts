@@ -13,7 +13,7 @@ export interface SignatureParts {
 }
 
 const HEADER =
-  /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;\-_.]+),\s*Signature=([0-9a-f]{64})\s*$/;
+  /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;\-_.:]+),\s*Signature=([0-9a-f]{64})\s*$/;
 
 /** Parses an Authorization header; a string naming what is wrong when it does not parse. */
 export function parseAuthorizationHeader(

@@ -1,0 +1,41 @@
+/** `/_signet/requests` and `/_signet/faults`: what arrived, and misbehaviour on demand. */
+import type { FaultRule, Faults } from './faults.js';
+import type { RequestLog } from './request-log.js';
+import type { LocalRequest, LocalResponse } from './service.js';
+
+export function controlEndpoint(faults: Faults, log: RequestLog, clock: () => number) {
+  return (request: LocalRequest): Promise<LocalResponse | undefined> => {
+    if (!request.rawPath.startsWith('/_signet/')) return Promise.resolve(undefined);
+    const json = (status: number, value: unknown): LocalResponse => ({
+      status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(value),
+    });
+    if (request.rawPath === '/_signet/requests' && request.method === 'GET')
+      return Promise.resolve(json(200, { requests: log.list() }));
+    if (request.rawPath === '/_signet/faults') {
+      if (request.method === 'GET')
+        return Promise.resolve(json(200, { faults: faults.list(clock()) }));
+      if (request.method === 'DELETE') {
+        faults.clear();
+        return Promise.resolve(json(200, { faults: [] }));
+      }
+      if (request.method === 'POST') {
+        try {
+          const parsed = JSON.parse(request.body.toString('utf8')) as FaultRule | FaultRule[];
+          for (const rule of Array.isArray(parsed) ? parsed : [parsed]) faults.add(rule, clock());
+          return Promise.resolve(json(200, { faults: faults.list(clock()) }));
+        } catch (error) {
+          return Promise.resolve(
+            json(400, {
+              message: `bad fault: ${error instanceof Error ? error.message : String(error)}`,
+            }),
+          );
+        }
+      }
+    }
+    return Promise.resolve(
+      json(404, { message: `no control endpoint ${request.method} ${request.rawPath}` }),
+    );
+  };
+}
