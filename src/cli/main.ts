@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SignetError } from '../errors.js';
+import { CONFIG_USAGE, runConfig } from './config-check.js';
 import { DOCTOR_USAGE, runDoctor } from './doctor.js';
 import { LOCAL_USAGE, runLocal } from './local.js';
 import { runSign, SIGN_USAGE } from './sign.js';
@@ -11,6 +12,7 @@ Usage: signet <command> [options]
 
 Commands:
   sign      Send a SigV4-signed HTTP request, or explain how one is signed
+  config    Validate a Grafana Agent static-mode file (signet config check FILE)
   doctor    Check credentials, identity, clock and each AWS destination, in plain words
   local     Serve strict local AWS endpoints that verify every signature
   help      Show this help, or a command's (signet help sign)
@@ -27,6 +29,7 @@ const COMMAND_USAGE: Record<string, string> = {
   sign: SIGN_USAGE,
   local: LOCAL_USAGE,
   doctor: DOCTOR_USAGE,
+  config: CONFIG_USAGE,
 };
 
 /** Runs a command line; returns the exit status. Errors become one line on stderr, never a stack trace. */
@@ -40,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runLocal(rest);
       case 'doctor':
         return await runDoctor(rest);
+      case 'config':
+        return runConfig(rest);
       case 'version':
       case '--version':
         console.log(version());

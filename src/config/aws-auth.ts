@@ -7,6 +7,7 @@
 import type { CredentialSpec, RoleHop } from '../aws/credentials/spec.js';
 import { SignetError } from '../errors.js';
 import { parseDuration } from './duration.js';
+import { closest } from './yaml/did-you-mean.js';
 
 export interface AwsAuth {
   readonly spec: CredentialSpec;
@@ -75,12 +76,14 @@ export function parseAwsAuth(block: unknown, path: string): AwsAuth {
   if (!isRecord(block))
     throw new AwsAuthConfigError(path, 'must be a mapping', 'e.g. sigv4: { region: us-east-1 }');
   for (const key of Object.keys(block)) {
-    if (!KNOWN.has(key))
+    if (!KNOWN.has(key)) {
+      const near = closest(key, [...KNOWN]);
       throw new AwsAuthConfigError(
         `${path}.${key}`,
-        'is not a key Signet knows here',
-        `the keys are ${[...KNOWN].join(', ')}`,
+        near ? `unknown key '${key}', did you mean '${near}'?` : `unknown key '${key}'`,
+        near ? `rename it to ${near}` : `the keys are ${[...KNOWN].join(', ')}`,
       );
+    }
   }
   const accessKeyId = str(block, 'access_key_id', path) ?? str(block, 'access_key', path);
   const secretAccessKey = str(block, 'secret_access_key', path) ?? str(block, 'secret_key', path);

@@ -59,7 +59,10 @@ describe('sigv4: and aws_auth: blocks', () => {
   });
 
   test('mistakes name the key path and what to do', () => {
-    assert.throws(() => parseAwsAuth({ regoin: 'x' }, 'a.sigv4'), /a\.sigv4\.regoin: is not a key/);
+    assert.throws(
+      () => parseAwsAuth({ regoin: 'x' }, 'a.sigv4'),
+      /a\.sigv4\.regoin: unknown key 'regoin', did you mean 'region'/,
+    );
     assert.throws(
       () => parseAwsAuth({ access_key: 'A' }, 'a.sigv4'),
       /only one of the access key id/,

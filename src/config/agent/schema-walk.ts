@@ -1,0 +1,76 @@
+/**
+ * Walks the zod schema alongside a key path, for what zod does not say by
+ * itself: which keys a mapping may hold ("did you mean") and which keys are
+ * accepted only to be reported as not implemented.
+ */
+import type { z } from 'zod';
+import { notImplemented } from './values.js';
+
+type AnySchema = z.ZodType;
+
+interface Def {
+  readonly type: string;
+  readonly innerType?: AnySchema;
+  readonly element?: AnySchema;
+  readonly shape?: Readonly<Record<string, AnySchema>>;
+  readonly in?: AnySchema;
+  readonly valueType?: AnySchema;
+}
+
+function defOf(schema: AnySchema): Def {
+  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+}
+
+/** Strips optional, default, prefault, nullable and pipes down to the structural schema. */
+function unwrap(schema: AnySchema): AnySchema {
+  let current = schema;
+  for (let i = 0; i < 10; i++) {
+    const def = defOf(current);
+    if (def.innerType) current = def.innerType;
+    else if (def.type === 'pipe' && def.in) current = def.in;
+    else break;
+  }
+  return current;
+}
+
+export function schemaAt(root: AnySchema, path: readonly PropertyKey[]): AnySchema | undefined {
+  let current: AnySchema | undefined = root;
+  for (const segment of path) {
+    if (!current) return undefined;
+    const def = defOf(unwrap(current));
+    if (def.type === 'array' && typeof segment === 'number') current = def.element;
+    else if (def.type === 'object' && def.shape) current = def.shape[String(segment)];
+    else if (def.type === 'record') current = def.valueType;
+    else return undefined;
+  }
+  return current;
+}
+
+export function keysAt(root: AnySchema, path: readonly PropertyKey[]): string[] | undefined {
+  const schema = schemaAt(root, path);
+  if (!schema) return undefined;
+  const def = defOf(unwrap(schema));
+  return def.type === 'object' && def.shape
+    ? Object.keys(def.shape).filter((k) => def.shape![k] !== notImplemented)
+    : undefined;
+}
+
+/** Paths in `data` whose schema is `notImplemented` and which hold a value. */
+export function unimplementedPaths(root: AnySchema, data: unknown): PropertyKey[][] {
+  const out: PropertyKey[][] = [];
+  const visit = (schema: AnySchema | undefined, value: unknown, path: PropertyKey[]): void => {
+    if (!schema || value === undefined) return;
+    if (schema === notImplemented) {
+      out.push(path);
+      return;
+    }
+    const def = defOf(unwrap(schema));
+    if (def.type === 'object' && def.shape && typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) visit(def.shape[k], v, [...path, k]);
+    } else if (def.type === 'array' && def.element && Array.isArray(value)) {
+      value.forEach((v, i) => visit(def.element, v, [...path, i]));
+    }
+  };
+  visit(root, data, []);
+  return out;
+}

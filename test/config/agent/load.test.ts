@@ -1,0 +1,186 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { expandEnv, parseAgentConfig } from '../../../src/config/agent/load.js';
+import { ConfigFileError } from '../../../src/config/yaml/config-error.js';
+
+/** The AMP set-up the Grafana Agent guides show, with a cross-account role. */
+const GUIDE = `server:
+  log_level: info
+  http_listen_port: 12345
+metrics:
+  wal_directory: /tmp/grafana-agent-wal
+  global:
+    scrape_interval: 15s
+    external_labels:
+      cluster: prod
+  configs:
+    - name: integrations
+      host_filter: false
+      scrape_configs:
+        - job_name: node
+          static_configs:
+            - targets: ['localhost:9100']
+              labels: { env: prod }
+          metric_relabel_configs:
+            - source_labels: [__name__]
+              regex: go_.*
+              action: drop
+      remote_write:
+        - url: https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1234/api/v1/remote_write
+          aws_auth:
+            region: us-west-2
+            role_arn: arn:aws:iam::111122223333:role/amp-writer
+            external_id: ext-1
+            assume_role_duration: 15m
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseAgentConfig(text, 'agent.yaml');
+  } catch (error) {
+    assert.ok(error instanceof ConfigFileError, String(error));
+    return error.problems.map((p) => `${p.line}:${p.column} ${p.keyPath}: ${p.message}`);
+  }
+  assert.fail('expected the file to be refused');
+}
+
+describe('Grafana Agent static-mode files', () => {
+  test('the guide set-up loads with its defaults', () => {
+    const { config, warnings } = parseAgentConfig(GUIDE, 'agent.yaml');
+    assert.deepEqual(warnings, []);
+    assert.equal(config.walDirectory, '/tmp/grafana-agent-wal');
+    const inst = config.instances[0]!;
+    const job = inst.jobs[0]!;
+    assert.equal(job.intervalMs, 15_000);
+    assert.equal(job.timeoutMs, 10_000);
+    assert.equal(job.file.metrics_path, '/metrics');
+    assert.equal(job.file.honor_timestamps, true);
+    const rw = inst.remoteWrite[0]!;
+    assert.equal(rw.aws?.region, 'us-west-2');
+    assert.deepEqual(rw.aws?.spec.roles, [
+      {
+        roleArn: 'arn:aws:iam::111122223333:role/amp-writer',
+        externalId: 'ext-1',
+        sessionName: undefined,
+        durationSeconds: 900,
+      },
+    ]);
+    assert.equal(rw.file.remote_timeout, 30_000);
+    assert.equal(
+      config.file.server.http_listen_address,
+      '127.0.0.1',
+      'listeners bind to localhost unless configured',
+    );
+    assert.deepEqual(config.file.metrics.global.external_labels, { cluster: 'prod' });
+  });
+
+  test('wal_dir is accepted as the other spelling; global remote_write applies to instances without their own', () => {
+    const text = `metrics:
+  wal_dir: /var/lib/signet
+  global:
+    remote_write:
+      - url: http://127.0.0.1:9090/api/v1/write
+  configs:
+    - name: a
+    - name: b
+      remote_write:
+        - url: http://127.0.0.1:9091/api/v1/write
+`;
+    const { config } = parseAgentConfig(text, 'agent.yaml');
+    assert.equal(config.walDirectory, '/var/lib/signet');
+    assert.equal(
+      config.instances[0]!.remoteWrite[0]!.file.url,
+      'http://127.0.0.1:9090/api/v1/write',
+    );
+    assert.equal(
+      config.instances[1]!.remoteWrite[0]!.file.url,
+      'http://127.0.0.1:9091/api/v1/write',
+    );
+  });
+
+  test('an unknown key is located, with "did you mean"', () => {
+    assert.deepEqual(problems('metrics:\n  global:\n    scrape_intervall: 15s\n'), [
+      "3:5 metrics.global.scrape_intervall: unknown key 'scrape_intervall', did you mean 'scrape_interval'?",
+    ]);
+  });
+
+  test('wrong types and bad durations name the place', () => {
+    assert.deepEqual(problems('metrics:\n  global:\n    scrape_interval: 15 seconds\n'), [
+      "3:22 metrics.global.scrape_interval: must be a duration, not '15 seconds'",
+    ]);
+    const [port] = problems('server:\n  http_listen_port: "x"\n');
+    assert.match(port!, /^2:21 server\.http_listen_port: expected a number/);
+    const [job] = problems(
+      'metrics:\n  configs:\n    - name: a\n      scrape_configs:\n        - static_configs: []\n',
+    );
+    assert.match(job!, /metrics\.configs\[0\]\.scrape_configs\[0\]\.job_name: is required/);
+  });
+
+  test('checks across keys: timeout over interval, duplicates, both sigv4 and aws_auth, half a key pair', () => {
+    const text = `metrics:
+  configs:
+    - name: a
+      scrape_configs:
+        - job_name: j
+          scrape_interval: 5s
+          scrape_timeout: 10s
+        - job_name: j
+      remote_write:
+        - url: https://aps-workspaces.us-east-1.amazonaws.com/workspaces/w/api/v1/remote_write
+          sigv4: { region: us-east-1 }
+          aws_auth: { region: us-east-1 }
+        - url: https://aps-workspaces.us-east-1.amazonaws.com/workspaces/w2/api/v1/remote_write
+          sigv4: { access_key: AKIAEXAMPLE000000001 }
+`;
+    const found = problems(text);
+    assert.ok(
+      found.some((p) =>
+        /^7:27 .*scrape timeout \(10s\) is greater than the scrape interval \(5s\)/.test(p),
+      ),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((p) => /^8:\d+ .*scrape_configs\[1\]\.job_name: repeats the job name 'j'/.test(p)),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((p) => /remote_write\[0\]: has both sigv4 and aws_auth/.test(p)),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((p) => /remote_write\[1\]\.sigv4: has only one of the access key id/.test(p)),
+      found.join('\n'),
+    );
+  });
+
+  test('keys understood but not implemented are warned about with their place, never silently ignored', () => {
+    const text = `integrations:\n  node_exporter: {}\nmetrics:\n  configs:\n    - name: a\n      scrape_configs:\n        - job_name: k\n          kubernetes_sd_configs: [{ role: pod }]\n`;
+    const { warnings } = parseAgentConfig(text, 'agent.yaml');
+    assert.deepEqual(
+      warnings.map((w) => `${w.line}:${w.column} ${w.keyPath}`),
+      ['1:1 integrations', '8:11 metrics.configs[0].scrape_configs[0].kubernetes_sd_configs'],
+    );
+    assert.match(warnings[0]!.message, /does not implement it yet/);
+  });
+
+  test('authorization: { sigv4: … } is taken as sigv4 with a warning saying where it belongs', () => {
+    const text = `metrics:\n  configs:\n    - name: a\n      scrape_configs:\n        - job_name: api\n          authorization:\n            sigv4: { region: eu-west-1 }\n`;
+    const { config, warnings } = parseAgentConfig(text, 'agent.yaml');
+    assert.equal(config.instances[0]!.jobs[0]!.aws?.region, 'eu-west-1');
+    assert.match(warnings[0]!.message, /belongs beside authorization/);
+  });
+
+  test('-config.expand-env expands ${VAR} and ${VAR:-default} as Grafana Agent does', () => {
+    const env = { REGION: 'eu-west-1', EMPTY: '' };
+    assert.equal(
+      expandEnv('r: ${REGION} d: ${MISSING:-us-east-1} e: ${EMPTY:-x} $$HOME $REGION', env),
+      'r: eu-west-1 d: us-east-1 e: x $HOME eu-west-1',
+    );
+    const { config } = parseAgentConfig(
+      'metrics:\n  wal_directory: ${WAL:-/tmp/default-wal}\n',
+      'agent.yaml',
+      { expandEnv: true, env: {} },
+    );
+    assert.equal(config.walDirectory, '/tmp/default-wal');
+  });
+});
