@@ -1,5 +1,5 @@
 /** `/_signet/requests` and `/_signet/faults`: what arrived, and misbehaviour on demand. */
-import type { FaultRule, Faults } from './faults.js';
+import { parseFaultRules, type Faults } from './faults.js';
 import type { RequestLog } from './request-log.js';
 import type { LocalRequest, LocalResponse } from './service.js';
 
@@ -22,8 +22,8 @@ export function controlEndpoint(faults: Faults, log: RequestLog, clock: () => nu
       }
       if (request.method === 'POST') {
         try {
-          const parsed = JSON.parse(request.body.toString('utf8')) as FaultRule | FaultRule[];
-          for (const rule of Array.isArray(parsed) ? parsed : [parsed]) faults.add(rule, clock());
+          const rules = parseFaultRules(JSON.parse(request.body.toString('utf8')));
+          for (const rule of rules) faults.add(rule, clock());
           return Promise.resolve(json(200, { faults: faults.list(clock()) }));
         } catch (error) {
           return Promise.resolve(

@@ -5,7 +5,7 @@
 import { loadLocalConfig } from './config/load.js';
 import { defaultLocalConfig } from './config/defaults.js';
 import type { LocalConfig } from './config/types.js';
-import { Faults, type FaultRule } from './faults.js';
+import { Faults } from './faults.js';
 import { IdentityStore, type KeyRecord } from './iam/identity-store.js';
 import { isAllowed } from './iam/policy.js';
 import { RequestLog } from './request-log.js';
@@ -66,26 +66,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalStack
   const store = options.dataDir ? new DirectoryStore(options.dataDir) : new MemoryStore();
   const identities = new IdentityStore(config);
   const faults = new Faults();
-  for (const rule of config.faults) faults.add(rule as FaultRule, clock());
+  for (const rule of config.faults) faults.add(rule, clock());
   const log = new RequestLog();
-  const partial = (service: string) => (index: number) => {
-    // A `partial` fault is taken once per batch (at its first record) and then decides per index.
-    const rule =
-      index === 0 ? faults.take(service, '*', clock(), ['partial']) : lastPartial.get(service);
-    lastPartial.set(service, rule);
-    return faults.failsRecord(rule, index)
-      ? {
-          code:
-            service === 'kinesis'
-              ? 'ProvisionedThroughputExceededException'
-              : 'ServiceUnavailableException',
-          message: 'Injected by signet local (partial fault)',
-        }
-      : undefined;
-  };
-  const lastPartial = new Map<string, FaultRule | undefined>();
-  const firehose = createFirehoseService(store, { failRecord: partial('firehose') });
-  const kinesis = createKinesisService(store, { failRecord: partial('kinesis') });
+  const firehose = createFirehoseService(store);
+  const kinesis = createKinesisService(store);
   const xray = createXRayService(store);
   const cloudwatch = createCloudWatchServices(store);
   const sts = createStsService(identities, config);

@@ -9,7 +9,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseRawQuery, verifyRequest, type KeyDirectory, type KnownKey } from './auth/verify.js';
 import { renderError } from './error-render.js';
-import { faultError, type Faults } from './faults.js';
+import { faultError, recordFailures, type Faults } from './faults.js';
 import type { RequestLog } from './request-log.js';
 import { type LoggedRequest } from './request-log.js';
 import {
@@ -208,6 +208,10 @@ export async function handle<K extends KnownKey>(
     if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 1000);
     if (fault && (fault.kind === 'throttle' || fault.kind === 'error'))
       throw faultError(service.signingName, fault);
+    const partial = service.batchOperations?.has(operation.name)
+      ? core.faults.take(service.signingName, operation.name, now, ['partial'])
+      : undefined;
+    if (partial) request = { ...request, failRecord: recordFailures(service.signingName, partial) };
     response = await service.handle(request, operation);
   } catch (error) {
     const serviceError =

@@ -55,6 +55,18 @@ export interface LocalRequest {
   /** Milliseconds since the epoch on the server's clock. */
   readonly now: number;
   readonly requestId: string;
+  /**
+   * Set by the core when a `partial` fault hits a batch operation: which
+   * records of the batch to report as failed instead of taking them.
+   */
+  readonly failRecord?: (index: number) => RecordFault | undefined;
+}
+
+/** A per-record failure a batch answer reports instead of accepting the record. */
+export interface RecordFault {
+  /** Reported as the record's `ErrorCode` (or the error code of a failed single put). */
+  readonly code: string;
+  readonly message: string;
 }
 
 export interface LocalResponse {
@@ -100,6 +112,8 @@ export interface LocalService {
    * is this service's but malformed (unknown operation, bad JSON).
    */
   operation(request: LocalRequest): Operation | undefined;
+  /** Operations that report failures per record, which a `partial` fault applies to. */
+  readonly batchOperations?: ReadonlySet<string>;
   /** Carries the operation out. Throws ServiceError for an error answer. */
   handle(request: LocalRequest, operation: Operation): Promise<LocalResponse> | LocalResponse;
 }

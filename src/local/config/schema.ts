@@ -4,6 +4,7 @@
  * setting; cross-references (policy names, role ARNs) are checked in build.ts.
  */
 import { z } from 'zod';
+import { faultRuleSchema } from '../faults.js';
 
 /**
  * A custom issue's advice travels in `params.hint` (see issues.ts). zod keeps
@@ -199,7 +200,7 @@ export const fileSchema = z.strictObject({
   execute_api: z
     .record(pattern(/^\/?\S+$/, 'must be a path', "e.g. '/metrics'"), z.string())
     .default({}),
-  faults: z.array(z.unknown()).default([]),
+  faults: z.array(faultRuleSchema).default([]),
   credential_duration_seconds: between(
     1,
     43200,

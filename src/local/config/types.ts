@@ -3,6 +3,7 @@
  * identity store and the services read. Keys are camelCase here; the file
  * itself uses snake_case (see schema.ts).
  */
+import type { FaultRule } from '../faults.js';
 
 /** One IAM policy statement, as `policies:` and inline `policy:` lists hold them. */
 export interface Statement {
@@ -99,8 +100,8 @@ export interface LocalConfig {
   readonly container?: ContainerConfig;
   /** Path under `/execute-api/` (no leading slash) → Prometheus text page. */
   readonly executeApi: Readonly<Record<string, string>>;
-  /** Passed through untouched: the core validates and owns faults. */
-  readonly faults: readonly unknown[];
+  /** Faults in force from the start (`faults:`, snake_case keys as in `POST /_signet/faults`). */
+  readonly faults: readonly FaultRule[];
   /** Lifetime of credentials IMDS, ECS and STS hand out (STS: the cap on DurationSeconds). */
   readonly credentialDurationSeconds: number;
 }

@@ -121,6 +121,13 @@ describe('config errors', () => {
     assert.doesNotMatch(e.message, /\n/, 'one line');
   });
 
+  test("a fault is checked where it is written, in the file's snake_case", () => {
+    const kind = failure('faults:\n  - { service: logs, kind: explode }\n');
+    assert.match(kind.message, /^local\.yaml:2:\d+: faults\[0\]\.kind: /);
+    const camel = failure('faults:\n  - { service: logs, kind: latency, latencyMs: 5 }\n');
+    assert.match(camel.message, /faults\[0\]\.latencyMs: unknown key 'latencyMs'/);
+  });
+
   test('a duplicate key is a syntax error', () => {
     const e = failure('{"roles": [], "roles": []}');
     assert.match(e.message, /^local\.yaml:1:15: Map keys must be unique/);

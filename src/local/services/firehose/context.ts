@@ -3,28 +3,19 @@
  * service was created with, and the lookup that turns a stream name in a
  * request into a stored stream (creating it when `autoCreate` allows).
  */
-import { DEFAULT_ACCOUNT_ID, ServiceError, type LocalRequest } from '../../service.js';
+import {
+  DEFAULT_ACCOUNT_ID,
+  ServiceError,
+  type LocalRequest,
+  type RecordFault,
+} from '../../service.js';
+import type { RecordFaults } from '../record-faults.js';
 import { newStream, streamArn, type FirehoseState, type StoredStream } from './state.js';
 
-/** A per-record failure to report instead of accepting the record. */
-export interface RecordFault {
-  /** Reported as the record's `ErrorCode` (or the error code of a failed PutRecord). */
-  readonly code: string;
-  readonly message: string;
-}
+export type { RecordFault } from '../../service.js';
+export type { RecordFaults as FirehoseFaults } from '../record-faults.js';
 
-/** Where the core's fault injection plugs in. */
-export interface FirehoseFaults {
-  /**
-   * Asked once per record before it is stored, for every record of a request
-   * in order from index 0 (so a hook can decide per batch at index 0);
-   * answering a fault makes that record fail. `index` is the record's position
-   * in the request (0 for PutRecord).
-   */
-  readonly failRecord?: (index: number, data: Buffer, stream: string) => RecordFault | undefined;
-}
-
-export interface FirehoseOptions extends FirehoseFaults {
+export interface FirehoseOptions extends RecordFaults {
   /**
    * When true (the default), naming a stream that does not exist (in a put or
    * DescribeDeliveryStream) creates it, so a local setup needs no

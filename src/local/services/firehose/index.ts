@@ -58,6 +58,7 @@ export function createFirehoseService(
   return {
     signingName: 'firehose',
     protocol: 'json',
+    batchOperations: new Set(['PutRecordBatch']),
 
     operation(req: LocalRequest): Operation | undefined {
       const target = header(req, 'x-amz-target');

@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { ServiceError, type LocalRequest, type LocalResponse } from '../../service.js';
 import { faultError, streamForPut, type FirehoseContext } from './context.js';
+import { recordFault } from '../record-faults.js';
 import type { StoredStream } from './state.js';
 import {
   checkStreamName,
@@ -82,7 +83,7 @@ export function putRecord(
   if (name === undefined || data === undefined) throw new Error('unreachable');
 
   const stream = streamForPut(ctx, req, name);
-  const fault = ctx.options.failRecord?.(0, data, stream.name);
+  const fault = recordFault(ctx.options, req, 0, data, stream.name);
   if (fault !== undefined) {
     ctx.save(); // the stream may have just been auto-created
     throw faultError(fault);
@@ -129,7 +130,7 @@ export function putRecordBatch(
   const stream = streamForPut(ctx, req, name);
   let failed = 0;
   const responses = decoded.map((data, index) => {
-    const fault = ctx.options.failRecord?.(index, data, stream.name);
+    const fault = recordFault(ctx.options, req, index, data, stream.name);
     if (fault !== undefined) {
       failed += 1;
       return { ErrorCode: fault.code, ErrorMessage: fault.message };

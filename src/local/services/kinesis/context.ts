@@ -4,7 +4,7 @@
  * (creating it when `autoCreate` allows).
  */
 import { DEFAULT_ACCOUNT_ID, ServiceError, type LocalRequest } from '../../service.js';
-import type { RecordFault } from '../firehose/context.js';
+import type { RecordFaults } from '../record-faults.js';
 import { checkStreamName, optionalString, Violations, type JsonObject } from '../firehose/wire.js';
 import {
   DEFAULT_MAX_RECORD_KIB,
@@ -15,21 +15,10 @@ import {
   type StoredStream,
 } from './state.js';
 
-export type { RecordFault } from '../firehose/context.js';
+export type { RecordFault } from '../../service.js';
+export type { RecordFaults as KinesisFaults } from '../record-faults.js';
 
-/** Where the core's fault injection plugs in. */
-export interface KinesisFaults {
-  /**
-   * Asked once per record before it is stored, for every record of a request
-   * in order from index 0 (so a hook can decide per batch at index 0);
-   * answering a fault makes that record fail (PutRecords) or the call fail
-   * (PutRecord). AWS's own per-record codes are
-   * ProvisionedThroughputExceededException and InternalFailure.
-   */
-  readonly failRecord?: (index: number, data: Buffer, stream: string) => RecordFault | undefined;
-}
-
-export interface KinesisOptions extends KinesisFaults {
+export interface KinesisOptions extends RecordFaults {
   /**
    * When true (the default), naming a stream that does not exist (in a put,
    * DescribeStreamSummary, ListShards or GetShardIterator) creates it with one

@@ -76,6 +76,7 @@ export function createKinesisService(
   return {
     signingName: 'kinesis',
     protocol: 'json',
+    batchOperations: new Set(['PutRecords']),
 
     operation(req: LocalRequest): Operation | undefined {
       const target = header(req, 'x-amz-target');

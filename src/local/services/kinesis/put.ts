@@ -23,6 +23,7 @@
 import type { LocalRequest, LocalResponse } from '../../service.js';
 import { ServiceError } from '../../service.js';
 import { faultError } from '../firehose/context.js';
+import { recordFault } from '../record-faults.js';
 import {
   decodeBlob,
   describeBlob,
@@ -146,7 +147,7 @@ export function putRecord(ctx: KinesisContext, req: LocalRequest, body: JsonObje
   checkFits(stream, entry, '', violations);
   violations.throwIfAny();
   const hash = hashKey(entry);
-  const fault = ctx.options.failRecord?.(0, entry.data, stream.name);
+  const fault = recordFault(ctx.options, req, 0, entry.data, stream.name);
   if (fault !== undefined) throw faultError(fault);
   const result = store(stream, entry, hash, req.now);
   ctx.save();
@@ -190,7 +191,7 @@ export function putRecords(
 
   let failed = 0;
   const results = entries.map((entry, index) => {
-    const fault = ctx.options.failRecord?.(index, entry.data, stream.name);
+    const fault = recordFault(ctx.options, req, index, entry.data, stream.name);
     if (fault !== undefined) {
       failed += 1;
       return { ErrorCode: fault.code, ErrorMessage: fault.message };
