@@ -180,6 +180,8 @@ export async function handle<K extends KnownKey>(
           scope: verified.scope,
         },
       };
+      // The resource ARN names the caller's account, known only now.
+      operation = service.operation(request) ?? operation;
       if (
         operation.action !== 'sts:GetCallerIdentity' &&
         !core.policy.isAllowed(verified.key, operation.action, operation.resource)

@@ -109,7 +109,9 @@ export interface LocalService {
   /**
    * Which operation a request calls, or undefined when the request is not for
    * this service. Must not read state; may throw ServiceError for a request that
-   * is this service's but malformed (unknown operation, bad JSON).
+   * is this service's but malformed (unknown operation, bad JSON). The core
+   * asks twice: first to route the request (no principal yet), then once the
+   * signature is verified, so that resource ARNs name the caller's account.
    */
   operation(request: LocalRequest): Operation | undefined;
   /** Operations that report failures per record, which a `partial` fault applies to. */

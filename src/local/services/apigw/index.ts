@@ -37,7 +37,7 @@ export function createApiGatewayService(config: LocalConfig): LocalService {
       const path = subpath(req);
       if (path === undefined) return undefined;
       // Route ARNs: arn:aws:execute-api:{region}:{account}:{api-id}/{stage}/{METHOD}/{path}.
-      const resource = `arn:aws:execute-api:${req.region}:${DEFAULT_ACCOUNT_ID}:${API_ID}/*/${req.method}/${path}`;
+      const resource = `arn:aws:execute-api:${req.region}:${req.principal?.accountId ?? DEFAULT_ACCOUNT_ID}:${API_ID}/*/${req.method}/${path}`;
       return { action: 'execute-api:Invoke', resource, name: 'Invoke' };
     },
 

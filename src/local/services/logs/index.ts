@@ -63,8 +63,17 @@ function resourceOf(request: LocalRequest, name: string, body: Body): string {
 
 export function createLogsService(store: ServiceStore): LocalService {
   const state = LogsState.restore(store.load<unknown>(STORE_KEY));
-  // operation() already parsed the body; handle() reuses it rather than parse 1 MB twice.
-  const bodies = new WeakMap<LocalRequest, Body>();
+  // Each body is parsed once, though operation() is asked twice and handle() needs it
+  // too: the core passes copies of the request, but always the same body Buffer.
+  const bodies = new WeakMap<Buffer, Body>();
+  const bodyOf = (request: LocalRequest): Body => {
+    let body = bodies.get(request.body);
+    if (body === undefined) {
+      body = parseBody(request.body);
+      bodies.set(request.body, body);
+    }
+    return body;
+  };
   const save = (): void => store.save(STORE_KEY, state.snapshot());
 
   return {
@@ -76,15 +85,14 @@ export function createLogsService(store: ServiceStore): LocalService {
       if (target === undefined || !target.startsWith(TARGET_PREFIX)) return undefined;
       const name = target.slice(TARGET_PREFIX.length);
       if (!HANDLERS.has(name)) throw unknownOperation(name);
-      const body = parseBody(request.body);
-      bodies.set(request, body);
+      const body = bodyOf(request);
       return { action: `logs:${name}`, resource: resourceOf(request, name, body), name };
     },
 
     handle(request: LocalRequest, operation: Operation): LocalResponse {
       const handler = HANDLERS.get(operation.name);
       if (!handler) throw unknownOperation(operation.name);
-      const body = bodies.get(request) ?? parseBody(request.body);
+      const body = bodyOf(request);
       const ctx: Context = { state, scope: scopeOf(request), now: request.now, body, save };
       const result = handler(ctx);
       return {
