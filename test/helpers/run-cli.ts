@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const SIGNET_BIN = fileURLToPath(new URL('../../../bin/signet.js', import.meta.url));
@@ -22,11 +23,20 @@ export function runSignet(
     HOME: process.env.HOME ?? '/tmp',
     ...options.env,
   };
+  const child = spawn(process.execPath, [SIGNET_BIN, ...args], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const result = outcome(child);
+  child.stdin.end(options.stdin ?? '');
+  return result;
+}
+
+/** A child's exit status and everything it printed, once it has closed. */
+export function outcome(
+  child: ChildProcessByStdio<Writable | null, Readable, Readable>,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SIGNET_BIN, ...args], {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -39,6 +49,5 @@ export function runSignet(
         stderr: Buffer.concat(err).toString('utf8'),
       }),
     );
-    child.stdin.end(options.stdin ?? '');
   });
 }
