@@ -1,6 +1,30 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { z } from 'zod';
+import { SignetError } from '../errors.js';
 import type { ServiceStore } from './service.js';
+
+/**
+ * A service's saved state, checked against its schema, or `empty` when nothing
+ * was saved. A saved shape this code cannot read is an error rather than a
+ * silent fresh start, which would quietly drop what the user recorded.
+ */
+export function loadSavedState<T>(
+  store: ServiceStore,
+  name: string,
+  schema: z.ZodType<T>,
+  empty: () => T,
+): T {
+  const saved = store.load<unknown>(name);
+  if (saved === undefined) return empty();
+  const parsed = schema.safeParse(saved);
+  if (!parsed.success) {
+    throw new SignetError(`The saved ${name} state is not in a shape this version can read`, {
+      hint: `move ${name}.json out of the data directory to start ${name} afresh`,
+    });
+  }
+  return parsed.data;
+}
 
 /** Keeps nothing between runs: `signet local` without `--data-dir`. */
 export class MemoryStore implements ServiceStore {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ServiceStore } from '../../service.js';
+import { loadSavedState } from '../../store.js';
 
 export const STORE_NAME = 'cloudwatch';
 
@@ -59,18 +60,9 @@ export function metricKey(id: MetricId): string {
   return JSON.stringify([id.account, id.region, id.namespace, id.name, dims]);
 }
 
-/**
- * Loads saved state. A saved shape this code cannot read is an error rather
- * than a silent fresh start, which would quietly drop what the user recorded.
- */
+/** Loads saved state (see loadSavedState). */
 export function loadState(store: ServiceStore): CloudWatchState {
-  const saved = store.load<unknown>(STORE_NAME);
-  if (saved === undefined) return { version: 1, metrics: {} };
-  const parsed = stateSchema.safeParse(saved);
-  if (!parsed.success) {
-    throw new Error(`The saved ${STORE_NAME} state is not in a shape this version can read`);
-  }
-  return parsed.data;
+  return loadSavedState(store, STORE_NAME, stateSchema, () => ({ version: 1, metrics: {} }));
 }
 
 export interface CloudWatchContext {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ServiceStore } from '../../service.js';
+import { loadSavedState } from '../../store.js';
 
 export const STORE_NAME = 'firehose';
 
@@ -40,18 +41,9 @@ export function streamArn(region: string, account: string, name: string): string
   return `arn:aws:firehose:${region}:${account}:deliverystream/${name}`;
 }
 
-/**
- * Loads saved state. A saved shape this code cannot read is an error rather
- * than a silent fresh start, which would quietly drop what the user recorded.
- */
+/** Loads saved state (see loadSavedState). */
 export function loadState(store: ServiceStore): FirehoseState {
-  const saved = store.load<unknown>(STORE_NAME);
-  if (saved === undefined) return { version: 1, streams: {} };
-  const parsed = stateSchema.safeParse(saved);
-  if (!parsed.success) {
-    throw new Error(`The saved ${STORE_NAME} state is not in a shape this version can read`);
-  }
-  return parsed.data;
+  return loadSavedState(store, STORE_NAME, stateSchema, () => ({ version: 1, streams: {} }));
 }
 
 /** A new, empty stream (ACTIVE at once: the local service has nothing to provision). */

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ServiceStore } from '../../service.js';
+import { loadSavedState } from '../../store.js';
 
 export const STORE_NAME = 'kinesis';
 
@@ -69,18 +70,9 @@ export function parseStreamArn(
   return { region, account, name };
 }
 
-/**
- * Loads saved state. A saved shape this code cannot read is an error rather
- * than a silent fresh start, which would quietly drop what the user recorded.
- */
+/** Loads saved state (see loadSavedState). */
 export function loadState(store: ServiceStore): KinesisState {
-  const saved = store.load<unknown>(STORE_NAME);
-  if (saved === undefined) return { version: 1, streams: {} };
-  const parsed = stateSchema.safeParse(saved);
-  if (!parsed.success) {
-    throw new Error(`The saved ${STORE_NAME} state is not in a shape this version can read`);
-  }
-  return parsed.data;
+  return loadSavedState(store, STORE_NAME, stateSchema, () => ({ version: 1, streams: {} }));
 }
 
 export const MAX_HASH_KEY = (1n << 128n) - 1n;

@@ -5,8 +5,8 @@
  * its own; on disk they are arrays of records, bodies as base64.
  */
 import { z } from 'zod';
-import { SignetError } from '../../../errors.js';
 import type { ServiceStore } from '../../service.js';
+import { loadSavedState } from '../../store.js';
 
 /** Headers S3 stores with an object and returns on GET and HEAD. */
 export const STORED_HEADERS = [
@@ -92,18 +92,11 @@ export interface S3State {
 
 export const STORE_NAME = 's3';
 
-/** The saved state, or an empty one; a state that does not parse is an error, not a reset, so no data is lost. */
+/** The saved state, or an empty one (see loadSavedState). */
 export function loadState(store: ServiceStore): S3State {
-  const saved = store.load<unknown>(STORE_NAME);
-  if (saved === undefined) return { buckets: new Map() };
-  const parsed = savedState.safeParse(saved);
-  if (!parsed.success) {
-    throw new SignetError(`The saved S3 state is not valid: ${parsed.error.message}`, {
-      hint: 'move the s3 state out of the data directory to start with no buckets',
-    });
-  }
+  const saved = loadSavedState(store, STORE_NAME, savedState, () => ({ buckets: [] }));
   const buckets = new Map<string, Bucket>();
-  for (const b of parsed.data.buckets) {
+  for (const b of saved.buckets) {
     const uploads = new Map<string, Upload>();
     for (const { uploadId, parts, ...rest } of b.uploads) {
       uploads.set(uploadId, {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ServiceStore } from '../../service.js';
+import { loadSavedState } from '../../store.js';
 
 export const STORE_NAME = 'xray';
 
@@ -74,18 +75,13 @@ export type StoredSegment = z.infer<typeof segmentSchema>;
 export type StoredSpan = z.infer<typeof spanSchema>;
 export type XRayState = z.infer<typeof stateSchema>;
 
-/**
- * Loads saved state. A saved shape this code cannot read is an error rather
- * than a silent fresh start, which would quietly drop what the user recorded.
- */
+/** Loads saved state (see loadSavedState). */
 export function loadState(store: ServiceStore): XRayState {
-  const saved = store.load<unknown>(STORE_NAME);
-  if (saved === undefined) return { version: 1, traces: {}, spans: [] };
-  const parsed = stateSchema.safeParse(saved);
-  if (!parsed.success) {
-    throw new Error(`The saved ${STORE_NAME} state is not in a shape this version can read`);
-  }
-  return parsed.data;
+  return loadSavedState(store, STORE_NAME, stateSchema, () => ({
+    version: 1,
+    traces: {},
+    spans: [],
+  }));
 }
 
 export interface XRayContext {
