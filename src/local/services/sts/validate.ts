@@ -5,6 +5,16 @@
  */
 import { ServiceError } from '../../service.js';
 
+/** A string parameter's constraints in the API model; a `secret` value is never echoed. */
+export interface StringRule {
+  readonly required: boolean;
+  readonly min: number;
+  readonly max: number;
+  readonly pattern?: RegExp;
+  readonly patternText?: string;
+  readonly secret?: boolean;
+}
+
 export class Constraints {
   private readonly failures: string[] = [];
 
@@ -20,18 +30,7 @@ export class Constraints {
   }
 
   /** A string parameter: required or not, length bounds, character pattern. */
-  string(
-    value: string | undefined,
-    member: string,
-    rule: {
-      required: boolean;
-      min: number;
-      max: number;
-      pattern?: RegExp;
-      patternText?: string;
-      secret?: boolean;
-    },
-  ): string | undefined {
+  string(value: string | undefined, member: string, rule: StringRule): string | undefined {
     const secret = rule.secret ?? false;
     if (value === undefined) {
       if (rule.required) this.fail(value, member, 'Member must not be null');

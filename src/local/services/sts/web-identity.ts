@@ -6,11 +6,10 @@
 import type { LocalConfig } from '../../config/types.js';
 import type { IdentityStore } from '../../iam/identity-store.js';
 import { wildcardMatch } from '../../iam/policy.js';
-import { assumedRolePrincipal } from '../../iam/principals.js';
+import { isoSeconds as iso } from '../../iam/role-credentials.js';
 import { ServiceError, type LocalRequest, type LocalResponse } from '../../service.js';
-import { MAX_DURATION, MIN_DURATION, sessionSeconds } from './assume-role.js';
 import { decodeWebIdentityToken, sameIssuer } from './jwt.js';
-import { Constraints, ROLE_ARN, SESSION_NAME, refuseSessionPolicies } from './validate.js';
+import { issueRoleSession, readRoleRequest } from './session.js';
 import { webIdentityXml } from './xml.js';
 
 const TOKEN = { required: true, min: 4, max: 20000, secret: true };
@@ -23,42 +22,21 @@ function denied(): ServiceError {
   );
 }
 
-/** ISO time to the second, as STS prints it in the expiry message. */
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export function assumeRoleWithWebIdentity(
   req: LocalRequest,
   params: URLSearchParams,
   identities: IdentityStore,
   config: LocalConfig,
 ): LocalResponse {
-  const v = new Constraints();
-  const roleArn = v.string(params.get('RoleArn') ?? undefined, 'roleArn', ROLE_ARN);
-  const sessionName = v.string(
-    params.get('RoleSessionName') ?? undefined,
-    'roleSessionName',
-    SESSION_NAME,
-  );
-  const token = v.string(params.get('WebIdentityToken') ?? undefined, 'webIdentityToken', TOKEN);
-  const duration = v.integer(
-    params.get('DurationSeconds') ?? undefined,
-    'durationSeconds',
-    MIN_DURATION,
-    MAX_DURATION,
-  );
-  v.check();
-  refuseSessionPolicies(params);
-  if (roleArn === undefined || sessionName === undefined || token === undefined) {
-    throw new ServiceError(
-      'ValidationError',
-      'RoleArn, RoleSessionName and WebIdentityToken are required',
-    );
-  }
-
+  const request = readRoleRequest(params, {
+    param: 'WebIdentityToken',
+    member: 'webIdentityToken',
+    rule: TOKEN,
+  });
+  // The token is required: readRoleRequest has thrown if it were missing.
+  const token = request.extra ?? '';
   const claims = decodeWebIdentityToken(token);
-  const role = config.roles.find((r) => r.arn === roleArn);
+  const role = config.roles.find((r) => r.arn === request.roleArn);
   const trust = role?.trust.webIdentity;
   if (!role || !trust) throw denied();
   if (trust.issuer !== undefined && !sameIssuer(trust.issuer, claims.iss)) {
@@ -80,14 +58,7 @@ export function assumeRoleWithWebIdentity(
   }
   if (trust.subject !== undefined && !wildcardMatch(trust.subject, claims.sub)) throw denied();
 
-  const seconds = sessionSeconds(duration, role, config, false);
-  const record = identities.issueSession(
-    assumedRolePrincipal(role, sessionName),
-    role.policy,
-    seconds,
-    req.now,
-    role.arn,
-  );
+  const record = issueRoleSession(identities, config, role, request, req.now, false);
   const audience = trust.audience ?? claims.aud[0] ?? '';
   return webIdentityXml(
     record,
