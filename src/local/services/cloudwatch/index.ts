@@ -16,6 +16,7 @@ import {
   type Operation,
   type ServiceStore,
 } from '../../service.js';
+import { firstHeader } from '../json-target.js';
 import { getMetricData, listMetrics } from './get.js';
 import {
   jsonGetMetricData,
@@ -49,14 +50,9 @@ export const MAX_PUT_BODY_BYTES = 1024 * 1024;
 /** Refuse to inflate a gzip body past this; far above any valid request. */
 const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
-function header(req: LocalRequest, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** The body as sent, inflated when gzip-encoded (the SDK compresses PutMetricData bodies over 10 KB). */
 function inflate(req: LocalRequest, malformedCode: string): Buffer {
-  if (header(req, 'content-encoding')?.toLowerCase() !== 'gzip') return req.body;
+  if (firstHeader(req, 'content-encoding')?.toLowerCase() !== 'gzip') return req.body;
   try {
     return gunzipSync(req.body, { maxOutputLength: MAX_INFLATED_BYTES });
   } catch {
@@ -101,7 +97,7 @@ function jsonService(ctx: CloudWatchContext): LocalService {
     signingName: 'monitoring',
     protocol: 'json',
     operation(req) {
-      const target = header(req, 'x-amz-target');
+      const target = firstHeader(req, 'x-amz-target');
       if (target === undefined || !target.startsWith(TARGET_PREFIX)) return undefined;
       const name = target.slice(TARGET_PREFIX.length);
       if (!OPERATIONS.includes(name)) {
@@ -134,7 +130,7 @@ function queryService(ctx: CloudWatchContext): LocalService {
 
   function form(req: LocalRequest): URLSearchParams | undefined {
     if (req.method !== 'POST') return undefined;
-    const type = header(req, 'content-type')?.toLowerCase() ?? '';
+    const type = firstHeader(req, 'content-type')?.toLowerCase() ?? '';
     if (!type.startsWith('application/x-www-form-urlencoded')) return undefined;
     let params = forms.get(req.body);
     if (params === undefined) {

@@ -7,12 +7,11 @@
 import {
   ServiceError,
   type LocalRequest,
-  type LocalResponse,
   type LocalService,
-  type Operation,
   type ServiceStore,
 } from '../../service.js';
-import { cachedJsonParser, type JsonObject } from '../json-body.js';
+import type { JsonObject } from '../json-body.js';
+import { firstHeader, targetService, type TargetHandler } from '../json-target.js';
 import { streamRef, type KinesisContext, type KinesisOptions } from './context.js';
 import { putRecord, putRecords } from './put.js';
 import { decodeIterator, getRecords, getShardIterator } from './read.js';
@@ -36,24 +35,15 @@ export interface KinesisService extends LocalService {
   records(stream: string): Buffer[];
 }
 
-const TARGET_PREFIX = 'Kinesis_20131202.';
-
-type Handler = (ctx: KinesisContext, req: LocalRequest, body: JsonObject) => LocalResponse;
-
-const HANDLERS: Readonly<Record<string, Handler>> = {
-  CreateStream: createStream,
-  DescribeStreamSummary: describeStreamSummary,
-  ListShards: listShards,
-  PutRecord: putRecord,
-  PutRecords: putRecords,
-  GetShardIterator: getShardIterator,
-  GetRecords: getRecords,
-};
-
-function header(req: LocalRequest, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+const HANDLERS = new Map<string, TargetHandler<KinesisContext>>([
+  ['CreateStream', createStream],
+  ['DescribeStreamSummary', describeStreamSummary],
+  ['ListShards', listShards],
+  ['PutRecord', putRecord],
+  ['PutRecords', putRecords],
+  ['GetShardIterator', getShardIterator],
+  ['GetRecords', getRecords],
+]);
 
 /** The ARN a request acts on: its StreamARN/StreamName, or the stream its iterator reads. */
 function resourceOf(req: LocalRequest, body: JsonObject): string {
@@ -64,47 +54,33 @@ function resourceOf(req: LocalRequest, body: JsonObject): string {
   return it?.a ?? '*';
 }
 
+/** The Java SDK and the KPL default to CBOR; say so rather than fail to parse it. */
+function refuseCbor(req: LocalRequest): void {
+  if (firstHeader(req, 'content-type')?.includes('cbor') === true) {
+    throw new ServiceError(
+      'SerializationException',
+      'signet local speaks JSON 1.1 to Kinesis, not CBOR; disable CBOR in the client (AWS_CBOR_DISABLE=1)',
+    );
+  }
+}
+
 export function createKinesisService(
   store: ServiceStore,
   options: KinesisOptions = {},
 ): KinesisService {
   const state = loadState(store);
-  const ctx: KinesisContext = { state, options, save: () => store.save(STORE_NAME, state) };
-  const parse = cachedJsonParser('SerializationException');
-  const body = (req: LocalRequest): JsonObject => parse(req.body);
-
+  const context: KinesisContext = { state, options, save: () => store.save(STORE_NAME, state) };
   return {
-    signingName: 'kinesis',
-    protocol: 'json',
-    batchOperations: new Set(['PutRecords']),
-
-    operation(req: LocalRequest): Operation | undefined {
-      const target = header(req, 'x-amz-target');
-      if (target === undefined || !target.startsWith(TARGET_PREFIX)) return undefined;
-      const name = target.slice(TARGET_PREFIX.length);
-      if (HANDLERS[name] === undefined) {
-        throw new ServiceError(
-          'UnknownOperationException',
-          `The operation ${name} is not supported by signet local's Kinesis`,
-        );
-      }
-      // The Java SDK and the KPL default to CBOR; say so rather than fail to parse it.
-      if (header(req, 'content-type')?.includes('cbor') === true) {
-        throw new ServiceError(
-          'SerializationException',
-          'signet local speaks JSON 1.1 to Kinesis, not CBOR; disable CBOR in the client (AWS_CBOR_DISABLE=1)',
-        );
-      }
-      return { action: `kinesis:${name}`, resource: resourceOf(req, body(req)), name };
-    },
-
-    handle(req: LocalRequest, operation: Operation): LocalResponse {
-      const handler = HANDLERS[operation.name];
-      if (handler === undefined) {
-        throw new ServiceError('UnknownOperationException', `Unknown operation ${operation.name}`);
-      }
-      return handler(ctx, req, body(req));
-    },
+    ...targetService({
+      signingName: 'kinesis',
+      title: 'Kinesis',
+      prefix: 'Kinesis_20131202.',
+      handlers: HANDLERS,
+      context,
+      resource: resourceOf,
+      refuse: refuseCbor,
+      batchOperations: new Set(['PutRecords']),
+    }),
 
     records(stream: string): Buffer[] {
       return Object.values(state.streams)

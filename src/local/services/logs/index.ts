@@ -11,6 +11,7 @@ import {
   type Operation,
   type ServiceStore,
 } from '../../service.js';
+import { firstHeader } from '../json-target.js';
 import type { Context, Handler } from './context.js';
 import { filterLogEvents } from './filter-events.js';
 import { getLogEvents } from './get-events.js';
@@ -38,11 +39,6 @@ const HANDLERS = new Map<string, Handler>([
 
 /** Operations whose IAM resource is the log stream rather than the group. */
 const STREAM_OPERATIONS = new Set(['PutLogEvents', 'GetLogEvents']);
-
-function header(request: LocalRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 function unknownOperation(name: string): ServiceError {
   return new ServiceError(
@@ -81,7 +77,7 @@ export function createLogsService(store: ServiceStore): LocalService {
     protocol: 'json',
 
     operation(request: LocalRequest): Operation | undefined {
-      const target = header(request, 'x-amz-target');
+      const target = firstHeader(request, 'x-amz-target');
       if (target === undefined || !target.startsWith(TARGET_PREFIX)) return undefined;
       const name = target.slice(TARGET_PREFIX.length);
       if (!HANDLERS.has(name)) throw unknownOperation(name);
