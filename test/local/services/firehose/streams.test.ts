@@ -37,10 +37,13 @@ test('operation() names the action and the stream ARN, and ignores other targets
     firehose.operation({ ...other, headers: { 'x-amz-target': 'Kinesis_20131202.PutRecord' } }),
     undefined,
   );
-  assert.throws(
-    () => firehose.operation(firehoseRequest('DeleteDeliveryStream', {})),
-    (err: unknown) => err instanceof ServiceError && err.code === 'UnknownOperationException',
-  );
+  for (const name of ['DeleteDeliveryStream', 'constructor', 'toString']) {
+    assert.throws(
+      () => firehose.operation(firehoseRequest(name, {})),
+      (err: unknown) => err instanceof ServiceError && err.code === 'UnknownOperationException',
+      name,
+    );
+  }
 });
 
 test('create, describe and list delivery streams', async () => {
