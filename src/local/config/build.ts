@@ -3,18 +3,10 @@
  * the file says about another (policy names, role ARNs, uniqueness), which a
  * per-field schema cannot, then resolves references and fills derived fields.
  */
+import type { ConfigIssue } from '../../config/yaml/config-error.js';
 import { DEFAULT_ACCOUNT_ID } from '../service.js';
 import { ROLE_ARN, type ConfigFile, type StatementFile } from './schema.js';
 import type { InstanceConfig, LocalConfig, RoleConfig, Statement, UserConfig } from './types.js';
-
-/** A problem found in the file, located by its key path. */
-export interface ConfigIssue {
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-  readonly hint?: string;
-  /** Point at the key itself (an unknown key), not at its value. */
-  readonly atKey?: boolean;
-}
 
 function duplicates<T>(items: readonly T[], key: (item: T) => string): number[] {
   const seen = new Set<string>();

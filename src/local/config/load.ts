@@ -4,36 +4,28 @@
  * schema, cross-checked, and built into a LocalConfig.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import { buildConfig, checkReferences, type ConfigIssue } from './build.js';
-import { LocalConfigError, type ConfigProblem } from './config-error.js';
-import { formatKeyPath, translateIssues } from './issues.js';
-import { locate } from './locate.js';
+import { ConfigFileError } from '../../config/yaml/config-error.js';
+import { locateIssues, parseYamlFile, type LocatedDocument } from '../../config/yaml/document.js';
+import { translateIssues } from '../../config/yaml/issues.js';
+import { buildConfig, checkReferences } from './build.js';
+import { LocalConfigError } from './config-error.js';
 import { fileSchema } from './schema.js';
 import type { LocalConfig } from './types.js';
 
-/** yaml's messages end with ` at line L, column C:` and a source excerpt, which ConfigProblem carries apart. */
-function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+/** The document, or a syntax error as signet local's own error type. */
+function parseYaml(text: string, file: string): LocatedDocument {
+  try {
+    return parseYamlFile(text, file);
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new LocalConfigError(file, error.problems);
+    throw error;
+  }
 }
 
 /** Parses and validates config text; `file` only names it in errors. */
 export function parseLocalConfig(text: string, file: string): LocalConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  if (doc.errors.length) {
-    throw new LocalConfigError(
-      file,
-      doc.errors.map((e) => ({
-        ...(e.linePos ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}),
-        keyPath: '',
-        message: firstLine(e.message),
-        hint: 'fix the YAML/JSON syntax here',
-      })),
-    );
-  }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (data === null || data === undefined) {
+  const located = parseYaml(text, file);
+  if (located.data === null || located.data === undefined) {
     throw new LocalConfigError(file, [
       {
         keyPath: '',
@@ -42,23 +34,13 @@ export function parseLocalConfig(text: string, file: string): LocalConfig {
       },
     ]);
   }
-
-  const toProblems = (issues: readonly ConfigIssue[]): ConfigProblem[] =>
-    issues.map((issue) => {
-      const at = locate(doc, lines, issue.path, issue.atKey ?? false);
-      return {
-        ...(at ? { line: at.line, column: at.column } : {}),
-        keyPath: formatKeyPath(issue.path),
-        message: issue.message,
-        hint: issue.hint ?? 'fix the value',
-      };
-    });
-
-  const parsed = fileSchema.safeParse(data);
-  if (!parsed.success)
-    throw new LocalConfigError(file, toProblems(translateIssues(parsed.error.issues, data)));
+  const parsed = fileSchema.safeParse(located.data);
+  if (!parsed.success) {
+    const issues = translateIssues(parsed.error.issues, located.data);
+    throw new LocalConfigError(file, locateIssues(located, issues));
+  }
   const references = checkReferences(parsed.data);
-  if (references.length) throw new LocalConfigError(file, toProblems(references));
+  if (references.length) throw new LocalConfigError(file, locateIssues(located, references));
   return buildConfig(parsed.data);
 }
 
