@@ -1,0 +1,75 @@
+/**
+ * The agent's own HTTP endpoint: `/metrics` (its self-metrics, Prometheus
+ * format), `/-/healthy`, `/-/ready`, and the targets status as JSON at Grafana
+ * Agent's path. Binds to 127.0.0.1 unless configured otherwise. Nothing served
+ * here carries a secret: statuses hold masked key ids and plain-words errors.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface StatusSources {
+  readonly registry: Registry;
+  readonly ready: () => boolean;
+  /** JSON documents served as-is, by path. */
+  readonly documents: Readonly<Record<string, () => unknown>>;
+}
+
+export interface AgentServer {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export function startAgentServer(
+  address: string,
+  port: number,
+  sources: StatusSources,
+): Promise<AgentServer> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const send = (status: number, type: string, body: string): void => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(405, 'text/plain', 'method not allowed\n');
+    if (path === '/metrics') {
+      sources.registry
+        .metrics()
+        .then((text) => send(200, sources.registry.contentType, text))
+        .catch((e: unknown) => send(500, 'text/plain', `${String(e)}\n`));
+      return;
+    }
+    if (path === '/-/healthy') return send(200, 'text/plain', 'Signet is Healthy.\n');
+    if (path === '/-/ready')
+      return sources.ready()
+        ? send(200, 'text/plain', 'Signet is Ready.\n')
+        : send(503, 'text/plain', 'Signet is not ready.\n');
+    const doc = sources.documents[path];
+    if (doc)
+      return send(
+        200,
+        'application/json',
+        `${JSON.stringify({ status: 'success', data: doc() }, null, 1)}\n`,
+      );
+    return send(404, 'text/plain', 'not found\n');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, () => {
+      server.off('error', reject);
+      const a = server.address() as AddressInfo;
+      const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+      resolve({
+        server,
+        url: `http://${host}:${a.port}`,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * One scrape's HTTP exchange: content negotiation as Prometheus does it
+ * (OpenMetrics preferred, text 0.0.4 accepted), gzip, the body size limit,
+ * and the timeout. Signed targets go through the AWS client.
+ */
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { request } from 'undici';
+import type { AwsClient } from '../../aws/http/aws-client.js';
+import { SignetError } from '../../errors.js';
+import type { JobHttp } from './http-client.js';
+
+const gunzipAsync = promisify(gunzip);
+
+export const SCRAPE_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+export class ScrapeError extends SignetError {}
+
+export interface FetchedPage {
+  readonly body: string;
+  readonly contentType: string | undefined;
+}
+
+export interface FetchOptions {
+  readonly url: string;
+  readonly timeoutMs: number;
+  /** 0: no limit. */
+  readonly bodySizeLimit: number;
+  readonly http: JobHttp;
+  readonly aws?: AwsClient | undefined;
+  readonly userAgent: string;
+}
+
+async function decode(raw: Buffer, encoding: string | undefined, limit: number): Promise<string> {
+  let bytes = raw;
+  if (encoding?.toLowerCase() === 'gzip') {
+    bytes = await gunzipAsync(raw, limit > 0 ? { maxOutputLength: limit } : {}).catch(
+      (e: unknown) => {
+        const code = (e as { code?: string }).code;
+        throw new ScrapeError(
+          code === 'ERR_BUFFER_TOO_LARGE'
+            ? `body size limit of ${limit} bytes exceeded`
+            : `cannot gunzip the response: ${String(e)}`,
+        );
+      },
+    );
+  }
+  if (limit > 0 && bytes.length > limit)
+    throw new ScrapeError(`body size limit of ${limit} bytes exceeded (got ${bytes.length})`, {
+      hint: 'raise body_size_limit or scrape less',
+    });
+  return bytes.toString('utf8');
+}
+
+export async function fetchTarget(o: FetchOptions): Promise<FetchedPage> {
+  const headers: Record<string, string> = {
+    accept: SCRAPE_ACCEPT,
+    'accept-encoding': 'gzip',
+    'user-agent': o.userAgent,
+    'x-prometheus-scrape-timeout-seconds': String(o.timeoutMs / 1000),
+    ...o.http.headers(),
+  };
+  if (o.aws) {
+    const res = await o.aws.send({ method: 'GET', url: o.url, headers });
+    return {
+      body: await decode(res.body, res.headers['content-encoding'], o.bodySizeLimit),
+      contentType: res.headers['content-type'],
+    };
+  }
+  const signal = AbortSignal.timeout(o.timeoutMs);
+  let res: Awaited<ReturnType<typeof request>>;
+  try {
+    res = await request(o.url, { method: 'GET', headers, dispatcher: o.http.dispatcher, signal });
+  } catch (error) {
+    const e = error as {
+      name?: string;
+      code?: string;
+      message?: string;
+      cause?: { code?: string; message?: string };
+    };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      throw new ScrapeError(`context deadline exceeded (no answer within ${o.timeoutMs / 1000}s)`);
+    throw new ScrapeError(e.cause?.message ?? e.message ?? String(error));
+  }
+  const length = Number(res.headers['content-length'] ?? 0);
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    throw new ScrapeError(`server returned HTTP status ${res.statusCode}`);
+  }
+  if (o.bodySizeLimit > 0 && length > o.bodySizeLimit) {
+    await res.body.dump();
+    throw new ScrapeError(
+      `body size limit of ${o.bodySizeLimit} bytes exceeded (content-length ${length})`,
+    );
+  }
+  const raw = Buffer.from(await res.body.arrayBuffer());
+  const encoding = res.headers['content-encoding'];
+  const type = res.headers['content-type'];
+  return {
+    body: await decode(raw, Array.isArray(encoding) ? encoding[0] : encoding, o.bodySizeLimit),
+    contentType: Array.isArray(type) ? type[0] : type,
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * Scrapes one target every interval, at its own offset. The scrape cache maps
+ * each series' raw text to its series, so labels are parsed, relabeled and
+ * numbered once; a steady-state sample costs a Map lookup and a float parse.
+ * Series that vanish, and every series of a target that fails or goes away,
+ * get Prometheus's staleness marker.
+ */
+import { METRIC_NAME, normalizeLabels, type Labels } from '../../model/labels.js';
+import { markStale, type Series } from '../../model/series.js';
+import { relabel, type RelabelRule } from '../../process/relabel/index.js';
+import { SignetError } from '../../errors.js';
+import { BatchBuilder, type SampleAppender } from './appender.js';
+import { fetchTarget, type FetchOptions } from './fetch-target.js';
+import {
+  detach,
+  ExpositionError,
+  formatFromContentType,
+  parseExposition,
+  parseSeriesLabels,
+} from './parse/index.js';
+import { attachTargetLabels, checkLabelLimits, type LabelLimits } from './series-labels.js';
+import { scrapeOffsetMs, type Target } from './targets.js';
+
+export interface LoopOptions {
+  readonly target: Target;
+  readonly appender: SampleAppender;
+  readonly fetch: Omit<FetchOptions, 'url' | 'timeoutMs'>;
+  readonly honorLabels: boolean;
+  readonly honorTimestamps: boolean;
+  readonly sampleLimit: number;
+  readonly limits: LabelLimits;
+  readonly metricRelabel: readonly RelabelRule[];
+  readonly now?: () => number;
+}
+
+interface CacheEntry {
+  /** Undefined when metric_relabel_configs dropped it. */
+  readonly series: Series | undefined;
+  seen: number;
+  /** The scrape that first saw it: a failed scrape's new series had no samples to mark stale. */
+  readonly born: number;
+}
+
+export type TargetHealth = 'unknown' | 'up' | 'down';
+
+export interface TargetStatus {
+  readonly health: TargetHealth;
+  readonly lastError: string;
+  readonly lastScrape: number | undefined;
+  readonly lastScrapeDurationMs: number;
+  readonly samples: number;
+}
+
+const REPORT_NAMES = [
+  'up',
+  'scrape_duration_seconds',
+  'scrape_samples_scraped',
+  'scrape_samples_post_metric_relabeling',
+  'scrape_series_added',
+] as const;
+
+class LimitError extends SignetError {}
+
+export class ScrapeLoop {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly builder = new BatchBuilder();
+  private readonly report: Series[];
+  private generation = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private readonly now: () => number;
+  private state: TargetStatus = {
+    health: 'unknown',
+    lastError: '',
+    lastScrape: undefined,
+    lastScrapeDurationMs: 0,
+    samples: 0,
+  };
+
+  constructor(private readonly o: LoopOptions) {
+    this.now = o.now ?? Date.now;
+    this.report = REPORT_NAMES.map((name) =>
+      o.appender.series(normalizeLabels([...o.target.labels, { name: METRIC_NAME, value: name }])),
+    );
+  }
+
+  get target(): Target {
+    return this.o.target;
+  }
+
+  status(): TargetStatus {
+    return this.state;
+  }
+
+  start(): void {
+    const delay = scrapeOffsetMs(this.o.target, this.now());
+    this.timer = setTimeout(() => this.tick(), delay);
+  }
+
+  /** Stops scraping and marks every series of the target stale. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    const ts = this.now();
+    for (const entry of this.cache.values())
+      if (entry.series) this.builder.pushStale(entry.series.id, ts, markStale);
+    for (const s of this.report) this.builder.pushStale(s.id, ts, markStale);
+    this.cache.clear();
+    if (this.builder.count > 0) this.o.appender.append(this.builder.take());
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    const started = this.now();
+    this.running = this.scrapeOnce(started).finally(() => {
+      this.running = undefined;
+    });
+    // The next scrape keeps to the grid, however long this one takes.
+    const interval = this.o.target.intervalMs;
+    const next = interval - ((this.now() - started) % interval);
+    this.timer = setTimeout(() => this.tick(), next);
+  }
+
+  /** One scrape, start to append; public so tests can drive it without timers. */
+  async scrapeOnce(startMs: number = this.now()): Promise<void> {
+    const gen = ++this.generation;
+    let scraped = 0;
+    let kept = 0;
+    let added = 0;
+    let error = '';
+    try {
+      const page = await fetchTarget({
+        ...this.o.fetch,
+        url: this.o.target.url,
+        timeoutMs: this.o.target.timeoutMs,
+      });
+      parseExposition(page.body, formatFromContentType(page.contentType), {
+        sample: (text, value, ts) => {
+          scraped++;
+          let entry = this.cache.get(text);
+          if (!entry) {
+            entry = { series: this.newSeries(text), seen: gen, born: gen };
+            // The text is a view into the whole body; a detached copy lets the body go.
+            this.cache.set(detach(text), entry);
+            if (entry.series) added++;
+          }
+          entry.seen = gen;
+          if (!entry.series) return;
+          kept++;
+          if (this.o.sampleLimit > 0 && kept > this.o.sampleLimit)
+            throw new LimitError(`sample limit exceeded (limit: ${this.o.sampleLimit})`);
+          const t = this.o.honorTimestamps && ts !== undefined ? ts : startMs;
+          this.builder.push(entry.series.id, t, value);
+        },
+      });
+    } catch (e) {
+      error = describe(e);
+    }
+    if (error) {
+      // Prometheus discards a failed scrape whole and marks what it saw last time stale.
+      this.builder.count = 0;
+      for (const entry of this.cache.values())
+        if (entry.series && entry.born !== gen)
+          this.builder.pushStale(entry.series.id, startMs, markStale);
+      this.cache.clear();
+      kept = 0;
+      added = 0;
+    } else {
+      for (const [text, entry] of this.cache) {
+        if (entry.seen === gen) continue;
+        if (entry.series) this.builder.pushStale(entry.series.id, startMs, markStale);
+        this.cache.delete(text);
+      }
+    }
+    const durationMs = this.now() - startMs;
+    const values = [error ? 0 : 1, durationMs / 1000, scraped, kept, added];
+    this.report.forEach((s, i) => this.builder.push(s.id, startMs, values[i]!));
+    this.o.appender.append(this.builder.take());
+    this.state = {
+      health: error ? 'down' : 'up',
+      lastError: error,
+      lastScrape: startMs,
+      lastScrapeDurationMs: durationMs,
+      samples: kept,
+    };
+  }
+
+  private newSeries(text: string): Series | undefined {
+    const scraped = parseSeriesLabels(text);
+    const limitError = checkLabelLimits(scraped, this.o.limits);
+    if (limitError) throw new LimitError(limitError);
+    const labels: Labels | undefined = relabel(
+      attachTargetLabels(scraped, this.o.target.labels, this.o.honorLabels),
+      this.o.metricRelabel,
+    );
+    return labels && labels.length > 0 ? this.o.appender.series(labels) : undefined;
+  }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof ExpositionError) return `${e.message}`;
+  if (e instanceof SignetError) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,190 @@
+/**
+ * Runs the scrape jobs of one metrics instance: turns discovered groups into
+ * targets, and starts, keeps or stops a loop per target as discovery changes.
+ */
+import { hostname } from 'node:os';
+import type { AwsClient } from '../../aws/http/aws-client.js';
+import type { MetricsInstance, ScrapeJob } from '../../config/agent/types.js';
+import { getLabel } from '../../model/labels.js';
+import { compileRelabelConfigs, type RelabelRule } from '../../process/relabel/index.js';
+import type { SampleAppender } from './appender.js';
+import { FileDiscovery } from './file-sd.js';
+import { jobHttp, type JobHttp } from './http-client.js';
+import { ScrapeLoop, type TargetStatus } from './loop.js';
+import {
+  discoveredLabels,
+  isTarget,
+  populateTarget,
+  type DroppedTarget,
+  type JobDefaults,
+  type Target,
+  type TargetGroup,
+} from './targets.js';
+
+export interface ManagerOptions {
+  readonly instance: MetricsInstance;
+  readonly appender: SampleAppender;
+  /** The signing client for a job with sigv4/aws_auth, built by the caller (credentials are shared). */
+  readonly awsClientFor: (job: ScrapeJob, target: Target) => AwsClient | undefined;
+  readonly userAgent: string;
+  readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+interface JobState {
+  readonly job: ScrapeJob;
+  readonly defaults: JobDefaults;
+  readonly relabel: readonly RelabelRule[];
+  readonly metricRelabel: readonly RelabelRule[];
+  readonly http: JobHttp;
+  readonly loops: Map<string, ScrapeLoop>;
+  readonly groups: Map<string, TargetGroup[]>;
+  dropped: DroppedTarget[];
+  discovery: FileDiscovery[];
+}
+
+export interface TargetReport extends TargetStatus {
+  readonly job: string;
+  readonly url: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+function matchesHost(discovered: readonly { name: string; value: string }[]): boolean {
+  const host = (process.env.HOSTNAME ?? hostname()).toLowerCase();
+  const address = getLabel(discovered, '__address__') ?? '';
+  const addressHost = address
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
+  const node = getLabel(discovered, '__meta_kubernetes_pod_node_name')?.toLowerCase();
+  return (
+    addressHost === host ||
+    addressHost === 'localhost' ||
+    addressHost === '127.0.0.1' ||
+    node === host
+  );
+}
+
+export class ScrapeManager {
+  private readonly jobs: JobState[];
+
+  constructor(private readonly o: ManagerOptions) {
+    this.jobs = o.instance.jobs.map((job) => ({
+      job,
+      defaults: {
+        jobName: job.file.job_name,
+        scheme: job.file.scheme,
+        metricsPath: job.file.metrics_path,
+        intervalMs: job.intervalMs,
+        timeoutMs: job.timeoutMs,
+        params: job.file.params,
+      },
+      relabel: compileRelabelConfigs(job.file.relabel_configs, `${job.path}.relabel_configs`),
+      metricRelabel: compileRelabelConfigs(
+        job.file.metric_relabel_configs,
+        `${job.path}.metric_relabel_configs`,
+      ),
+      http: jobHttp(job.file),
+      loops: new Map(),
+      groups: new Map(),
+      dropped: [],
+      discovery: [],
+    }));
+  }
+
+  start(): void {
+    for (const state of this.jobs) {
+      const statics = state.job.file.static_configs.map((sc, i) => ({
+        targets: sc.targets,
+        labels: sc.labels,
+        source: `static_configs[${i}]`,
+      }));
+      state.groups.set('static', statics);
+      state.job.file.file_sd_configs.forEach((fsd, i) => {
+        const discovery = new FileDiscovery({
+          files: fsd.files,
+          refreshIntervalMs: fsd.refresh_interval,
+          onChange: (groups) => {
+            state.groups.set(`file:${i}`, groups);
+            this.sync(state);
+          },
+          onError: (file, message) =>
+            this.o.log(
+              'warn',
+              `${state.job.path}.file_sd_configs[${i}]: ${file}: ${message}; keeping its last good targets`,
+            ),
+        });
+        state.discovery.push(discovery);
+        discovery.start();
+      });
+      this.sync(state);
+    }
+  }
+
+  private sync(state: JobState): void {
+    const wanted = new Map<string, Target>();
+    const dropped: DroppedTarget[] = [];
+    for (const group of [...state.groups.values()].flat()) {
+      for (const address of group.targets) {
+        const discovered = discoveredLabels(address, group, state.defaults);
+        const t = populateTarget(discovered, state.relabel, state.defaults);
+        if (!isTarget(t)) dropped.push(t);
+        else if (this.o.instance.hostFilter && !matchesHost(discovered))
+          dropped.push({ discovered, reason: 'host_filter: not this host' });
+        else wanted.set(t.key, t);
+      }
+    }
+    state.dropped = dropped;
+    for (const [key, loop] of state.loops) {
+      if (!wanted.has(key)) {
+        state.loops.delete(key);
+        void loop.stop();
+      }
+    }
+    for (const [key, target] of wanted) {
+      if (state.loops.has(key)) continue;
+      const sc = state.job.file;
+      const loop = new ScrapeLoop({
+        target,
+        appender: this.o.appender,
+        fetch: {
+          bodySizeLimit: sc.body_size_limit,
+          http: state.http,
+          aws: this.o.awsClientFor(state.job, target),
+          userAgent: this.o.userAgent,
+        },
+        honorLabels: sc.honor_labels,
+        honorTimestamps: sc.honor_timestamps,
+        sampleLimit: sc.sample_limit,
+        limits: {
+          labelLimit: sc.label_limit,
+          nameLengthLimit: sc.label_name_length_limit,
+          valueLengthLimit: sc.label_value_length_limit,
+        },
+        metricRelabel: state.metricRelabel,
+      });
+      state.loops.set(key, loop);
+      loop.start();
+    }
+  }
+
+  targets(): TargetReport[] {
+    return this.jobs.flatMap((state) =>
+      [...state.loops.values()].map((loop) => ({
+        job: state.job.file.job_name,
+        url: loop.target.url,
+        labels: Object.fromEntries(loop.target.labels.map((l) => [l.name, l.value])),
+        ...loop.status(),
+      })),
+    );
+  }
+
+  droppedTargets(): number {
+    return this.jobs.reduce((n, s) => n + s.dropped.length, 0);
+  }
+
+  async stop(): Promise<void> {
+    for (const state of this.jobs) for (const d of state.discovery) d.stop();
+    await Promise.all(this.jobs.flatMap((s) => [...s.loops.values()].map((l) => l.stop())));
+    for (const state of this.jobs) state.loops.clear();
+  }
+}

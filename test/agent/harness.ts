@@ -1,0 +1,99 @@
+/** Shared pieces of the agent tests: a target to scrape, temp dirs, waiting, reading back. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { smithySignedHeaders } from '../helpers/smithy-sign.js';
+
+/** A Prometheus target on 127.0.0.1 whose page the test sets. */
+export class TestTarget {
+  page = '';
+  status = 200;
+  scrapes = 0;
+  private constructor(
+    readonly server: Server,
+    readonly address: string,
+  ) {}
+
+  static async start(page: string): Promise<TestTarget> {
+    const holder: { target?: TestTarget } = {};
+    const server = createServer((_req, res) => {
+      const self = holder.target!;
+      self.scrapes++;
+      res.writeHead(self.status, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(self.page);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const target = new TestTarget(server, `127.0.0.1:${(server.address() as AddressInfo).port}`);
+    target.page = page;
+    holder.target = target;
+    return target;
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => {
+      this.server.closeAllConnections();
+      this.server.close(() => r());
+    });
+  }
+}
+
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Polls until `check` returns a value, for at most `tries` × `everyMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  tries = 200,
+  everyMs = 100,
+): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const v = await check();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export interface VectorSample {
+  readonly metric: Record<string, string>;
+  readonly value: number;
+  readonly timestamp: number;
+}
+
+/**
+ * An instant query against a Prometheus-compatible HTTP API: a real Prometheus
+ * unsigned, or the local AMP signed (as AMP requires) by smithy's signer with
+ * the demo keys for `region`.
+ */
+export async function instantQuery(
+  base: string,
+  promql: string,
+  region?: string,
+): Promise<VectorSample[]> {
+  const url = `${base}/api/v1/query?query=${encodeURIComponent(promql)}`;
+  const headers = region ? await smithySignedHeaders({ service: 'aps', region }, 'GET', url) : {};
+  const res = await fetch(url, { headers });
+  const body = (await res.json()) as {
+    data?: { result?: { metric: Record<string, string>; value: [number, string] }[] };
+  };
+  return (body.data?.result ?? []).map((r) => ({
+    metric: r.metric,
+    value: Number(r.value[1]),
+    timestamp: r.value[0],
+  }));
+}
+
+/** Collects the agent's log lines for assertions. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+}
