@@ -56,6 +56,7 @@ function stampOf(path: string): string {
 export class RefreshingCredentials implements CredentialProvider {
   private current: Resolution | undefined;
   private refreshDueAt = Number.POSITIVE_INFINITY;
+  private obtainedAt = 0;
   private inFlight: Promise<Resolution> | undefined;
   private failures = 0;
   private refreshes = 0;
@@ -145,8 +146,11 @@ export class RefreshingCredentials implements CredentialProvider {
   }
 
   private expired(r: Resolution, now: number): boolean {
-    const exp = r.credentials.expiration;
-    return exp !== undefined && now >= exp.getTime() - EXPIRY_MARGIN_MS;
+    const exp = r.credentials.expiration?.getTime();
+    if (exp === undefined) return false;
+    // Short-lived credentials (seconds, as brokers and tests hand out) get a proportional margin.
+    const margin = Math.min(EXPIRY_MARGIN_MS, Math.max(0, exp - this.obtainedAt) / 4);
+    return now >= exp - margin;
   }
 
   private filesRotated(now: number): boolean {
@@ -173,6 +177,7 @@ export class RefreshingCredentials implements CredentialProvider {
       const resolution = await this.options.resolve();
       const now = this.now();
       this.current = resolution;
+      this.obtainedAt = now;
       const exp = resolution.credentials.expiration?.getTime();
       this.refreshDueAt =
         exp === undefined ? Number.POSITIVE_INFINITY : refreshAt(now, exp, this.random);
