@@ -1,0 +1,29 @@
+/**
+ * Remote write 1.0 to AMP or any Prometheus remote-write endpoint: a queue
+ * per endpoint (queue.ts) that encodes, compresses, signs or authenticates,
+ * sends, retries, reshards and reports WAL progress.
+ */
+export { RemoteWriteQueue } from './queue.js';
+export type {
+  CloseResult,
+  RemoteWriteLog,
+  RemoteWriteQueueOptions,
+  RemoteWriteStats,
+  SendReport,
+} from './types.js';
+export {
+  DEFAULT_QUEUE_CONFIG,
+  DEFAULT_REMOTE_TIMEOUT_MS,
+  DEFAULT_SHARD_UPDATE_INTERVAL_MS,
+  QueueConfigError,
+  resolveQueueConfig,
+  type QueueConfig,
+} from './options.js';
+export {
+  RemoteWriteHttpError,
+  classifySendError,
+  createRemoteWriteAgent,
+  type BasicAuth,
+  type SendFailure,
+} from './sender.js';
+export type { LabelsOf } from './label-cache.js';

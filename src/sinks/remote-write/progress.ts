@@ -1,0 +1,69 @@
+/**
+ * Which WAL position is safe to truncate to. Every accepted enqueue call gets
+ * a sequence number and keeps a count of its samples not yet finished (sent,
+ * or dropped as non-recoverable); shards finish samples in any order across
+ * series. The token reported is that of the newest call such that it and
+ * every call before it have no unfinished samples left. Tokens are opaque to
+ * the queue (never `undefined`); only `compare` looks into them.
+ */
+export class ProgressTracker<T> {
+  /** Unfinished samples per call, from `firstSeq` on; entries before `start` are finished. */
+  private counts: number[] = [];
+  private tokens: (T | undefined)[] = [];
+  private start = 0;
+  private firstSeq = 0;
+  private nextSeq = 0;
+  private reported: T | undefined;
+  private hasReported = false;
+
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  /** Registers an enqueue call; its samples are counted in with `add`. */
+  open(token: T): number {
+    this.counts.push(0);
+    this.tokens.push(token);
+    return this.nextSeq++;
+  }
+
+  add(seq: number, samples: number): void {
+    this.counts[this.start + seq - this.firstSeq]! += samples;
+  }
+
+  /** `samples` of call `seq` are finished. */
+  finish(seq: number, samples: number): void {
+    this.counts[this.start + seq - this.firstSeq]! -= samples;
+  }
+
+  /**
+   * Moves past every finished call at the front; returns the newest token
+   * passed if it is beyond the last one returned, else undefined.
+   */
+  advance(): T | undefined {
+    let token: T | undefined;
+    let moved = false;
+    while (this.start < this.counts.length && this.counts[this.start] === 0) {
+      token = this.tokens[this.start];
+      this.tokens[this.start] = undefined;
+      this.start++;
+      this.firstSeq++;
+      moved = true;
+    }
+    // Drop the finished prefix now and then, so the arrays follow what is in flight.
+    if (this.start > 1024 && this.start * 2 > this.counts.length) {
+      this.counts = this.counts.slice(this.start);
+      this.tokens = this.tokens.slice(this.start);
+      this.start = 0;
+    }
+    if (!moved || token === undefined) return undefined;
+    // A caller re-feeding older WAL data after a refusal must not move progress backwards.
+    if (this.hasReported && this.compare(token, this.reported as T) <= 0) return undefined;
+    this.reported = token;
+    this.hasReported = true;
+    return token;
+  }
+
+  /** Enqueue calls not yet behind the reported position. */
+  get unfinishedCalls(): number {
+    return this.counts.length - this.start;
+  }
+}

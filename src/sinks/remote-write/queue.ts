@@ -1,0 +1,370 @@
+/**
+ * A remote-write queue for one endpoint, after Prometheus's QueueManager:
+ * samples are spread over shards by series, batched up to
+ * max_samples_per_send or the batch deadline, sent by the shards concurrently
+ * (one request in flight per shard), retried with exponential backoff on
+ * recoverable errors for as long as it takes, dropped and counted on the
+ * others. The shard count follows the desired-shards estimate
+ * (desired-shards.ts).
+ *
+ * The queue holds a bounded amount (capacity × shards samples). When full,
+ * enqueue refuses the whole batch and the caller is expected to leave the data
+ * in the WAL and re-feed it from there once `waitForRoom()` resolves. Progress
+ * (the WAL token up to which everything is finished) is reported through
+ * `onProgress`, for WAL truncation.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Agent } from 'undici';
+import type { SampleBatch } from '../../model/series.js';
+import { ShardTuner } from './desired-shards.js';
+import { WriteRequestEncoder, type EncodedRequest } from './encode.js';
+import { LabelCache } from './label-cache.js';
+import {
+  DEFAULT_REMOTE_TIMEOUT_MS,
+  DEFAULT_SHARD_UPDATE_INTERVAL_MS,
+  resolveQueueConfig,
+  type QueueConfig,
+} from './options.js';
+import { ProgressTracker } from './progress.js';
+import { RetryingSender, type Outcome } from './retry.js';
+import { RemoteWriteClient, createRemoteWriteAgent } from './sender.js';
+import { Shard, redistribute, scatter } from './shards.js';
+import { SnappyWriteRequestEncoder } from './snappy-encode.js';
+import type {
+  CloseResult,
+  RemoteWriteQueueOptions,
+  RemoteWriteStats,
+  SendReport,
+} from './types.js';
+
+export class RemoteWriteQueue<T> {
+  readonly config: QueueConfig;
+  private readonly cache: LabelCache;
+  private readonly sender: RetryingSender;
+  private readonly encode: (shard: Shard, count: number) => EncodedRequest;
+  private readonly progress: ProgressTracker<T>;
+  private readonly ownAgent: Agent | undefined;
+  private shards: Shard[];
+  /** Shards replaced by resharding whose last request is still in flight. */
+  private readonly retiring = new Set<Shard>();
+  private pending = 0;
+  private closing = false;
+  private stopped = false;
+  private closed: Promise<CloseResult> | undefined;
+  private roomWaiters: ((room: boolean) => void)[] = [];
+  private drained: (() => void) | undefined;
+  private readonly reshardTimer: NodeJS.Timeout;
+
+  private readonly counts = {
+    sent: 0,
+    failed: 0,
+    dropped: 0,
+    refused: 0,
+    bytes: 0,
+  };
+  private readonly tuner: ShardTuner;
+  /** When a send last finished (sent or failed), ms since the epoch. */
+  private lastSendDone = Date.now();
+
+  constructor(private readonly options: RemoteWriteQueueOptions<T>) {
+    this.config = resolveQueueConfig(options.queueConfig);
+    this.cache = new LabelCache(options.series);
+    this.progress = new ProgressTracker(options.compareTokens);
+    // Unsigned requests get a keep-alive pool of their own, a connection per shard.
+    this.ownAgent =
+      options.aws || options.dispatcher ? undefined : createRemoteWriteAgent(this.config.maxShards);
+    const client = new RemoteWriteClient({
+      ...options,
+      timeoutMs: options.remoteTimeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS,
+      dispatcher: options.dispatcher ?? this.ownAgent,
+    });
+    this.sender = new RetryingSender(client, this.config, (level, message, fields) =>
+      this.log(level, message, fields),
+    );
+    if (options.encoder === 'library') {
+      const encoder = new WriteRequestEncoder();
+      this.encode = (shard, count) => {
+        const c = shard.columns;
+        return encoder.encodeCompressed(this.cache, c, c.head, c.head + count);
+      };
+    } else {
+      const encoder = new SnappyWriteRequestEncoder();
+      this.encode = (shard, count) => {
+        const c = shard.columns;
+        const encoded = encoder.encode(this.cache, c, c.head, c.head + count);
+        // The encoder's buffer is reused by the next request; this body must live through retries.
+        return { ...encoded, body: Buffer.from(encoded.body) };
+      };
+    }
+    this.shards = this.newShards(this.config.minShards);
+    this.tuner = new ShardTuner(this.config);
+    const interval = options.shardUpdateIntervalMs ?? DEFAULT_SHARD_UPDATE_INTERVAL_MS;
+    this.reshardTimer = setInterval(() => this.updateShards(), interval);
+    // Housekeeping only: it must not keep a process alive on its own.
+    this.reshardTimer.unref();
+  }
+
+  /**
+   * Accepts all of `batch`, or nothing when the queue is full or closing
+   * (false). `walEnd` is the WAL position just after the batch, reported
+   * through onProgress once the batch and everything before it is finished.
+   * The batch's arrays are copied; the caller may reuse them.
+   */
+  enqueue(batch: SampleBatch, walEnd: T): boolean {
+    if (this.closing) return false;
+    if (this.tuner.countsOffers) {
+      const timestamps = batch.timestamps;
+      let highest = -Infinity;
+      for (let i = 0; i < batch.count; i++) if (timestamps[i]! > highest) highest = timestamps[i]!;
+      this.tuner.incoming(batch.count, highest, false);
+    }
+    if (this.pending >= this.limit) {
+      this.counts.refused += batch.count;
+      return false;
+    }
+    const seq = this.progress.open(walEnd);
+    const { kept, dropped } = scatter(batch, seq, this.shards, this.cache);
+    this.progress.add(seq, kept);
+    this.counts.dropped += dropped;
+    this.tuner.dropped(dropped);
+    this.pending += kept;
+    if (kept === 0) this.reportProgress();
+    else for (const shard of this.shards) this.schedule(shard);
+    return true;
+  }
+
+  /** Whether enqueue would accept a batch now. */
+  get hasRoom(): boolean {
+    return !this.closing && this.pending < this.limit;
+  }
+
+  /**
+   * Resolves with true when enqueue would accept a batch again, or with false
+   * once the queue is closing (then it never will).
+   */
+  waitForRoom(): Promise<boolean> {
+    if (this.closing) return Promise.resolve(false);
+    if (this.pending < this.limit) return Promise.resolve(true);
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /**
+   * What the source appended (all samples, including those this queue will
+   * only read later from the WAL) and their newest timestamp. Drives
+   * resharding; once called, the queue stops counting what it is offered.
+   */
+  noteIncoming(samples: number, highestTimestampMs: number): void {
+    this.tuner.incoming(samples, highestTimestampMs, true);
+  }
+
+  /** The series is gone from the table: free its cached labels. */
+  forgetSeries(id: number): void {
+    this.cache.forget(id);
+  }
+
+  get stats(): RemoteWriteStats {
+    const c = this.counts;
+    return {
+      samplesSent: c.sent,
+      samplesFailed: c.failed,
+      samplesRetried: this.sender.samplesRetried,
+      samplesDropped: c.dropped,
+      samplesPending: this.pending,
+      samplesRefused: c.refused,
+      shards: this.shards.length,
+      desiredShards: this.tuner.desired,
+      highestSentTimestampMs: Number.isFinite(this.tuner.highestSent) ? this.tuner.highestSent : 0,
+      bytesSent: c.bytes,
+      requests: this.sender.requests,
+      requestsFailed: this.sender.requestsFailed,
+    };
+  }
+
+  /**
+   * Stops accepting, sends what is queued (partial batches at once) for up to
+   * `drainMs`, then stops: retries end, in-flight requests are abandoned.
+   * What was not sent stays in the WAL, as progress never covered it.
+   */
+  close(options: { drainMs?: number } = {}): Promise<CloseResult> {
+    this.closed ??= this.shutDown(options.drainMs ?? 0);
+    return this.closed;
+  }
+
+  private async shutDown(drainMs: number): Promise<CloseResult> {
+    this.closing = true;
+    clearInterval(this.reshardTimer);
+    this.wakeRoomWaiters();
+    for (const shard of this.shards) this.schedule(shard);
+    if (this.pending > 0 && drainMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+        timer = setTimeout(resolve, drainMs);
+      });
+      clearTimeout(timer);
+    }
+    this.stopped = true;
+    for (const shard of [...this.shards, ...this.retiring]) shard.clearTimer();
+    this.sender.stop();
+    const unsent = this.pending;
+    if (unsent > 0) this.log('warn', 'remote write stopped with samples unsent', { unsent });
+    await this.ownAgent?.destroy();
+    return { unsent };
+  }
+
+  private get limit(): number {
+    return this.config.capacity * this.shards.length;
+  }
+
+  private newShards(count: number): Shard[] {
+    const size = Math.min(this.config.capacity + this.config.maxSamplesPerSend, 4096);
+    return Array.from({ length: count }, () => new Shard(size));
+  }
+
+  /** Sends from the shard if it is idle and has a full batch, a due one, or the queue is closing. */
+  private schedule(shard: Shard): void {
+    if (this.stopped || shard.sending > 0 || this.retiring.size > 0) return;
+    const length = shard.columns.length;
+    if (length === 0) {
+      shard.clearTimer();
+      return;
+    }
+    if (length >= this.config.maxSamplesPerSend || shard.due || this.closing) {
+      this.send(shard);
+      return;
+    }
+    shard.timer ??= setTimeout(() => {
+      shard.timer = undefined;
+      shard.due = true;
+      this.schedule(shard);
+    }, this.config.batchSendDeadlineMs);
+  }
+
+  private send(shard: Shard): void {
+    shard.clearTimer();
+    const count = Math.min(shard.columns.length, this.config.maxSamplesPerSend);
+    shard.sending = count;
+    void this.deliver(shard, count).catch((error: unknown) => {
+      // A bug, not an endpoint's answer. Wedging the shard would stop every
+      // series in it for good; dropping this one batch, loudly, does not.
+      this.log('error', 'remote write: a batch could not be sent and is dropped', {
+        error: String(error),
+        samples: count,
+      });
+      if (this.stopped || shard.sending !== count) return;
+      this.counts.failed += count;
+      this.finish(shard, count);
+    });
+  }
+
+  private async deliver(shard: Shard, count: number): Promise<void> {
+    const encoded = this.encode(shard, count);
+    const began = performance.now();
+    let attempts = 0;
+    let outcome: Outcome = 'sent';
+    if (encoded.samples > 0) {
+      const result = await this.sender.send(encoded.body, encoded.samples);
+      attempts = result.attempts;
+      outcome = result.outcome;
+    }
+    if (outcome === 'stopped') return;
+    const durationMs = performance.now() - began;
+    this.lastSendDone = Date.now();
+    this.counts.dropped += encoded.dropped;
+    this.tuner.dropped(encoded.dropped);
+    const sent = outcome === 'sent';
+    this.tuner.sent(
+      encoded.samples,
+      durationMs / 1000,
+      sent ? encoded.highestTimestampMs : undefined,
+    );
+    if (sent) {
+      this.counts.sent += encoded.samples;
+      this.counts.bytes += encoded.body.length;
+    } else {
+      this.counts.failed += encoded.samples;
+    }
+    this.finish(shard, count);
+    if (encoded.samples > 0) {
+      const bytes = encoded.body.length;
+      this.report({ samples: encoded.samples, bytes, attempts, durationMs, outcome });
+    }
+  }
+
+  private report(report: SendReport): void {
+    try {
+      this.options.onSend?.(report);
+    } catch (error) {
+      this.log('error', 'remote write: the onSend callback threw', { error: String(error) });
+    }
+  }
+
+  /** The first `count` samples of the shard are done with: sent, failed or skipped. */
+  private finish(shard: Shard, count: number): void {
+    const c = shard.columns;
+    // Give each enqueue call back its samples, run by run: a request's samples mostly share a call.
+    const end = c.head + count;
+    let seq = c.seqs[c.head]!;
+    let run = 0;
+    for (let i = c.head; i < end; i++) {
+      const s = c.seqs[i]!;
+      if (s !== seq) {
+        this.progress.finish(seq, run);
+        seq = s;
+        run = 0;
+      }
+      run++;
+    }
+    if (run > 0) this.progress.finish(seq, run);
+    c.consume(count);
+    shard.sending = 0;
+    this.pending -= count;
+    this.reportProgress();
+    if (this.retiring.delete(shard)) {
+      if (this.retiring.size === 0) for (const s of this.shards) this.schedule(s);
+    } else {
+      this.schedule(shard);
+    }
+    if (this.pending < this.limit) this.wakeRoomWaiters();
+    if (this.pending === 0) this.drained?.();
+  }
+
+  private reportProgress(): void {
+    const token = this.progress.advance();
+    if (token === undefined || this.stopped) return;
+    try {
+      this.options.onProgress?.(token);
+    } catch (error) {
+      this.log('error', 'remote write: the progress callback threw', { error: String(error) });
+    }
+  }
+
+  private wakeRoomWaiters(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake(!this.closing);
+  }
+
+  private updateShards(): void {
+    const decision = this.tuner.tick(this.shards.length);
+    if (decision.shards === this.shards.length || this.closing || this.retiring.size > 0) return;
+    // As Prometheus: no resharding while the endpoint is not answering.
+    if (Date.now() - this.lastSendDone > 2 * this.config.batchSendDeadlineMs) return;
+    this.reshard(decision.shards);
+  }
+
+  private reshard(count: number): void {
+    const from = this.shards.length;
+    const next = this.newShards(count);
+    for (const shard of redistribute(this.shards, next)) this.retiring.add(shard);
+    this.shards = next;
+    this.log('info', 'remote write resharding', { from, to: count, desired: this.tuner.desired });
+    if (this.retiring.size === 0) for (const shard of next) this.schedule(shard);
+    if (this.pending < this.limit) this.wakeRoomWaiters();
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string, fields: object): void {
+    const name = this.options.name;
+    this.options.log?.(level, message, name === undefined ? { ...fields } : { name, ...fields });
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * What a remote-write queue is given and what it reports, apart from the
+ * sending options (sender.ts) and queue_config (options.ts).
+ */
+import type { LabelsOf } from './label-cache.js';
+import type { QueueConfig } from './options.js';
+import type { SenderOptions } from './sender.js';
+
+/**
+ * Counters and gauges, for the caller to expose as Prometheus's
+ * `prometheus_remote_storage_*` metrics (named alongside).
+ */
+export interface RemoteWriteStats {
+  /** Samples the endpoint accepted (`samples_total` counts attempts; this counts successes). */
+  readonly samplesSent: number;
+  /** Samples dropped on a non-recoverable error (`samples_failed_total`). */
+  readonly samplesFailed: number;
+  /** Samples sent again after a recoverable error, once per retry (`samples_retried_total`). */
+  readonly samplesRetried: number;
+  /** Samples dropped before sending: write relabeling, or a series unknown (`samples_dropped_total`). */
+  readonly samplesDropped: number;
+  /** Accepted samples not yet sent or failed, in-flight ones included (`samples_pending`). */
+  readonly samplesPending: number;
+  /** Samples of enqueue calls refused for lack of room (left for the caller to re-read). */
+  readonly samplesRefused: number;
+  /** Running shards (`shards`). */
+  readonly shards: number;
+  /** The last unrounded estimate of shards needed (`shards_desired`). */
+  readonly desiredShards: number;
+  /** Newest timestamp the endpoint accepted, in ms; 0 before the first (`queue_highest_sent_timestamp_seconds` × 1000). */
+  readonly highestSentTimestampMs: number;
+  /** Compressed bytes the endpoint accepted (`bytes_total`). */
+  readonly bytesSent: number;
+  /** HTTP requests made, retries included. */
+  readonly requests: number;
+  /** Requests that failed, recoverably or not. */
+  readonly requestsFailed: number;
+}
+
+/** A log line; `fields` are structured context (never credentials). */
+export type RemoteWriteLog = (
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  fields: Readonly<Record<string, unknown>>,
+) => void;
+
+/** One finished send (all its attempts), e.g. for `sent_batch_duration_seconds`. */
+export interface SendReport {
+  readonly samples: number;
+  readonly bytes: number;
+  readonly attempts: number;
+  readonly durationMs: number;
+  readonly outcome: 'sent' | 'failed';
+}
+
+export interface RemoteWriteQueueOptions<T> extends Omit<SenderOptions, 'timeoutMs'> {
+  /**
+   * A series' labels as sent: after write_relabel_configs and external labels,
+   * sorted by name; undefined drops the series' samples. Asked once per series
+   * (until forgetSeries).
+   */
+  readonly series: LabelsOf;
+  /** Orders WAL tokens; progress never moves to a token not after the last reported. */
+  readonly compareTokens: (a: T, b: T) => number;
+  /** Everything enqueued up to and including `token`'s call has been sent or dropped. */
+  readonly onProgress?: ((token: T) => void) | undefined;
+  readonly queueConfig?: Partial<QueueConfig> | undefined;
+  /** Prometheus's remote_timeout, per attempt. Default 30 s. */
+  readonly remoteTimeoutMs?: number | undefined;
+  /** How often the desired shard count is recomputed. Default 10 s, as Prometheus. */
+  readonly shardUpdateIntervalMs?: number | undefined;
+  /**
+   * `inline` (default) writes snappy directly (snappy-encode.ts); `library`
+   * encodes plain protobuf and compresses with the snappy package: slower,
+   * smaller bodies.
+   */
+  readonly encoder?: 'inline' | 'library' | undefined;
+  readonly log?: RemoteWriteLog | undefined;
+  readonly onSend?: ((report: SendReport) => void) | undefined;
+  /** Shown in log lines, e.g. the remote_write name. */
+  readonly name?: string | undefined;
+}
+
+export interface CloseResult {
+  /** Accepted samples neither sent nor failed when the queue stopped; the WAL still has them. */
+  readonly unsent: number;
+}
