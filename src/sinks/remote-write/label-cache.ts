@@ -114,7 +114,9 @@ export class LabelCache {
     }
     const size = RECORD_PAIRS + labels.length;
     if (this.recordsUsed + size > this.records.length) {
-      this.records = grow32(this.records, this.recordsUsed + size);
+      // 1.5×, not 2×: the records are most of the memory, and slack is waste.
+      const length = Math.max(this.recordsUsed + size, Math.ceil(this.records.length * 1.5));
+      this.records = grow32(this.records, length);
     }
     const at = this.recordsUsed;
     let bytes = 0;
@@ -233,14 +235,15 @@ export class LabelCache {
   }
 }
 
+/** A copy of `array` in a new array of `size` (callers choose how much to grow). */
 function grow32(array: Uint32Array, size: number): Uint32Array {
-  const next = new Uint32Array(Math.max(size, array.length * 2));
+  const next = new Uint32Array(size);
   next.set(array);
   return next;
 }
 
 function grow8(array: Uint8Array, size: number): Uint8Array {
-  const next = new Uint8Array(Math.max(size, array.length * 2));
+  const next = new Uint8Array(size);
   next.set(array);
   return next;
 }

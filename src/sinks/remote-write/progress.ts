@@ -5,33 +5,46 @@
  * series. The token reported is that of the newest call such that it and
  * every call before it have no unfinished samples left. Tokens are opaque to
  * the queue (never `undefined`); only `compare` looks into them.
+ *
+ * Sequence numbers are 32-bit and wrap (the shards store them in a
+ * Uint32Array; 2^32 calls is weeks of scrapes), so positions are computed
+ * modulo 2^32 from the oldest unfinished call.
  */
 export class ProgressTracker<T> {
   /** Unfinished samples per call, from `firstSeq` on; entries before `start` are finished. */
   private counts: number[] = [];
   private tokens: (T | undefined)[] = [];
   private start = 0;
-  private firstSeq = 0;
-  private nextSeq = 0;
+  private firstSeq: number;
+  private nextSeq: number;
   private reported: T | undefined;
   private hasReported = false;
 
-  constructor(private readonly compare: (a: T, b: T) => number) {}
+  constructor(
+    private readonly compare: (a: T, b: T) => number,
+    /** Where numbering starts; tests start near 2^32 to cross the wrap. */
+    initialSeq = 0,
+  ) {
+    this.firstSeq = initialSeq >>> 0;
+    this.nextSeq = this.firstSeq;
+  }
 
   /** Registers an enqueue call; its samples are counted in with `add`. */
   open(token: T): number {
     this.counts.push(0);
     this.tokens.push(token);
-    return this.nextSeq++;
+    const seq = this.nextSeq;
+    this.nextSeq = (seq + 1) >>> 0;
+    return seq;
   }
 
   add(seq: number, samples: number): void {
-    this.counts[this.start + seq - this.firstSeq]! += samples;
+    this.counts[this.start + ((seq - this.firstSeq) >>> 0)]! += samples;
   }
 
   /** `samples` of call `seq` are finished. */
   finish(seq: number, samples: number): void {
-    this.counts[this.start + seq - this.firstSeq]! -= samples;
+    this.counts[this.start + ((seq - this.firstSeq) >>> 0)]! -= samples;
   }
 
   /**
@@ -45,7 +58,7 @@ export class ProgressTracker<T> {
       token = this.tokens[this.start];
       this.tokens[this.start] = undefined;
       this.start++;
-      this.firstSeq++;
+      this.firstSeq = (this.firstSeq + 1) >>> 0;
       moved = true;
     }
     // Drop the finished prefix now and then, so the arrays follow what is in flight.

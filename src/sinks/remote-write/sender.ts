@@ -61,6 +61,17 @@ export class RemoteWriteClient {
   private readonly headers: Readonly<Record<string, string>>;
 
   constructor(private readonly options: SenderOptions) {
+    let protocol: string;
+    try {
+      protocol = new URL(options.url).protocol;
+    } catch {
+      protocol = '';
+    }
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      throw new SignetError(`remote_write: ${JSON.stringify(options.url)} is not an http(s) URL`, {
+        hint: 'give the full URL, e.g. https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-…/api/v1/remote_write',
+      });
+    }
     if (options.aws && (options.basicAuth || options.bearerToken)) {
       throw new SignetError(
         'remote_write: sigv4 cannot be combined with basic_auth or a bearer token',

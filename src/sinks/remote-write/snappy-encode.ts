@@ -50,7 +50,14 @@ export class SnappyWriteRequestEncoder {
    */
   encode(cache: LabelCache, columns: SampleColumns, start: number, end: number): EncodedRequest {
     if (cache.pairCapacity > this.pairGen.length) this.growPairs(cache.pairCapacity);
-    const gen = ++this.gen;
+    // Generations are stored 32-bit; at the wrap, forget them all rather than
+    // mistake a pair written 2^32 requests ago for one in this request.
+    let gen = this.gen + 1;
+    if (gen > 0xffffffff) {
+      this.pairGen.fill(0);
+      gen = 1;
+    }
+    this.gen = gen;
     const { ids, timestamps, valueBytes } = columns;
     const ts = this.ts;
     ts.reset();

@@ -212,6 +212,20 @@ describe('the remote-write encoders', () => {
     assert.deepEqual(decodeWithProtobufjs(specUncompress(second)), expected(f, 2, 4));
   });
 
+  test('an encoder keeps its copies right across the 32-bit wrap of its request counter', () => {
+    const f = fixture(series, [
+      [1, 1000, 1],
+      [4, 1000, 2],
+    ]);
+    const encoder = new SnappyWriteRequestEncoder();
+    // Reaching the wrap by sending 2^32 requests is not a unit test; the counter is set instead.
+    (encoder as unknown as { gen: number }).gen = 0xffffffff - 1;
+    for (let round = 0; round < 4; round++) {
+      const body = Buffer.from(encoder.encode(f.cache, f.columns, 0, 2).body);
+      assert.deepEqual(decodeWithProtobufjs(specUncompress(body)), expected(f, 0, 2));
+    }
+  });
+
   test('forgotten series free their labels and are looked up again', () => {
     const table = new SeriesTable();
     const cache = new LabelCache((id) => table.get(id)?.labels);

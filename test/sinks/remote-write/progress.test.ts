@@ -41,3 +41,20 @@ test('progress keeps its arrays short over many calls', () => {
   }
   assert.equal(p.unfinishedCalls, 0);
 });
+
+test('sequence numbers wrap at 2^32 without confusing calls', () => {
+  const p = new ProgressTracker<number>((a, b) => a - b, 2 ** 32 - 2);
+  const seqs = [1, 2, 3, 4].map((token) => {
+    const seq = p.open(token);
+    p.add(seq, 1);
+    return seq;
+  });
+  assert.deepEqual(seqs, [2 ** 32 - 2, 2 ** 32 - 1, 0, 1]);
+  p.finish(seqs[2]!, 1);
+  p.finish(seqs[3]!, 1);
+  assert.equal(p.advance(), undefined);
+  p.finish(seqs[0]!, 1);
+  assert.equal(p.advance(), 1);
+  p.finish(seqs[1]!, 1);
+  assert.equal(p.advance(), 4);
+});

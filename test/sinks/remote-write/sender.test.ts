@@ -57,6 +57,14 @@ test('Retry-After in seconds or as a date', () => {
   assert.equal(retryAfterMs(undefined, now), undefined);
 });
 
+test('a URL that is not http(s) is refused up front, not retried forever', () => {
+  assert.throws(
+    () => new RemoteWriteClient({ url: 'localhost:9090', timeoutMs: 1 }),
+    /http\(s\) URL/,
+  );
+  assert.throws(() => new RemoteWriteClient({ url: 'ftp://x/y', timeoutMs: 1 }), /http\(s\) URL/);
+});
+
 test('authorization settings that cannot both apply are refused', () => {
   assert.throws(
     () =>
