@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { SignetError } from '../errors.js';
 import { CONFIG_USAGE, runConfig } from './config-check.js';
+import { RUN_USAGE, runAgent } from './run.js';
+import { DEMO_USAGE, runDemoCommand } from './demo.js';
 import { DOCTOR_USAGE, runDoctor } from './doctor.js';
 import { LOCAL_USAGE, runLocal } from './local.js';
 import { runSign, SIGN_USAGE } from './sign.js';
@@ -12,6 +14,8 @@ Usage: signet <command> [options]
 
 Commands:
   sign      Send a SigV4-signed HTTP request, or explain how one is signed
+  demo      Run Signet end to end against signet local: no AWS account needed
+  run       Run the agent: signet run -config.file=agent.yaml (Grafana Agent static mode)
   config    Validate a Grafana Agent static-mode file (signet config check FILE)
   doctor    Check credentials, identity, clock and each AWS destination, in plain words
   local     Serve strict local AWS endpoints that verify every signature
@@ -30,6 +34,8 @@ const COMMAND_USAGE: Record<string, string> = {
   local: LOCAL_USAGE,
   doctor: DOCTOR_USAGE,
   config: CONFIG_USAGE,
+  run: RUN_USAGE,
+  demo: DEMO_USAGE,
 };
 
 /** Runs a command line; returns the exit status. Errors become one line on stderr, never a stack trace. */
@@ -45,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runDoctor(rest);
       case 'config':
         return runConfig(rest);
+      case 'run':
+        return await runAgent(rest);
+      case 'demo':
+        return await runDemoCommand(rest);
       case 'version':
       case '--version':
         console.log(version());

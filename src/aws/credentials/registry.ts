@@ -9,6 +9,7 @@ import {
   type ProviderOptions,
 } from './provider.js';
 import type { CredentialSpec } from './spec.js';
+import type { CredentialStatus } from './types.js';
 
 export class CredentialRegistry {
   private readonly providers = new Map<string, LayeredProvider>();
@@ -38,6 +39,11 @@ export class CredentialRegistry {
       this.providers.set(key, provider);
     }
     return provider;
+  }
+
+  /** Every provider's status, for metrics and the status page. */
+  statuses(): CredentialStatus[] {
+    return [...this.providers.values()].map((p) => p.status());
   }
 
   get size(): number {

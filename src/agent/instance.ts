@@ -1,0 +1,171 @@
+/**
+ * One metrics instance (`metrics.configs[]`): its WAL under
+ * `wal_directory/<name>`, its series, its remote_write deliveries and its
+ * scrape jobs, plus the periodic WAL truncation.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { CorrectedClock } from '../aws/clock.js';
+import type { CredentialRegistry } from '../aws/credentials/registry.js';
+import { AwsClient } from '../aws/http/aws-client.js';
+import { inferEndpoint } from '../aws/endpoints.js';
+import {
+  comparePositions,
+  readWal,
+  WalProgress,
+  WalWriter,
+  type WalPosition,
+} from '../buffer/wal/index.js';
+import type { MetricsInstance } from '../config/agent/types.js';
+import { SeriesTable } from '../model/series.js';
+import { ScrapeManager } from '../sources/scrape/manager.js';
+import { Delivery } from './delivery.js';
+import type { QueueView } from './metrics.js';
+import { buildQueue } from './remote-writes.js';
+import { Storage } from './storage.js';
+
+export interface InstanceDeps {
+  readonly walDirectory: string;
+  readonly walCleanupAgeMs: number;
+  readonly externalLabels: Readonly<Record<string, string>>;
+  readonly credentials: CredentialRegistry;
+  readonly clock: CorrectedClock;
+  readonly userAgent: string;
+  readonly log: Logger;
+  readonly env: NodeJS.ProcessEnv;
+  /** WAL segment size; tests make it small. */
+  readonly segmentBytes?: number | undefined;
+  readonly truncateEveryMs?: number | undefined;
+}
+
+export class RunningInstance {
+  private truncateTimer: NodeJS.Timeout | undefined;
+  highestTimestampMs = 0;
+
+  private constructor(
+    readonly name: string,
+    readonly storage: Storage,
+    private readonly wal: WalWriter,
+    private readonly progress: WalProgress,
+    readonly deliveries: readonly Delivery[],
+    readonly queues: readonly QueueView[],
+    readonly scrapes: ScrapeManager,
+    private readonly deps: InstanceDeps,
+  ) {}
+
+  static async start(instance: MetricsInstance, deps: InstanceDeps): Promise<RunningInstance> {
+    const log = deps.log.child({ instance: instance.name });
+    const dir = join(deps.walDirectory, instance.name);
+    const onLog = (level: 'info' | 'warn' | 'error', message: string): void => log[level](message);
+    const wal = await WalWriter.open({
+      dir,
+      onLog,
+      ...(deps.segmentBytes ? { segmentBytes: deps.segmentBytes } : {}),
+    });
+    const table = new SeriesTable();
+    let restored = 0;
+    for await (const entry of readWal(dir, undefined, { onLog })) {
+      if (entry.record.kind !== 'series') continue;
+      for (const s of entry.record.series) table.restore(s.id, s.labels);
+      restored += entry.record.series.length;
+    }
+    if (restored > 0)
+      log.info(
+        { series: table.nextId - 1 },
+        'restored series from the WAL; unsent samples will be replayed',
+      );
+    const storage = new Storage(table, wal, {
+      walError: (e) =>
+        log.error(
+          { code: e.code, hint: e.hint },
+          `cannot write the WAL: ${e.message}; samples are still sent from memory but a crash now would lose them`,
+        ),
+      walRecovered: () => log.info('the WAL is writable again'),
+    });
+    const progress = WalProgress.open(dir);
+    const deliveries: Delivery[] = [];
+    const queues: QueueView[] = [];
+    for (const rw of instance.remoteWrite) {
+      const queue = await buildQueue(rw, {
+        table,
+        externalLabels: deps.externalLabels,
+        credentials: deps.credentials,
+        clock: deps.clock,
+        userAgent: deps.userAgent,
+        env: deps.env,
+        log: (level, message, fields) => log[level]({ remote_name: rw.name, ...fields }, message),
+        onProgress: (name, pos) => progress.set(name, pos),
+      });
+      const delivery = new Delivery({ name: rw.name, queue, walDir: dir, wal, log: onLog });
+      storage.addConsumer(delivery);
+      delivery.start(progress.get(rw.name));
+      deliveries.push(delivery);
+      queues.push({ name: rw.name, url: rw.file.url, stats: () => queue.stats });
+    }
+    const scrapes = new ScrapeManager({
+      instance,
+      appender: storage,
+      userAgent: deps.userAgent,
+      log: (level, message) => log[level](message),
+      awsClientFor: (job, target) => {
+        if (!job.aws) return undefined;
+        const inferred = inferEndpoint(new URL(target.url).hostname);
+        const region =
+          job.aws.region ??
+          inferred?.region ??
+          deps.env.AWS_REGION ??
+          deps.env.AWS_DEFAULT_REGION ??
+          'us-east-1';
+        return new AwsClient({
+          service: job.aws.service ?? inferred?.service ?? 'execute-api',
+          region,
+          credentials: deps.credentials.provider(job.aws.spec, region),
+          clock: deps.clock,
+        });
+      },
+    });
+    const running = new RunningInstance(
+      instance.name,
+      storage,
+      wal,
+      progress,
+      deliveries,
+      queues,
+      scrapes,
+      deps,
+    );
+    scrapes.start();
+    running.truncateTimer = setInterval(() => running.truncate(), deps.truncateEveryMs ?? 60_000);
+    running.truncateTimer.unref();
+    return running;
+  }
+
+  /** Deletes segments every endpoint has sent, and those older than wal_cleanup_age. */
+  truncate(): void {
+    const names = this.deliveries.map((d) => d.name);
+    const positions = names.map((n) => this.progress.get(n));
+    let upTo: WalPosition | undefined;
+    if (positions.length > 0 && positions.every((p) => p !== undefined)) {
+      upTo = positions.reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
+    }
+    const old = this.wal.segmentsOlderThan(this.deps.walCleanupAgeMs);
+    const forced = old.length > 0 ? Math.max(...old) + 1 : 0;
+    const segment = Math.max(upTo?.segment ?? 0, forced);
+    if (segment === 0) return;
+    this.storage.checkpointSeries(segment);
+    const deleted = this.wal.truncateBefore({ segment, offset: 0 });
+    if (forced > (upTo?.segment ?? 0) && deleted.length > 0)
+      this.deps.log.warn(
+        { instance: this.name, segments: deleted },
+        'deleted WAL segments older than wal_cleanup_age that not every remote_write had sent: their unsent samples are lost',
+      );
+  }
+
+  async stop(drainMs: number): Promise<void> {
+    if (this.truncateTimer) clearInterval(this.truncateTimer);
+    await this.scrapes.stop();
+    await Promise.all(this.deliveries.map((d) => d.close(drainMs)));
+    this.progress.flush();
+    await this.wal.close();
+  }
+}

@@ -1,0 +1,103 @@
+/** Builds the remote_write queues of an instance: signing, auth, relabeling, external labels. */
+import type { CorrectedClock } from '../aws/clock.js';
+import type { CredentialRegistry } from '../aws/credentials/registry.js';
+import { AwsClient } from '../aws/http/aws-client.js';
+import { resolveRegion } from '../aws/region.js';
+import type { RemoteWriteTarget } from '../config/agent/types.js';
+import { comparePositions, type WalPosition } from '../buffer/wal/index.js';
+import { normalizeLabels, type Labels } from '../model/labels.js';
+import type { SeriesTable } from '../model/series.js';
+import { compileRelabelConfigs, relabel } from '../process/relabel/index.js';
+import {
+  createRemoteWriteAgent,
+  RemoteWriteQueue,
+  resolveQueueConfig,
+  type RemoteWriteLog,
+} from '../sinks/remote-write/index.js';
+import { readFileSync } from 'node:fs';
+
+export interface QueueDeps {
+  readonly table: SeriesTable;
+  readonly externalLabels: Readonly<Record<string, string>>;
+  readonly credentials: CredentialRegistry;
+  readonly clock: CorrectedClock;
+  readonly userAgent: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: RemoteWriteLog;
+  readonly onProgress: (name: string, pos: WalPosition) => void;
+}
+
+export async function buildQueue(
+  rw: RemoteWriteTarget,
+  deps: QueueDeps,
+): Promise<RemoteWriteQueue<WalPosition>> {
+  const f = rw.file;
+  const qc = f.queue_config;
+  const queueConfig = resolveQueueConfig({
+    capacity: qc.capacity,
+    maxShards: qc.max_shards,
+    minShards: qc.min_shards,
+    maxSamplesPerSend: qc.max_samples_per_send,
+    batchSendDeadlineMs: qc.batch_send_deadline,
+    minBackoffMs: qc.min_backoff,
+    maxBackoffMs: qc.max_backoff,
+    retryOnHttp429: qc.retry_on_http_429,
+  });
+  const dispatcher = createRemoteWriteAgent(queueConfig.maxShards);
+  let aws: AwsClient | undefined;
+  if (rw.aws) {
+    const region = await resolveRegion({
+      configured: rw.aws.region,
+      url: f.url,
+      profile: rw.aws.spec.profile,
+      env: deps.env,
+    });
+    const provider = deps.credentials.provider(rw.aws.spec, region.region);
+    void provider.start();
+    aws = new AwsClient({
+      service: rw.aws.service ?? 'aps',
+      region: region.region,
+      credentials: provider,
+      clock: deps.clock,
+      dispatcher,
+      timeoutMs: f.remote_timeout,
+    });
+  }
+  const rules = compileRelabelConfigs(f.write_relabel_configs, `${rw.path}.write_relabel_configs`);
+  const external = Object.entries(deps.externalLabels).map(([name, value]) => ({ name, value }));
+  const series = (id: number): Labels | undefined => {
+    const s = deps.table.get(id);
+    if (!s) return undefined;
+    let labels: Labels = s.labels;
+    if (external.length > 0) {
+      const missing = external.filter((e) => !labels.some((l) => l.name === e.name));
+      if (missing.length > 0) labels = normalizeLabels([...labels, ...missing]);
+    }
+    return rules.length > 0 ? relabel(labels, rules) : labels;
+  };
+  const password = f.basic_auth?.password_file
+    ? readFileSync(f.basic_auth.password_file, 'utf8').trim()
+    : f.basic_auth?.password;
+  const bearer = f.authorization?.credentials_file
+    ? readFileSync(f.authorization.credentials_file, 'utf8').trim()
+    : (f.authorization?.credentials ??
+      f.bearer_token ??
+      (f.bearer_token_file ? readFileSync(f.bearer_token_file, 'utf8').trim() : undefined));
+  return new RemoteWriteQueue<WalPosition>({
+    url: f.url,
+    name: rw.name,
+    ...(aws ? { aws } : { dispatcher }),
+    headers: f.headers,
+    ...(f.basic_auth
+      ? { basicAuth: { username: f.basic_auth.username, password: password ?? '' } }
+      : {}),
+    ...(bearer && !rw.aws ? { bearerToken: bearer } : {}),
+    userAgent: deps.userAgent,
+    series,
+    compareTokens: comparePositions,
+    onProgress: (pos) => deps.onProgress(rw.name, pos),
+    queueConfig,
+    remoteTimeoutMs: f.remote_timeout,
+    log: deps.log,
+  });
+}
