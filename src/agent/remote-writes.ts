@@ -2,6 +2,7 @@
 import type { CorrectedClock } from '../aws/clock.js';
 import type { CredentialRegistry } from '../aws/credentials/registry.js';
 import { AwsClient } from '../aws/http/aws-client.js';
+import { endpointOverride } from '../aws/endpoint-override.js';
 import { resolveRegion } from '../aws/region.js';
 import type { RemoteWriteTarget } from '../config/agent/types.js';
 import { comparePositions, type WalPosition } from '../buffer/wal/index.js';
@@ -45,7 +46,13 @@ export async function buildQueue(
   });
   const dispatcher = createRemoteWriteAgent(queueConfig.maxShards);
   let aws: AwsClient | undefined;
+  let url = f.url;
   if (rw.aws) {
+    const service = rw.aws.service ?? 'aps';
+    // AWS_ENDPOINT_URL_AMP (or AWS_ENDPOINT_URL) moves the host; region and service
+    // are still read from the configured URL, as the SDKs keep the real service's.
+    const override = endpointOverride(service, deps.env);
+    if (override) url = `${override.url}${new URL(f.url).pathname}`;
     const region = await resolveRegion({
       configured: rw.aws.region,
       url: f.url,
@@ -55,7 +62,7 @@ export async function buildQueue(
     const provider = deps.credentials.provider(rw.aws.spec, region.region);
     void provider.start();
     aws = new AwsClient({
-      service: rw.aws.service ?? 'aps',
+      service,
       region: region.region,
       credentials: provider,
       clock: deps.clock,
@@ -84,7 +91,7 @@ export async function buildQueue(
       f.bearer_token ??
       (f.bearer_token_file ? readFileSync(f.bearer_token_file, 'utf8').trim() : undefined));
   return new RemoteWriteQueue<WalPosition>({
-    url: f.url,
+    url,
     name: rw.name,
     ...(aws ? { aws } : { dispatcher }),
     headers: f.headers,

@@ -196,4 +196,49 @@ metrics:
       wal.remove();
     }
   });
+
+  test('AWS_ENDPOINT_URL_AMP redirects a real AMP URL; region and service still come from that URL', async () => {
+    const oregon = await startLocal({ region: 'us-west-2' });
+    const wal = tempDir('signet-e2e-wal-');
+    const config = `server: { http_listen_port: 0 }
+metrics:
+  wal_directory: ${wal.path}
+  global: { scrape_interval: 1s, scrape_timeout: 1s }
+  configs:
+    - name: redirect
+      scrape_configs:
+        - job_name: shop
+          static_configs: [{ targets: ['${target.address}'] }]
+      remote_write:
+        - url: https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-real/api/v1/remote_write
+          sigv4: {}
+          queue_config: { batch_send_deadline: 200ms }
+`;
+    const { config: parsed } = parseAgentConfig(config, 'redirect.yaml');
+    const env = {
+      HOME: wal.path,
+      AWS_ACCESS_KEY_ID: DEMO_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: DEMO_SECRET_ACCESS_KEY,
+      AWS_ENDPOINT_URL_AMP: oregon.url,
+    };
+    const agent = await Agent.start(parsed, [], { logStream: new LogCapture(), env });
+    try {
+      await waitFor('samples in us-west-2', async () => {
+        const r = await instantQuery(
+          `${oregon.url}/workspaces/ws-real`,
+          'shop_queue_depth',
+          'us-west-2',
+        );
+        return r.length > 0 ? r : undefined;
+      });
+      const writes = oregon.log
+        .list()
+        .filter((r) => r.service === 'aps' && r.operation === 'RemoteWrite');
+      assert.ok(writes.length > 0 && writes.every((r) => r.signature === 'verified'));
+    } finally {
+      await agent.stop(1000);
+      await oregon.close();
+      wal.remove();
+    }
+  });
 });
