@@ -10,7 +10,9 @@ import type { CredentialSpec } from '../aws/credentials/spec.js';
 import { inferEndpoint } from '../aws/endpoints.js';
 import { AwsClient } from '../aws/http/aws-client.js';
 import { resolveRegion } from '../aws/region.js';
-import { readSignedDestinations } from '../config/destinations.js';
+import type { AwsAuth } from '../config/aws-auth.js';
+import { loadAgentConfig } from '../config/agent/load.js';
+import type { RemoteWriteTarget } from '../config/agent/types.js';
 import { SignetError } from '../errors.js';
 import { CREDENTIAL_OPTIONS, CREDENTIAL_USAGE, credentialSpec } from './credentials.js';
 import {
@@ -123,23 +125,27 @@ function targets(o: ReturnType<typeof parse>): Target[] {
     throw new UsageError('give --config.file FILE or --url URL', {
       hint: 'run `signet help doctor`',
     });
-  const found = readSignedDestinations(o['config.file'], {
+  // The agent's own loader: doctor sees the file exactly as `signet run` would.
+  const { config } = loadAgentConfig(o['config.file'], {
     expandEnv: Boolean(o['config.expand-env']),
   });
-  if (found.length === 0)
+  const signed = new Map<string, RemoteWriteTarget & { aws: AwsAuth }>();
+  const all = [...config.globalRemoteWrite, ...config.instances.flatMap((i) => i.remoteWrite)];
+  for (const rw of all) if (rw.aws) signed.set(rw.path, { ...rw, aws: rw.aws });
+  if (signed.size === 0)
     throw new SignetError(`${o['config.file']} has no remote_write with sigv4 or aws_auth`, {
       hint: 'add a sigv4: block to the remote_write that goes to AWS, or use --url',
     });
   const override = flags.accessKeyId || flags.profile || flags.roles;
-  return found.map((d) => ({
-    name: d.path,
-    url: d.url,
+  return [...signed.values()].map((rw) => ({
+    name: rw.path,
+    url: rw.file.url,
     spec: override
       ? flags
-      : { ...d.auth.spec, stsEndpoint: d.auth.spec.stsEndpoint ?? flags.stsEndpoint },
-    region: o.region ?? d.auth.region,
-    service: o.service ?? d.auth.service,
-    kind: d.kind,
+      : { ...rw.aws.spec, stsEndpoint: rw.aws.spec.stsEndpoint ?? flags.stsEndpoint },
+    region: o.region ?? rw.aws.region,
+    service: o.service ?? rw.aws.service,
+    kind: 'remote_write' as const,
   }));
 }
 

@@ -106,9 +106,12 @@ function checkAuthExclusive(
     });
 }
 
-/** Prometheus names an unnamed queue by a hash of its config; the URL's hash is stable enough. */
+/**
+ * Prometheus names an unnamed queue by a hash of its whole config, so two
+ * remote_writes to one URL (say, signed for two regions) are two queues.
+ */
 function queueName(rw: RemoteWriteFile): string {
-  return rw.name ?? createHash('sha256').update(rw.url).digest('hex').slice(0, 6);
+  return rw.name ?? createHash('sha256').update(JSON.stringify(rw)).digest('hex').slice(0, 6);
 }
 
 function build(
@@ -191,7 +194,13 @@ function build(
       hostFilter: inst.host_filter,
     };
   });
-  return { file, source, walDirectory: m.wal_directory ?? m.wal_dir ?? 'data-agent/', instances };
+  return {
+    file,
+    source,
+    walDirectory: m.wal_directory ?? m.wal_dir ?? 'data-agent/',
+    globalRemoteWrite: globalRw,
+    instances,
+  };
 }
 
 export function parseAgentConfig(

@@ -32,5 +32,7 @@ export interface AgentConfig {
   readonly file: AgentFile;
   readonly source: string;
   readonly walDirectory: string;
+  /** `metrics.global.remote_write`, which instances without their own inherit. */
+  readonly globalRemoteWrite: readonly RemoteWriteTarget[];
   readonly instances: readonly MetricsInstance[];
 }
