@@ -4,12 +4,7 @@
  * reads the WAL from where the endpoint stopped instead, and goes live again
  * once it has caught up. Nothing in the WAL is skipped either way.
  */
-import {
-  comparePositions,
-  readWal,
-  type WalPosition,
-  type WalWriter,
-} from '../buffer/wal/index.js';
+import { readWal, type WalPosition, type WalWriter } from '../buffer/wal/index.js';
 import type { SampleBatch } from '../model/series.js';
 import type { RemoteWriteQueue } from '../sinks/remote-write/index.js';
 import type { SampleConsumer } from './storage.js';
@@ -22,18 +17,13 @@ export interface DeliveryOptions {
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
-function highest(batch: SampleBatch): number {
-  let max = 0;
-  const ts = batch.timestamps;
-  for (let i = 0; i < batch.count; i++) if (ts[i]! > max) max = ts[i]!;
-  return max;
-}
-
 export class Delivery implements SampleConsumer {
   private live = false;
   private offeredDuringPass = 0;
   private catchingUp: Promise<void> | undefined;
   private closed = false;
+  /** Position after the last batch the queue accepted. */
+  private lastEnd: WalPosition | undefined;
   /** Samples read back from the WAL and enqueued (after a restart, some may be sent twice). */
   walReadSamples = 0;
 
@@ -43,12 +33,8 @@ export class Delivery implements SampleConsumer {
     return this.o.name;
   }
 
-  get isLive(): boolean {
-    return this.live;
-  }
-
-  offer(batch: SampleBatch, end: WalPosition): void {
-    this.o.queue.noteIncoming(batch.count, highest(batch));
+  offer(batch: SampleBatch, end: WalPosition, highestMs: number): void {
+    this.o.queue.noteIncoming(batch.count, highestMs);
     if (!this.live) {
       this.offeredDuringPass++;
       return;
@@ -65,8 +51,6 @@ export class Delivery implements SampleConsumer {
     );
     this.startCatchUp(this.lastEnd);
   }
-
-  private lastEnd: WalPosition | undefined;
 
   /** Starts from `from` (undefined: the beginning of the WAL). */
   start(from: WalPosition | undefined): void {
@@ -110,11 +94,6 @@ export class Delivery implements SampleConsumer {
         return;
       }
     }
-  }
-
-  /** Where this delivery is known to have read up to, for comparisons. */
-  compareWith(pos: WalPosition): number {
-    return this.lastEnd ? comparePositions(this.lastEnd, pos) : -1;
   }
 
   async close(drainMs: number): Promise<number> {

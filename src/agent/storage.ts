@@ -11,7 +11,8 @@ import { WalWriteError, type WalPosition, type WalWriter } from '../buffer/wal/i
 
 /** A consumer of appended samples (a remote_write delivery). */
 export interface SampleConsumer {
-  offer(batch: SampleBatch, end: WalPosition): void;
+  /** `highestMs`: the batch's newest timestamp, computed once for all consumers. */
+  offer(batch: SampleBatch, end: WalPosition, highestMs: number): void;
 }
 
 export interface StorageEvents {
@@ -64,10 +65,11 @@ export class Storage implements SampleAppender {
     if (batch.count === 0) return;
     this.samplesAppended += batch.count;
     const ts = batch.timestamps;
-    for (let i = 0; i < batch.count; i++)
-      if (ts[i]! > this.highestTimestampMs) this.highestTimestampMs = ts[i]!;
+    let highest = 0;
+    for (let i = 0; i < batch.count; i++) if (ts[i]! > highest) highest = ts[i]!;
+    if (highest > this.highestTimestampMs) this.highestTimestampMs = highest;
     const end = this.guard(() => this.wal.appendSamples(batch)) ?? this.wal.head;
-    for (const c of this.consumers) c.offer(batch, end);
+    for (const c of this.consumers) c.offer(batch, end, highest);
   }
 
   /**
