@@ -144,3 +144,21 @@ export function requestsOf(stack: LocalStack, service: string, operation?: strin
     .filter((r) => r.service === service && (operation === undefined || r.operation === operation))
     .length;
 }
+
+/**
+ * The environment of a pod with IRSA: a web identity token file (written into
+ * `home`, valid until `tokenExpiresAtMs`), the role, and STS at `stack`.
+ */
+export function irsaEnv(
+  home: TempHome,
+  stack: LocalStack,
+  tokenExpiresAtMs: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return isolatedEnv(home, {
+    AWS_ENDPOINT_URL_STS: stack.url,
+    AWS_WEB_IDENTITY_TOKEN_FILE: home.write('token', webIdentityToken(undefined, tokenExpiresAtMs)),
+    AWS_ROLE_ARN: IRSA_ROLE,
+    ...extra,
+  });
+}

@@ -9,10 +9,10 @@ import type { LocalStack } from '../../../src/local/index.js';
 import {
   DEV_KEY,
   DEV_SECRET,
-  IRSA_ROLE,
   OPS_KEY,
   OPS_SECRET,
   TempHome,
+  irsaEnv,
   isolatedEnv,
   requestsOf,
   startStack,
@@ -41,12 +41,7 @@ function callerIdentityRequest() {
 describe('credentials stay fresh', () => {
   test('continuous signing across three rollovers of 60-second credentials: no failure, one refresh each', async () => {
     const home = new TempHome();
-    const token = home.write('token', webIdentityToken(undefined, now + 24 * 3600_000));
-    const env = isolatedEnv(home, {
-      AWS_ENDPOINT_URL_STS: stack.url,
-      AWS_WEB_IDENTITY_TOKEN_FILE: token,
-      AWS_ROLE_ARN: IRSA_ROLE,
-    });
+    const env = irsaEnv(home, stack, now + 24 * 3600_000);
     const agentClock = new CorrectedClock(clock);
     const provider = createCredentialProvider({}, { env, clock: agentClock, region: 'us-east-1' });
     let retries = 0;
@@ -99,12 +94,7 @@ describe('credentials stay fresh', () => {
 
   test('a failed refresh keeps the valid credentials and retries with backoff', async () => {
     const home = new TempHome();
-    const tokenPath = home.write('token', webIdentityToken(undefined, now + 24 * 3600_000));
-    const env = isolatedEnv(home, {
-      AWS_ENDPOINT_URL_STS: stack.url,
-      AWS_WEB_IDENTITY_TOKEN_FILE: tokenPath,
-      AWS_ROLE_ARN: IRSA_ROLE,
-    });
+    const env = irsaEnv(home, stack, now + 24 * 3600_000);
     const provider = createCredentialProvider(
       {},
       {
@@ -144,12 +134,7 @@ describe('credentials stay fresh', () => {
   test('a rotated web identity token file is read on the next refresh', async () => {
     const home = new TempHome();
     // The first token expires 30 s from now; only a re-read token can refresh after that.
-    const tokenPath = home.write('token', webIdentityToken(undefined, now + 30_000));
-    const env = isolatedEnv(home, {
-      AWS_ENDPOINT_URL_STS: stack.url,
-      AWS_WEB_IDENTITY_TOKEN_FILE: tokenPath,
-      AWS_ROLE_ARN: IRSA_ROLE,
-    });
+    const env = irsaEnv(home, stack, now + 30_000);
     const provider = createCredentialProvider({}, { env, clock: new CorrectedClock(clock) });
     const first = await provider.get();
     home.write('token', webIdentityToken(undefined, now + 3600_000));
@@ -185,14 +170,7 @@ describe('credentials stay fresh', () => {
 
   test('an ExpiredToken answer forces one refresh and the same request succeeds; forcing is rate-limited', async () => {
     const home = new TempHome();
-    const env = isolatedEnv(home, {
-      AWS_ENDPOINT_URL_STS: stack.url,
-      AWS_WEB_IDENTITY_TOKEN_FILE: home.write(
-        'token',
-        webIdentityToken(undefined, now + 24 * 3600_000),
-      ),
-      AWS_ROLE_ARN: IRSA_ROLE,
-    });
+    const env = irsaEnv(home, stack, now + 24 * 3600_000);
     // The agent's clock runs 61 s behind the server: it believes its credentials
     // have half their life left when the server already calls them expired.
     const agentClock = new CorrectedClock(() => now - 61_000);
@@ -224,15 +202,7 @@ describe('credentials stay fresh', () => {
 
   test('each call to STS for the identity is signed with the refreshed credentials', async () => {
     const home = new TempHome();
-    const env = isolatedEnv(home, {
-      AWS_ENDPOINT_URL_STS: stack.url,
-      AWS_WEB_IDENTITY_TOKEN_FILE: home.write(
-        'token',
-        webIdentityToken(undefined, now + 24 * 3600_000),
-      ),
-      AWS_ROLE_ARN: IRSA_ROLE,
-      AWS_ROLE_SESSION_NAME: 'rollover',
-    });
+    const env = irsaEnv(home, stack, now + 24 * 3600_000, { AWS_ROLE_SESSION_NAME: 'rollover' });
     const provider = createCredentialProvider({}, { env, clock: new CorrectedClock(clock) });
     const endpoint = stsEndpoint({ region: 'us-east-1', env });
     const who = await getCallerIdentity(provider, { endpoint, clock: new CorrectedClock(clock) });

@@ -10,15 +10,14 @@ import {
   CENTRAL_ROLE,
   DEV_ROLE,
   EXTERNAL_ID,
-  IRSA_ROLE,
   OPS_KEY,
   OPS_SECRET,
   TempHome,
   WORKSPACE_ROLE,
+  irsaEnv,
   isolatedEnv,
   requestsOf,
   startStack,
-  webIdentityToken,
 } from './harness.js';
 
 let now = Date.now();
@@ -32,14 +31,7 @@ after(() => stack.close());
 describe('role assumption', () => {
   test('three hops: web identity → central role with external_id → workspace role, each refreshing on time', async () => {
     const home = new TempHome();
-    const env = isolatedEnv(home, {
-      AWS_ENDPOINT_URL_STS: stack.url,
-      AWS_WEB_IDENTITY_TOKEN_FILE: home.write(
-        'token',
-        webIdentityToken(undefined, now + 24 * 3600_000),
-      ),
-      AWS_ROLE_ARN: IRSA_ROLE,
-    });
+    const env = irsaEnv(home, stack, now + 24 * 3600_000);
     const agentClock = new CorrectedClock(clock);
     const provider = createCredentialProvider(
       {
