@@ -9,6 +9,7 @@ import type { CorrectedClock } from '../aws/clock.js';
 import type { CredentialRegistry } from '../aws/credentials/registry.js';
 import { AwsClient } from '../aws/http/aws-client.js';
 import { inferEndpoint } from '../aws/endpoints.js';
+import { resolveRegion } from '../aws/region.js';
 import {
   comparePositions,
   readWal,
@@ -102,6 +103,26 @@ export class RunningInstance {
       deliveries.push(delivery);
       queues.push({ name: rw.name, url: rw.file.url, stats: () => queue.stats });
     }
+    // The region a signed job falls back to when a target's host names none,
+    // found as for any destination (env, profile, IMDS) before scraping starts.
+    const scrapeRegions = new Map<string, string>();
+    for (const job of instance.jobs) {
+      if (!job.aws) continue;
+      try {
+        const found = await resolveRegion({
+          configured: job.aws.region,
+          profile: job.aws.spec.profile,
+          env: deps.env,
+        });
+        scrapeRegions.set(job.path, found.region);
+      } catch (error) {
+        log.error(
+          { job: job.file.job_name },
+          `${job.path}: ${(error as Error).message}; targets whose host names no region are signed for us-east-1`,
+        );
+        scrapeRegions.set(job.path, 'us-east-1');
+      }
+    }
     const scrapes = new ScrapeManager({
       instance,
       appender: storage,
@@ -110,12 +131,7 @@ export class RunningInstance {
       awsClientFor: (job, target) => {
         if (!job.aws) return undefined;
         const inferred = inferEndpoint(new URL(target.url).hostname);
-        const region =
-          job.aws.region ??
-          inferred?.region ??
-          deps.env.AWS_REGION ??
-          deps.env.AWS_DEFAULT_REGION ??
-          'us-east-1';
+        const region = job.aws.region ?? inferred?.region ?? scrapeRegions.get(job.path)!;
         return new AwsClient({
           service: job.aws.service ?? inferred?.service ?? 'execute-api',
           region,
