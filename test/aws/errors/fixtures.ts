@@ -20,12 +20,12 @@ export interface Fixture {
   readonly body: string;
 }
 
-/** minio/minio#2986 quotes S3's answer; RequestId/HostId from pgbackrest/pgbackrest#589. */
+/** minio/minio#2986 quotes S3's answer (its key id replaced by AWS's documentation one); RequestId/HostId from pgbackrest/pgbackrest#589. */
 export const S3_SIGNATURE_MISMATCH: Fixture = {
   status: 403,
   headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'F87AAA37990F40FD' },
   body: `<?xml version="1.0" encoding="UTF-8"?>
-<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.</Message><AWSAccessKeyId>AKIAI6SNMUFOVIEFOZJA</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256
+<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.</Message><AWSAccessKeyId>AKIAI44QH8DHBEXAMPLE</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256
 20161018T091707Z
 20161018/us-east-1/s3/aws4_request
 9977fec5206b9a221f83b69fe0de934fc76de632d276964e02329e51ca90c413</StringToSign><SignatureProvided>190d0f190d9af06017543ad0ef802abf6dee2dcf3836840cbaa13e8750f9f3ed</SignatureProvided><StringToSignBytes>41 57 53 34</StringToSignBytes><CanonicalRequest>GET
