@@ -81,19 +81,19 @@ export class RemoteWriteQueue<T> {
     this.sender = new RetryingSender(client, this.config, (level, message, fields) =>
       this.log(level, message, fields),
     );
-    if (options.encoder === 'library') {
-      const encoder = new WriteRequestEncoder();
-      this.encode = (shard, count) => {
-        const c = shard.columns;
-        return encoder.encodeCompressed(this.cache, c, c.head, c.head + count);
-      };
-    } else {
+    if (options.encoder === 'inline') {
       const encoder = new SnappyWriteRequestEncoder();
       this.encode = (shard, count) => {
         const c = shard.columns;
         const encoded = encoder.encode(this.cache, c, c.head, c.head + count);
         // The encoder's buffer is reused by the next request; this body must live through retries.
         return { ...encoded, body: Buffer.from(encoded.body) };
+      };
+    } else {
+      const encoder = new WriteRequestEncoder();
+      this.encode = (shard, count) => {
+        const c = shard.columns;
+        return encoder.encodeCompressed(this.cache, c, c.head, c.head + count);
       };
     }
     this.shards = this.newShards(this.config.minShards);
