@@ -73,11 +73,11 @@ export async function buildQueue(
   const rules = compileRelabelConfigs(f.write_relabel_configs, `${rw.path}.write_relabel_configs`);
   const external = Object.entries(deps.externalLabels).map(([name, value]) => ({ name, value }));
   const series = (id: number): Labels | undefined => {
-    const s = deps.table.get(id);
-    if (!s) return undefined;
-    let labels: Labels = s.labels;
+    let labels: Labels | undefined = deps.table.labels(id);
+    if (!labels) return undefined;
     if (external.length > 0) {
-      const missing = external.filter((e) => !labels.some((l) => l.name === e.name));
+      const own = labels;
+      const missing = external.filter((e) => !own.some((l) => l.name === e.name));
       if (missing.length > 0) labels = normalizeLabels([...labels, ...missing]);
     }
     return rules.length > 0 ? relabel(labels, rules) : labels;

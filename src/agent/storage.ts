@@ -5,7 +5,7 @@
  * reported and retried; samples still flow to the senders from memory.
  */
 import { labelsKey, type Labels } from '../model/labels.js';
-import type { SampleBatch, Series, SeriesTable } from '../model/series.js';
+import type { SampleBatch, SeriesTable } from '../model/series.js';
 import type { SampleAppender } from '../sources/scrape/appender.js';
 import { WalWriteError, type WalPosition, type WalWriter } from '../buffer/wal/index.js';
 
@@ -21,7 +21,6 @@ export interface StorageEvents {
 }
 
 export class Storage implements SampleAppender {
-  private readonly byKey = new Map<string, Series>();
   /** Per series id, the WAL segment holding its latest definition. */
   private readonly definedIn: number[] = [];
   private readonly consumers: SampleConsumer[] = [];
@@ -34,31 +33,26 @@ export class Storage implements SampleAppender {
     readonly table: SeriesTable,
     private readonly wal: WalWriter,
     private readonly events: StorageEvents,
-  ) {
-    for (let id = 1; id < table.nextId; id++) {
-      const s = table.get(id);
-      if (s) this.byKey.set(labelsKey(s.labels), s);
-    }
-  }
+  ) {}
 
   addConsumer(consumer: SampleConsumer): void {
     this.consumers.push(consumer);
   }
 
   get seriesCount(): number {
-    return this.byKey.size;
+    return this.table.size;
   }
 
-  series(labels: Labels): Series {
+  series(labels: Labels): number {
     const key = labelsKey(labels);
-    let s = this.byKey.get(key);
-    if (!s) {
-      s = this.table.create(labels);
-      this.byKey.set(key, s);
-      const at = this.guard(() => this.wal.appendSeries([{ id: s!.id, labels }]));
-      this.definedIn[s.id] = at?.segment ?? -1;
+    let id = this.table.idOf(key);
+    if (id === undefined) {
+      const created = this.table.add(key);
+      const at = this.guard(() => this.wal.appendSeries([{ id: created, labels }]));
+      this.definedIn[created] = at?.segment ?? -1;
+      id = created;
     }
-    return s;
+    return id;
   }
 
   append(batch: SampleBatch): void {
@@ -78,13 +72,14 @@ export class Storage implements SampleAppender {
    * later samples refer to. Without `segment`, every series.
    */
   checkpointSeries(segment = Number.POSITIVE_INFINITY): void {
-    const due = [...this.byKey.values()].filter((s) => (this.definedIn[s.id] ?? -1) < segment);
+    const due: number[] = [];
+    for (const id of this.table.liveIds()) if ((this.definedIn[id] ?? -1) < segment) due.push(id);
     for (let i = 0; i < due.length; i += 10_000) {
       const chunk = due.slice(i, i + 10_000);
       const at = this.guard(() =>
-        this.wal.appendSeries(chunk.map((s) => ({ id: s.id, labels: s.labels }))),
+        this.wal.appendSeries(chunk.map((id) => ({ id, labels: this.table.labels(id)! }))),
       );
-      if (at) for (const s of chunk) this.definedIn[s.id] = at.segment;
+      if (at) for (const id of chunk) this.definedIn[id] = at.segment;
     }
   }
 

@@ -38,9 +38,48 @@ export function formatSeries(labels: Labels): string {
   return `${name}{${rest}}`;
 }
 
-/** A stable key for a label set (names and values cannot contain `\xff`). */
+/**
+ * A label set as one string, one to one: each label is its name, `\xff`, the
+ * value's length as base-128 digits (char codes), then the value. Names are
+ * identifiers and never hold `\xff`; the length makes any value safe. Every
+ * char stays below 0x100, so V8 keeps the key one byte per char for Latin-1
+ * labels. The series table holds series in this form: one string per series
+ * instead of an array of label objects, which is what the garbage collector
+ * would otherwise walk for every series, many times a minute.
+ */
 export function labelsKey(labels: Labels): string {
   let key = '';
-  for (const l of labels) key += `${l.name}\xff${l.value}\xff`;
+  for (const l of labels) {
+    key += l.name + '\xff';
+    let n = l.value.length;
+    while (n >= 0x80) {
+      key += String.fromCharCode(0x80 | (n & 0x7f));
+      n >>>= 7;
+    }
+    key += String.fromCharCode(n) + l.value;
+  }
   return key;
+}
+
+/** The labels a labelsKey was made of. */
+export function labelsFromKey(key: string): Label[] {
+  const labels: Label[] = [];
+  let i = 0;
+  while (i < key.length) {
+    const sep = key.indexOf('\xff', i);
+    const name = key.slice(i, sep);
+    i = sep + 1;
+    let length = 0;
+    let shift = 0;
+    let c = key.charCodeAt(i++);
+    while (c >= 0x80) {
+      length += (c & 0x7f) * 2 ** shift;
+      shift += 7;
+      c = key.charCodeAt(i++);
+    }
+    length += c * 2 ** shift;
+    labels.push({ name, value: key.slice(i, i + length) });
+    i += length;
+  }
+  return labels;
 }

@@ -3,7 +3,7 @@
  * seen; samples then travel as columns of numbers, so a scrape of 100,000
  * samples is three typed arrays, not 100,000 objects.
  */
-import type { Labels } from './labels.js';
+import { labelsFromKey, labelsKey, type Labels } from './labels.js';
 
 export interface Series {
   /** Unique for the life of the WAL; also the WAL's series reference. */
@@ -12,33 +12,73 @@ export interface Series {
   readonly labels: Labels;
 }
 
-/** id → series, for every stage that holds ids (WAL reader, remote-write queues). */
+/**
+ * id → labels and labels → id, for every stage that holds ids (storage, WAL
+ * reader, remote-write queues). Each series is kept as its labelsKey string,
+ * and labels are rebuilt only when asked for (a queue's first sight of a
+ * series, a WAL checkpoint): half a million series are then half a million
+ * strings, not millions of label objects for the garbage collector to trace.
+ */
 export class SeriesTable {
-  private readonly byId: (Series | undefined)[] = [];
+  private readonly keys: (string | undefined)[] = [];
+  private readonly ids = new Map<string, number>();
   private next = 1;
 
   /** A new series with the next id. */
   create(labels: Labels): Series {
-    const series = { id: this.next++, labels };
-    this.byId[series.id] = series;
-    return series;
+    return { id: this.add(labelsKey(labels)), labels };
+  }
+
+  /** A new series with the next id, for labels already in labelsKey form. */
+  add(key: string): number {
+    const id = this.next++;
+    this.keys[id] = key;
+    this.ids.set(key, id);
+    return id;
   }
 
   /** Restores a series read back from the WAL, keeping its id. */
   restore(id: number, labels: Labels): Series {
-    const series = { id, labels };
-    this.byId[id] = series;
+    const key = labelsKey(labels);
+    const previous = this.keys[id];
+    if (previous !== undefined && this.ids.get(previous) === id) this.ids.delete(previous);
+    this.keys[id] = key;
+    this.ids.set(key, id);
     if (id >= this.next) this.next = id + 1;
-    return series;
+    return { id, labels };
+  }
+
+  /** The id of the series with this labelsKey, if there is one. */
+  idOf(key: string): number | undefined {
+    return this.ids.get(key);
   }
 
   get(id: number): Series | undefined {
-    return this.byId[id];
+    const key = this.keys[id];
+    return key === undefined ? undefined : { id, labels: labelsFromKey(key) };
   }
 
-  /** Forgets series no longer written (after WAL truncation), so memory follows active series. */
+  labels(id: number): Labels | undefined {
+    const key = this.keys[id];
+    return key === undefined ? undefined : labelsFromKey(key);
+  }
+
+  /** Forgets a series no longer written (after WAL truncation), so memory follows active series. */
   delete(id: number): void {
-    this.byId[id] = undefined;
+    const key = this.keys[id];
+    if (key === undefined) return;
+    this.keys[id] = undefined;
+    if (this.ids.get(key) === id) this.ids.delete(key);
+  }
+
+  /** Ids of the series held, in increasing order. */
+  *liveIds(): IterableIterator<number> {
+    for (let id = 1; id < this.next; id++) if (this.keys[id] !== undefined) yield id;
+  }
+
+  /** Distinct label sets held. */
+  get size(): number {
+    return this.ids.size;
   }
 
   get nextId(): number {

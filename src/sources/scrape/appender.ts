@@ -1,10 +1,10 @@
 /** What a scrape loop writes into: the storage side of the pipeline. */
 import type { Labels } from '../../model/labels.js';
-import type { SampleBatch, Series } from '../../model/series.js';
+import type { SampleBatch } from '../../model/series.js';
 
 export interface SampleAppender {
-  /** The series for these final labels, created (and logged to the WAL) on first sight. */
-  series(labels: Labels): Series;
+  /** The series id for these final labels, created (and logged to the WAL) on first sight. */
+  series(labels: Labels): number;
   /** Hands one scrape's samples on: to the WAL, then to the senders. */
   append(batch: SampleBatch): void;
 }

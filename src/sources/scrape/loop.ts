@@ -6,10 +6,11 @@
  * get Prometheus's staleness marker.
  */
 import { METRIC_NAME, normalizeLabels, type Labels } from '../../model/labels.js';
-import { markStale, type Series } from '../../model/series.js';
+import { markStale } from '../../model/series.js';
 import { relabel, type RelabelRule } from '../../process/relabel/index.js';
 import { SignetError } from '../../errors.js';
 import { BatchBuilder, type SampleAppender } from './appender.js';
+import { ScrapeCache } from './cache.js';
 import { fetchTarget, type FetchOptions } from './fetch-target.js';
 import {
   detach,
@@ -33,14 +34,6 @@ export interface LoopOptions {
   readonly now?: () => number;
 }
 
-interface CacheEntry {
-  /** Undefined when metric_relabel_configs dropped it. */
-  readonly series: Series | undefined;
-  seen: number;
-  /** The scrape that first saw it: a failed scrape's new series had no samples to mark stale. */
-  readonly born: number;
-}
-
 export type TargetHealth = 'unknown' | 'up' | 'down';
 
 export interface TargetStatus {
@@ -62,9 +55,9 @@ const REPORT_NAMES = [
 class LimitError extends SignetError {}
 
 export class ScrapeLoop {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new ScrapeCache();
   private readonly builder = new BatchBuilder();
-  private readonly report: Series[];
+  private readonly report: number[];
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -104,9 +97,11 @@ export class ScrapeLoop {
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     const ts = this.now();
-    for (const entry of this.cache.values())
-      if (entry.series) this.builder.pushStale(entry.series.id, ts, markStale);
-    for (const s of this.report) this.builder.pushStale(s.id, ts, markStale);
+    const ids = this.cache.ids;
+    this.cache.forEach((slot) => {
+      if (ids[slot] !== 0) this.builder.pushStale(ids[slot]!, ts, markStale);
+    });
+    for (const id of this.report) this.builder.pushStale(id, ts, markStale);
     this.cache.clear();
     if (this.builder.count > 0) this.o.appender.append(this.builder.take());
   }
@@ -139,20 +134,22 @@ export class ScrapeLoop {
       parseExposition(page.body, formatFromContentType(page.contentType), {
         sample: (text, value, ts) => {
           scraped++;
-          let entry = this.cache.get(text);
-          if (!entry) {
-            entry = { series: this.newSeries(text), seen: gen, born: gen };
+          const cache = this.cache;
+          let slot = cache.slotOf(text);
+          if (slot < 0) {
+            const created = this.newSeries(text);
             // The text is a view into the whole body; a detached copy lets the body go.
-            this.cache.set(detach(text), entry);
-            if (entry.series) added++;
+            slot = cache.add(detach(text), created, gen);
+            if (created !== 0) added++;
           }
-          entry.seen = gen;
-          if (!entry.series) return;
+          cache.seen[slot] = gen;
+          const id = cache.ids[slot]!;
+          if (id === 0) return;
           kept++;
           if (this.o.sampleLimit > 0 && kept > this.o.sampleLimit)
             throw new LimitError(`sample limit exceeded (limit: ${this.o.sampleLimit})`);
           const t = this.o.honorTimestamps && ts !== undefined ? ts : startMs;
-          this.builder.push(entry.series.id, t, value);
+          this.builder.push(id, t, value);
         },
       });
     } catch (e) {
@@ -161,22 +158,26 @@ export class ScrapeLoop {
     if (error) {
       // Prometheus discards a failed scrape whole and marks what it saw last time stale.
       this.builder.count = 0;
-      for (const entry of this.cache.values())
-        if (entry.series && entry.born !== gen)
-          this.builder.pushStale(entry.series.id, startMs, markStale);
+      const { ids, born } = this.cache;
+      this.cache.forEach((slot) => {
+        if (ids[slot] !== 0 && born[slot] !== gen)
+          this.builder.pushStale(ids[slot]!, startMs, markStale);
+      });
       this.cache.clear();
       kept = 0;
       added = 0;
     } else {
-      for (const [text, entry] of this.cache) {
-        if (entry.seen === gen) continue;
-        if (entry.series) this.builder.pushStale(entry.series.id, startMs, markStale);
-        this.cache.delete(text);
-      }
+      const seen = this.cache.seen;
+      this.cache.sweep(
+        (slot) => seen[slot] === gen,
+        (id) => {
+          if (id !== 0) this.builder.pushStale(id, startMs, markStale);
+        },
+      );
     }
     const durationMs = this.now() - startMs;
     const values = [error ? 0 : 1, durationMs / 1000, scraped, kept, added];
-    this.report.forEach((s, i) => this.builder.push(s.id, startMs, values[i]!));
+    this.report.forEach((id, i) => this.builder.push(id, startMs, values[i]!));
     this.o.appender.append(this.builder.take());
     this.state = {
       health: error ? 'down' : 'up',
@@ -187,7 +188,8 @@ export class ScrapeLoop {
     };
   }
 
-  private newSeries(text: string): Series | undefined {
+  /** The id of a series text seen for the first time; 0 when metric relabeling drops it. */
+  private newSeries(text: string): number {
     const scraped = parseSeriesLabels(text);
     const limitError = checkLabelLimits(scraped, this.o.limits);
     if (limitError) throw new LimitError(limitError);
@@ -195,7 +197,7 @@ export class ScrapeLoop {
       attachTargetLabels(scraped, this.o.target.labels, this.o.honorLabels),
       this.o.metricRelabel,
     );
-    return labels && labels.length > 0 ? this.o.appender.series(labels) : undefined;
+    return labels && labels.length > 0 ? this.o.appender.series(labels) : 0;
   }
 }
 

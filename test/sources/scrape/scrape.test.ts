@@ -7,12 +7,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAgentConfig } from '../../../src/config/agent/load.js';
 import { formatSeries, labelsKey, type Labels } from '../../../src/model/labels.js';
-import {
-  isStaleAt,
-  SeriesTable,
-  type SampleBatch,
-  type Series,
-} from '../../../src/model/series.js';
+import { isStaleAt, SeriesTable, type SampleBatch } from '../../../src/model/series.js';
 import type { SampleAppender } from '../../../src/sources/scrape/appender.js';
 import { ScrapeManager } from '../../../src/sources/scrape/manager.js';
 import { tempDir, waitFor } from '../../agent/harness.js';
@@ -20,13 +15,9 @@ import { tempDir, waitFor } from '../../agent/harness.js';
 /** Keeps every sample, by series text, so a test can read exactly what a scrape appended. */
 class Recorder implements SampleAppender {
   readonly table = new SeriesTable();
-  private readonly byKey = new Map<string, Series>();
   readonly samples: { series: string; value: number; stale: boolean; t: number }[] = [];
-  series(labels: Labels): Series {
-    const key = labelsKey(labels);
-    let s = this.byKey.get(key);
-    if (!s) this.byKey.set(key, (s = this.table.create(labels)));
-    return s;
+  series(labels: Labels): number {
+    return this.table.idOf(labelsKey(labels)) ?? this.table.create(labels).id;
   }
   append(batch: SampleBatch): void {
     for (let i = 0; i < batch.count; i++) {
