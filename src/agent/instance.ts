@@ -14,6 +14,7 @@ import {
   comparePositions,
   readWal,
   WalProgress,
+  WalWriteError,
   WalWriter,
   type WalPosition,
 } from '../buffer/wal/index.js';
@@ -181,7 +182,17 @@ export class RunningInstance {
     if (this.truncateTimer) clearInterval(this.truncateTimer);
     await this.scrapes.stop();
     await Promise.all(this.deliveries.map((d) => d.close(drainMs)));
-    this.progress.flush();
+    try {
+      this.progress.flush();
+    } catch (error) {
+      if (!(error instanceof WalWriteError)) throw error;
+      // A full disk must not keep the WAL from being closed (fsynced): an
+      // unsaved position only means resending from the last saved one.
+      this.deps.log.warn(
+        { instance: this.name },
+        `${error.message}; after a restart the endpoints resend from the last saved position`,
+      );
+    }
     await this.wal.close();
   }
 }
