@@ -97,3 +97,22 @@ export class LogCapture extends Writable {
     done();
   }
 }
+
+/** A target as the agent's targets API (/agent/api/v1/metrics/targets) reports it. */
+export interface ApiTarget {
+  readonly instance: string;
+  readonly job: string;
+  readonly url: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly health: 'unknown' | 'up' | 'down';
+  readonly lastError: string;
+}
+
+/** Reads the running agent's targets API over HTTP. */
+export async function apiTargets(agentUrl: string): Promise<ApiTarget[]> {
+  const res = await fetch(`${agentUrl}/agent/api/v1/metrics/targets`);
+  const body = (await res.json()) as { status: string; data: ApiTarget[] };
+  if (res.status !== 200 || body.status !== 'success')
+    throw new Error(`targets API: ${res.status}`);
+  return body.data;
+}
