@@ -192,6 +192,7 @@ function build(
       jobs,
       remoteWrite: own.length > 0 ? own : globalRw,
       hostFilter: inst.host_filter,
+      hostFilterRelabelConfigs: inst.host_filter_relabel_configs,
     };
   });
   return {

@@ -26,6 +26,8 @@ export interface MetricsInstance {
   readonly jobs: readonly ScrapeJob[];
   readonly remoteWrite: readonly RemoteWriteTarget[];
   readonly hostFilter: boolean;
+  /** Applied to a target's discovered labels before host_filter judges them (e.g. to set `__host__`). */
+  readonly hostFilterRelabelConfigs: readonly unknown[];
 }
 
 export interface AgentConfig {

@@ -5,8 +5,8 @@
 import { hostname } from 'node:os';
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import type { MetricsInstance, ScrapeJob } from '../../config/agent/types.js';
-import { getLabel } from '../../model/labels.js';
-import { compileRelabelConfigs, type RelabelRule } from '../../process/relabel/index.js';
+import { getLabel, type Labels } from '../../model/labels.js';
+import { compileRelabelConfigs, relabel, type RelabelRule } from '../../process/relabel/index.js';
 import type { SampleAppender } from './appender.js';
 import { FileDiscovery } from './file-sd.js';
 import { jobHttp, type JobHttp } from './http-client.js';
@@ -48,26 +48,55 @@ export interface TargetReport extends TargetStatus {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-function matchesHost(discovered: readonly { name: string; value: string }[]): boolean {
-  const host = (process.env.HOSTNAME ?? hostname()).toLowerCase();
-  const address = getLabel(discovered, '__address__') ?? '';
-  const addressHost = address
-    .replace(/:\d+$/, '')
-    .replace(/^\[|\]$/g, '')
-    .toLowerCase();
-  const node = getLabel(discovered, '__meta_kubernetes_pod_node_name')?.toLowerCase();
-  return (
-    addressHost === host ||
-    addressHost === 'localhost' ||
-    addressHost === '127.0.0.1' ||
-    node === host
-  );
+/** The labels Grafana Agent's host filter reads after `__address__` (its HostFilterLabelMatchers). */
+const HOST_LABELS = [
+  '__meta_consul_node',
+  '__meta_dockerswarm_node_id',
+  '__meta_dockerswarm_node_hostname',
+  '__meta_dockerswarm_node_address',
+  '__meta_kubernetes_pod_node_name',
+  '__meta_kubernetes_node_name',
+  '__host__',
+];
+
+/** A label value names this host: its host part (a port cut off) is localhost, 127.0.0.1 or the hostname. */
+function namesHost(value: string, host: string): boolean {
+  const bracketed = /^\[(.*)\](?::[^:]*)?$/.exec(value);
+  const name = bracketed
+    ? bracketed[1]!
+    : value.split(':').length === 2
+      ? value.slice(0, value.indexOf(':'))
+      : value;
+  const h = name.toLowerCase();
+  return h === 'localhost' || h === '127.0.0.1' || h === host;
+}
+
+/**
+ * Grafana Agent's host_filter: a target stays if its `__address__`, or any
+ * non-empty label of HOST_LABELS, names this host ($HOSTNAME, else the
+ * machine's name), judged after host_filter_relabel_configs. A target those
+ * rules drop or leave without an address is kept, as Grafana Agent keeps it.
+ */
+function matchesHost(discovered: Labels, rules: readonly RelabelRule[]): boolean {
+  const host = (process.env.HOSTNAME || hostname()).toLowerCase();
+  const labels = relabel(discovered, rules);
+  const address = labels && getLabel(labels, '__address__');
+  if (!labels || !address || namesHost(address, host)) return true;
+  return HOST_LABELS.some((name) => {
+    const value = getLabel(labels, name);
+    return value !== undefined && value !== '' && namesHost(value, host);
+  });
 }
 
 export class ScrapeManager {
   private readonly jobs: JobState[];
+  private readonly hostFilterRelabel: readonly RelabelRule[];
 
   constructor(private readonly o: ManagerOptions) {
+    this.hostFilterRelabel = compileRelabelConfigs(
+      o.instance.hostFilterRelabelConfigs,
+      `${o.instance.path}.host_filter_relabel_configs`,
+    );
     this.jobs = o.instance.jobs.map((job) => ({
       job,
       defaults: {
@@ -128,7 +157,7 @@ export class ScrapeManager {
         const discovered = discoveredLabels(address, group, state.defaults);
         const t = populateTarget(discovered, state.relabel, state.defaults);
         if (!isTarget(t)) dropped.push(t);
-        else if (this.o.instance.hostFilter && !matchesHost(discovered))
+        else if (this.o.instance.hostFilter && !matchesHost(discovered, this.hostFilterRelabel))
           dropped.push({ discovered, reason: 'host_filter: not this host' });
         else wanted.set(t.key, t);
       }
