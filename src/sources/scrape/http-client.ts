@@ -27,8 +27,13 @@ export function jobHttp(sc: ScrapeConfigFile): JobHttp {
         rejectUnauthorized: !tls.insecure_skip_verify,
       }
     : {};
+  // As Prometheus (Go's net/http) does: an http target goes to the proxy as
+  // an absolute-URI request, only an https one through a CONNECT tunnel.
+  // undici tunnels both by default, which forward proxies that allow CONNECT
+  // only to 443 refuse (and a proxy that drops the CONNECT makes undici
+  // reconnect in a loop, nodejs/undici#3897).
   const dispatcher = sc.proxy_url
-    ? new ProxyAgent({ uri: sc.proxy_url, requestTls: connect })
+    ? new ProxyAgent({ uri: sc.proxy_url, requestTls: connect, proxyTunnel: false })
     : new Agent({ connect, keepAliveTimeout: 4 * 60_000, connections: 8 });
   return {
     dispatcher,
