@@ -133,13 +133,14 @@ export class ScrapeLoop {
       });
       parseExposition(page.body, formatFromContentType(page.contentType), {
         sample: (text, value, ts) => {
-          scraped++;
+          const position = scraped++;
           const cache = this.cache;
-          let slot = cache.slotOf(text);
+          let slot = cache.slotAt(position, text);
           if (slot < 0) {
             const created = this.newSeries(text);
             // The text is a view into the whole body; a detached copy lets the body go.
             slot = cache.add(detach(text), created, gen);
+            cache.remember(position, slot);
             if (created !== 0) added++;
           }
           cache.seen[slot] = gen;
