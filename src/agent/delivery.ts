@@ -52,6 +52,10 @@ export class Delivery implements SampleConsumer {
     this.startCatchUp(this.lastEnd);
   }
 
+  forget(ids: readonly number[]): void {
+    for (const id of ids) this.o.queue.forgetSeries(id);
+  }
+
   /** Starts from `from` (undefined: the beginning of the WAL). */
   start(from: WalPosition | undefined): void {
     this.lastEnd = from;

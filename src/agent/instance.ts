@@ -24,7 +24,7 @@ import { ScrapeManager } from '../sources/scrape/manager.js';
 import { Delivery } from './delivery.js';
 import type { QueueView } from './metrics.js';
 import { buildQueue } from './remote-writes.js';
-import { Storage } from './storage.js';
+import { DEFAULT_FORGET_AFTER_MS, Storage } from './storage.js';
 
 export interface InstanceDeps {
   readonly walDirectory: string;
@@ -76,14 +76,20 @@ export class RunningInstance {
         { series: table.nextId - 1 },
         'restored series from the WAL; unsent samples will be replayed',
       );
-    const storage = new Storage(table, wal, {
-      walError: (e) =>
-        log.error(
-          { code: e.code, hint: e.hint },
-          `cannot write the WAL: ${e.message}; samples are still sent from memory but a crash now would lose them`,
-        ),
-      walRecovered: () => log.info('the WAL is writable again'),
-    });
+    const storage = new Storage(
+      table,
+      wal,
+      {
+        walError: (e) =>
+          log.error(
+            { code: e.code, hint: e.hint },
+            `cannot write the WAL: ${e.message}; samples are still sent from memory but a crash now would lose them`,
+          ),
+        walRecovered: () => log.info('the WAL is writable again'),
+      },
+      // Idle for longer than any job's two intervals: a live series is never forgotten.
+      Math.max(DEFAULT_FORGET_AFTER_MS, ...instance.jobs.map((j) => 2 * j.intervalMs)),
+    );
     const progress = WalProgress.open(dir);
     const deliveries: Delivery[] = [];
     const queues: QueueView[] = [];
@@ -169,6 +175,12 @@ export class RunningInstance {
     const forced = old.length > 0 ? Math.max(...old) + 1 : 0;
     const segment = Math.max(upTo?.segment ?? 0, forced);
     if (segment === 0) return;
+    const forgotten = this.storage.forgetIdle(segment);
+    if (forgotten > 0)
+      this.deps.log.info(
+        { instance: this.name, series: forgotten },
+        'forgot series that got no samples for a while and have none left to send',
+      );
     this.storage.checkpointSeries(segment);
     const deleted = this.wal.truncateBefore({ segment, offset: 0 });
     if (forced > (upTo?.segment ?? 0) && deleted.length > 0)

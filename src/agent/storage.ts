@@ -3,6 +3,11 @@
  * WAL, each batch is written to the WAL before any sender sees it, and then
  * offered to every delivery. A WAL that cannot be written (full disk) is
  * reported and retried; samples still flow to the senders from memory.
+ *
+ * Series that stop getting samples are forgotten at WAL truncation, as
+ * Prometheus's agent garbage-collects its series: once none of their samples
+ * is left in the WAL and none arrived for a while, their labels leave the
+ * table and every queue, so memory follows the active series under churn.
  */
 import { labelsKey, type Labels } from '../model/labels.js';
 import type { SampleBatch, SeriesTable } from '../model/series.js';
@@ -13,6 +18,8 @@ import { WalWriteError, type WalPosition, type WalWriter } from '../buffer/wal/i
 export interface SampleConsumer {
   /** `highestMs`: the batch's newest timestamp, computed once for all consumers. */
   offer(batch: SampleBatch, end: WalPosition, highestMs: number): void;
+  /** These series are gone for good: no sample of theirs will be offered again. */
+  forget(ids: readonly number[]): void;
 }
 
 export interface StorageEvents {
@@ -20,9 +27,16 @@ export interface StorageEvents {
   walRecovered(): void;
 }
 
+/** How long a series must go without samples before it can be forgotten, at least. */
+export const DEFAULT_FORGET_AFTER_MS = 5 * 60_000;
+
 export class Storage implements SampleAppender {
   /** Per series id, the WAL segment holding its latest definition. */
   private readonly definedIn: number[] = [];
+  /** Per series id, the WAL segment of its latest sample. */
+  private lastSegment = new Int32Array(1024);
+  /** Per series id, when its latest sample was appended (ms since the epoch). */
+  private lastAppend = new Float64Array(1024);
   private readonly consumers: SampleConsumer[] = [];
   private walFailing = false;
   samplesAppended = 0;
@@ -33,7 +47,14 @@ export class Storage implements SampleAppender {
     readonly table: SeriesTable,
     private readonly wal: WalWriter,
     private readonly events: StorageEvents,
-  ) {}
+    private readonly forgetAfterMs = DEFAULT_FORGET_AFTER_MS,
+    private readonly now: () => number = Date.now,
+  ) {
+    // Series restored from the WAL may have unsent samples anywhere in it.
+    this.ensureCapacity(table.nextId);
+    this.lastSegment.fill(wal.head.segment);
+    this.lastAppend.fill(this.now());
+  }
 
   addConsumer(consumer: SampleConsumer): void {
     this.consumers.push(consumer);
@@ -48,6 +69,7 @@ export class Storage implements SampleAppender {
     let id = this.table.idOf(key);
     if (id === undefined) {
       const created = this.table.add(key);
+      this.ensureCapacity(created + 1);
       const at = this.guard(() => this.wal.appendSeries([{ id: created, labels }]));
       this.definedIn[created] = at?.segment ?? -1;
       id = created;
@@ -63,7 +85,34 @@ export class Storage implements SampleAppender {
     for (let i = 0; i < batch.count; i++) if (ts[i]! > highest) highest = ts[i]!;
     if (highest > this.highestTimestampMs) this.highestTimestampMs = highest;
     const end = this.guard(() => this.wal.appendSamples(batch)) ?? this.wal.head;
+    const { ids, count } = batch;
+    const { lastSegment, lastAppend } = this;
+    const now = this.now();
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      lastSegment[id] = end.segment;
+      lastAppend[id] = now;
+    }
     for (const c of this.consumers) c.offer(batch, end, highest);
+  }
+
+  /**
+   * Forgets the series with no sample in segment `segment` or later (those
+   * before it are about to be deleted, every endpoint having sent them) and
+   * none appended for forgetAfterMs. A scrape target samples each series it
+   * holds every interval, so such a series is gone from every target; if it
+   * comes back it gets a new id. Returns how many were forgotten.
+   */
+  forgetIdle(segment: number): number {
+    const cutoff = this.now() - this.forgetAfterMs;
+    const gone: number[] = [];
+    for (const id of this.table.liveIds()) {
+      if (this.lastSegment[id]! < segment && this.lastAppend[id]! < cutoff) gone.push(id);
+    }
+    if (gone.length === 0) return 0;
+    for (const id of gone) this.table.delete(id);
+    for (const c of this.consumers) c.forget(gone);
+    return gone.length;
   }
 
   /**
@@ -81,6 +130,17 @@ export class Storage implements SampleAppender {
       );
       if (at) for (const id of chunk) this.definedIn[id] = at.segment;
     }
+  }
+
+  private ensureCapacity(size: number): void {
+    if (size <= this.lastSegment.length) return;
+    const length = Math.max(size, this.lastSegment.length * 2);
+    const segments = new Int32Array(length);
+    segments.set(this.lastSegment);
+    const appends = new Float64Array(length);
+    appends.set(this.lastAppend);
+    this.lastSegment = segments;
+    this.lastAppend = appends;
   }
 
   private guard<T>(write: () => T): T | undefined {
