@@ -23,6 +23,7 @@ import { SeriesTable } from '../model/series.js';
 import { ScrapeManager } from '../sources/scrape/manager.js';
 import { Delivery } from './delivery.js';
 import type { QueueView } from './metrics.js';
+import { sendMetadataPeriodically, type MetadataConfig } from './metadata.js';
 import { buildQueue } from './remote-writes.js';
 import { DEFAULT_FORGET_AFTER_MS, Storage } from './storage.js';
 
@@ -42,6 +43,7 @@ export interface InstanceDeps {
 
 export class RunningInstance {
   private truncateTimer: NodeJS.Timeout | undefined;
+  private stopMetadata: (() => void)[] = [];
   highestTimestampMs = 0;
 
   private constructor(
@@ -93,6 +95,10 @@ export class RunningInstance {
     const progress = WalProgress.open(dir);
     const deliveries: Delivery[] = [];
     const queues: QueueView[] = [];
+    const metadataQueues: {
+      queue: Awaited<ReturnType<typeof buildQueue>>;
+      config: MetadataConfig;
+    }[] = [];
     for (const rw of instance.remoteWrite) {
       const queue = await buildQueue(rw, {
         table,
@@ -109,6 +115,15 @@ export class RunningInstance {
       delivery.start(progress.get(rw.name));
       deliveries.push(delivery);
       queues.push({ name: rw.name, url: rw.file.url, stats: () => queue.stats });
+      const meta = rw.file.metadata_config;
+      metadataQueues.push({
+        queue,
+        config: {
+          send: meta.send,
+          sendIntervalMs: meta.send_interval,
+          maxPerSend: meta.max_samples_per_send,
+        },
+      });
     }
     // The region a signed job falls back to when a target's host names none,
     // found as for any destination (env, profile, IMDS) before scraping starts.
@@ -158,6 +173,9 @@ export class RunningInstance {
       deps,
     );
     scrapes.start();
+    running.stopMetadata = metadataQueues.map(({ queue, config }) =>
+      sendMetadataPeriodically(queue, () => scrapes.metadata(), config),
+    );
     running.truncateTimer = setInterval(() => running.truncate(), deps.truncateEveryMs ?? 60_000);
     running.truncateTimer.unref();
     return running;
@@ -192,6 +210,7 @@ export class RunningInstance {
 
   async stop(drainMs: number): Promise<void> {
     if (this.truncateTimer) clearInterval(this.truncateTimer);
+    for (const stop of this.stopMetadata) stop();
     await this.scrapes.stop();
     await Promise.all(this.deliveries.map((d) => d.close(drainMs)));
     try {

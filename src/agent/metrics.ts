@@ -61,6 +61,21 @@ export function agentMetrics(view: AgentView): Registry {
     (s) => s.samplesSent,
   );
   perQueue(
+    'prometheus_remote_storage_metadata_total',
+    'Metric metadata entries sent (metadata_config).',
+    (s) => s.metadataSent,
+  );
+  perQueue(
+    'prometheus_remote_storage_metadata_failed_total',
+    'Metric metadata entries dropped on a non-recoverable error.',
+    (s) => s.metadataFailed,
+  );
+  perQueue(
+    'prometheus_remote_storage_metadata_bytes_total',
+    'Compressed bytes of metric metadata sent.',
+    (s) => s.metadataBytes,
+  );
+  perQueue(
     'prometheus_remote_storage_samples_failed_total',
     'Samples dropped on a non-recoverable error.',
     (s) => s.samplesFailed,

@@ -115,7 +115,13 @@ export const remoteWriteSchema = z.strictObject({
   write_relabel_configs: relabelList,
   queue_config: queueConfig.prefault({}),
   ...httpClient,
-  metadata_config: notImplemented,
+  metadata_config: z
+    .strictObject({
+      send: z.boolean().default(true),
+      send_interval: duration.prefault('1m'),
+      max_samples_per_send: z.number().int().positive().default(500),
+    })
+    .prefault({}),
   send_exemplars: notImplemented,
   send_native_histograms: notImplemented,
   azuread: notImplemented,

@@ -27,3 +27,4 @@ export {
   type SendFailure,
 } from './sender.js';
 export type { LabelsOf } from './label-cache.js';
+export { encodeMetadataRequest, type MetricMetadata } from './metadata.js';

@@ -15,10 +15,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Agent } from 'undici';
+import { compressSync } from 'snappy';
 import type { SampleBatch } from '../../model/series.js';
 import { ShardTuner } from './desired-shards.js';
 import { WriteRequestEncoder, type EncodedRequest } from './encode.js';
 import { LabelCache } from './label-cache.js';
+import { encodeMetadataRequest, type MetricMetadata } from './metadata.js';
 import {
   DEFAULT_REMOTE_TIMEOUT_MS,
   DEFAULT_SHARD_UPDATE_INTERVAL_MS,
@@ -61,6 +63,9 @@ export class RemoteWriteQueue<T> {
     dropped: 0,
     refused: 0,
     bytes: 0,
+    metadataSent: 0,
+    metadataFailed: 0,
+    metadataBytes: 0,
   };
   private readonly tuner: ShardTuner;
   /** When a send last finished (sent or failed), ms since the epoch. */
@@ -157,6 +162,24 @@ export class RemoteWriteQueue<T> {
     this.tuner.incoming(samples, highestTimestampMs, true);
   }
 
+  /**
+   * Sends metric metadata in requests of at most `perRequest` entries, with
+   * the samples' signing and retries; resolves once each request is sent,
+   * dropped (counted as failed) or the queue stops.
+   */
+  async sendMetadata(list: readonly MetricMetadata[], perRequest: number): Promise<void> {
+    for (let i = 0; i < list.length && !this.closing; i += perRequest) {
+      const chunk = list.slice(i, i + perRequest);
+      const body = compressSync(encodeMetadataRequest(chunk));
+      const { outcome } = await this.sender.send(body, 0);
+      if (outcome === 'stopped') return;
+      if (outcome === 'sent') {
+        this.counts.metadataSent += chunk.length;
+        this.counts.metadataBytes += body.length;
+      } else this.counts.metadataFailed += chunk.length;
+    }
+  }
+
   /** The series is gone from the table: free its cached labels. */
   forgetSeries(id: number): void {
     this.cache.forget(id);
@@ -177,6 +200,9 @@ export class RemoteWriteQueue<T> {
       bytesSent: c.bytes,
       requests: this.sender.requests,
       requestsFailed: this.sender.requestsFailed,
+      metadataSent: c.metadataSent,
+      metadataFailed: c.metadataFailed,
+      metadataBytes: c.metadataBytes,
     };
   }
 

@@ -35,6 +35,12 @@ export interface RemoteWriteStats {
   readonly requests: number;
   /** Requests that failed, recoverably or not. */
   readonly requestsFailed: number;
+  /** Metric metadata entries the endpoint accepted (`metadata_total`). */
+  readonly metadataSent: number;
+  /** Metadata entries dropped on a non-recoverable error (`metadata_failed_total`). */
+  readonly metadataFailed: number;
+  /** Compressed bytes of accepted metadata requests (`metadata_bytes_total`). */
+  readonly metadataBytes: number;
 }
 
 /** A log line; `fields` are structured context (never credentials). */

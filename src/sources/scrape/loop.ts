@@ -6,6 +6,7 @@
  * get Prometheus's staleness marker.
  */
 import { METRIC_NAME, normalizeLabels, type Labels } from '../../model/labels.js';
+import type { MetricMetadata } from '../../model/metadata.js';
 import { markStale } from '../../model/series.js';
 import { relabel, type RelabelRule } from '../../process/relabel/index.js';
 import { SignetError } from '../../errors.js';
@@ -58,6 +59,8 @@ export class ScrapeLoop {
   private readonly cache = new ScrapeCache();
   private readonly builder = new BatchBuilder();
   private readonly report: number[];
+  /** Metadata of the last successful scrape, by family name. */
+  private families = new Map<string, MetricMetadata>();
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -84,6 +87,11 @@ export class ScrapeLoop {
 
   status(): TargetStatus {
     return this.state;
+  }
+
+  /** What the target's last successful scrape said in its `# TYPE`, `# HELP` and `# UNIT` lines. */
+  metadata(): Iterable<MetricMetadata> {
+    return this.families.values();
   }
 
   start(): void {
@@ -131,7 +139,14 @@ export class ScrapeLoop {
         url: this.o.target.url,
         timeoutMs: this.o.target.timeoutMs,
       });
+      const families = new Map<string, { -readonly [K in keyof MetricMetadata]: string }>();
       parseExposition(page.body, formatFromContentType(page.contentType), {
+        metadata: (family, kind, text) => {
+          let entry = families.get(family);
+          if (!entry)
+            families.set(family, (entry = { family, type: 'unknown', help: '', unit: '' }));
+          entry[kind] = text;
+        },
         sample: (text, value, ts) => {
           const position = scraped++;
           const cache = this.cache;
@@ -153,6 +168,7 @@ export class ScrapeLoop {
           this.builder.push(id, t, value);
         },
       });
+      this.families = families;
     } catch (e) {
       error = describe(e);
     }

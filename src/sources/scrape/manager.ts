@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import type { MetricsInstance, ScrapeJob } from '../../config/agent/types.js';
 import { getLabel, type Labels } from '../../model/labels.js';
+import type { MetricMetadata } from '../../model/metadata.js';
 import { compileRelabelConfigs, relabel, type RelabelRule } from '../../process/relabel/index.js';
 import type { SampleAppender } from './appender.js';
 import { FileDiscovery } from './file-sd.js';
@@ -205,6 +206,16 @@ export class ScrapeManager {
         ...loop.status(),
       })),
     );
+  }
+
+  /** Every active target's metadata, each distinct entry once (as Prometheus's metadata watcher collects it). */
+  metadata(): MetricMetadata[] {
+    const distinct = new Map<string, MetricMetadata>();
+    for (const state of this.jobs)
+      for (const loop of state.loops.values())
+        for (const m of loop.metadata())
+          distinct.set(`${m.family}\xff${m.type}\xff${m.help}\xff${m.unit}`, m);
+    return [...distinct.values()];
   }
 
   droppedTargets(): number {

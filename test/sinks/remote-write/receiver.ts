@@ -7,7 +7,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  decodeMetadataWithProtobufjs,
   decodeWithProtobufjs,
+  type DecodedMetadata,
   rawSampleValues,
   specUncompress,
   type DecodedSeries,
@@ -18,6 +20,7 @@ export interface Received {
   readonly index: number;
   readonly headers: IncomingMessage['headers'];
   readonly series: DecodedSeries[];
+  readonly metadata: DecodedMetadata[];
   /** Each sample's value bytes as hex, in order. */
   readonly rawValues: string[];
   readonly samples: number;
@@ -58,6 +61,7 @@ export class Receiver {
           index: this.received.length,
           headers: req.headers,
           series,
+          metadata: decodeMetadataWithProtobufjs(raw),
           rawValues: rawSampleValues(raw),
           samples: series.reduce((n, s) => n + s.samples.length, 0),
           status: 0,

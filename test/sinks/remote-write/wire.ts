@@ -13,7 +13,31 @@ const root = protobuf.Root.fromJSON({
     prometheus: {
       nested: {
         WriteRequest: {
-          fields: { timeseries: { rule: 'repeated', type: 'TimeSeries', id: 1 } },
+          fields: {
+            timeseries: { rule: 'repeated', type: 'TimeSeries', id: 1 },
+            metadata: { rule: 'repeated', type: 'MetricMetadata', id: 3 },
+          },
+        },
+        MetricMetadata: {
+          fields: {
+            type: { type: 'MetricType', id: 1 },
+            metric_family_name: { type: 'string', id: 2 },
+            help: { type: 'string', id: 4 },
+            unit: { type: 'string', id: 5 },
+          },
+        },
+        // prompb/types.proto's MetricMetadata.MetricType.
+        MetricType: {
+          values: {
+            UNKNOWN: 0,
+            COUNTER: 1,
+            GAUGE: 2,
+            HISTOGRAM: 3,
+            GAUGEHISTOGRAM: 4,
+            SUMMARY: 5,
+            INFO: 6,
+            STATESET: 7,
+          },
         },
         TimeSeries: {
           fields: {
@@ -50,6 +74,24 @@ export function decodeWithProtobufjs(raw: Uint8Array): DecodedSeries[] {
     defaults: true,
   });
   return object['timeseries'] as DecodedSeries[];
+}
+
+export interface DecodedMetadata {
+  readonly type: string;
+  readonly metric_family_name: string;
+  readonly help: string;
+  readonly unit: string;
+}
+
+/** protobufjs's reading of the metadata of an uncompressed WriteRequest (enum names as strings). */
+export function decodeMetadataWithProtobufjs(raw: Uint8Array): DecodedMetadata[] {
+  const message = WriteRequestType.decode(raw);
+  const object = WriteRequestType.toObject(message, {
+    enums: String,
+    arrays: true,
+    defaults: true,
+  });
+  return object['metadata'] as DecodedMetadata[];
 }
 
 /** The snappy package's reading (Rust `snap`), which checks every copy's offset and the total length. */
