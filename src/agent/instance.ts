@@ -208,10 +208,11 @@ export class RunningInstance {
       );
   }
 
-  async stop(drainMs: number): Promise<void> {
+  /** `restarting`: the instance comes back under a reloaded configuration; no staleness markers. */
+  async stop(drainMs: number, restarting = false): Promise<void> {
     if (this.truncateTimer) clearInterval(this.truncateTimer);
     for (const stop of this.stopMetadata) stop();
-    await this.scrapes.stop();
+    await this.scrapes.stop(!restarting);
     await Promise.all(this.deliveries.map((d) => d.close(drainMs)));
     try {
       this.progress.flush();

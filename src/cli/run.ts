@@ -9,7 +9,9 @@ export const RUN_USAGE = `Usage: signet run -config.file=FILE [-config.expand-en
 
 Runs the agent with a Grafana Agent static-mode file: scrapes the targets,
 writes every sample to the WAL in wal_directory, and remote-writes them,
-signing AWS endpoints with SigV4. Stops cleanly on SIGTERM or SIGINT.
+signing AWS endpoints with SigV4. SIGHUP or a request to /-/reload re-reads
+the file and applies it without losing data (a file with errors is refused
+and the running configuration stays). Stops cleanly on SIGTERM or SIGINT.
 
 Options:
   -config.file FILE     the configuration (also --config.file)
@@ -49,7 +51,15 @@ export async function runAgent(argv: string[]): Promise<number> {
     for (const p of error.problems) process.stderr.write(`${formatProblem(file, p)} (${p.hint})\n`);
     return 1;
   }
-  const agent = await Agent.start(loaded.config, loaded.warnings);
+  const expandEnv = Boolean(values['config.expand-env']);
+  const agent = await Agent.start(loaded.config, loaded.warnings, {
+    loadConfig: () => loadAgentConfig(file, { expandEnv }),
+  });
+  const onHangUp = (): void => {
+    agent.log.info({ signal: 'SIGHUP' }, 'reloading the configuration');
+    void agent.reload();
+  };
+  process.on('SIGHUP', onHangUp);
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       agent.log.info({ signal }, 'stopping: finishing scrapes and sending what is queued');
@@ -58,6 +68,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  process.off('SIGHUP', onHangUp);
   await agent.stop();
   return 0;
 }

@@ -1,7 +1,7 @@
 /**
  * The agent's own HTTP endpoint: `/metrics` (its self-metrics, Prometheus
- * format), `/-/healthy`, `/-/ready`, and the targets status as JSON at Grafana
- * Agent's path. Binds to 127.0.0.1 unless configured otherwise. Nothing served
+ * format), `/-/healthy`, `/-/ready`, `/-/reload`, and the targets status as
+ * JSON at Grafana Agent's path. Binds to 127.0.0.1 unless configured otherwise. Nothing served
  * here carries a secret: statuses hold masked key ids and plain-words errors.
  */
 import { createServer, type Server } from 'node:http';
@@ -13,6 +13,8 @@ export interface StatusSources {
   readonly ready: () => boolean;
   /** JSON documents served as-is, by path. */
   readonly documents: Readonly<Record<string, () => unknown>>;
+  /** Re-reads and applies the configuration: undefined when done, else why not. */
+  readonly reload?: () => Promise<string | undefined>;
 }
 
 export interface AgentServer {
@@ -32,6 +34,18 @@ export function startAgentServer(
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };
+    if (path === '/-/reload' && sources.reload) {
+      // Grafana Agent answers any method here; Prometheus wants POST or PUT.
+      sources
+        .reload()
+        .then((error) =>
+          error === undefined
+            ? send(200, 'text/plain', 'config reloaded\n')
+            : send(400, 'text/plain', `failed to reload config: ${error}\n`),
+        )
+        .catch((e: unknown) => send(500, 'text/plain', `failed to reload config: ${String(e)}\n`));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(405, 'text/plain', 'method not allowed\n');
     if (path === '/metrics') {

@@ -99,11 +99,15 @@ export class ScrapeLoop {
     this.timer = setTimeout(() => this.tick(), delay);
   }
 
-  /** Stops scraping and marks every series of the target stale. */
-  async stop(): Promise<void> {
+  /**
+   * Stops scraping and marks every series of the target stale; not when the
+   * same target goes on under a reloaded configuration (as Prometheus does).
+   */
+  async stop(markStaleOnStop = true): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    if (!markStaleOnStop) return;
     const ts = this.now();
     const ids = this.cache.ids;
     this.cache.forEach((slot) => {

@@ -222,9 +222,12 @@ export class ScrapeManager {
     return this.jobs.reduce((n, s) => n + s.dropped.length, 0);
   }
 
-  async stop(): Promise<void> {
+  /** Stops every loop; `markStale: false` when a reload restarts the same targets. */
+  async stop(markStale = true): Promise<void> {
     for (const state of this.jobs) for (const d of state.discovery) d.stop();
-    await Promise.all(this.jobs.flatMap((s) => [...s.loops.values()].map((l) => l.stop())));
+    await Promise.all(
+      this.jobs.flatMap((s) => [...s.loops.values()].map((l) => l.stop(markStale))),
+    );
     for (const state of this.jobs) state.loops.clear();
   }
 }
