@@ -63,6 +63,8 @@ export class ScrapeLoop {
   private families = new Map<string, MetricMetadata>();
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** When the next scrape is due, on the target's fixed grid (ms since the epoch). */
+  private dueAt = 0;
   private stopped = false;
   private running: Promise<void> | undefined;
   private readonly now: () => number;
@@ -95,8 +97,9 @@ export class ScrapeLoop {
   }
 
   start(): void {
-    const delay = scrapeOffsetMs(this.o.target, this.now());
-    this.timer = setTimeout(() => this.tick(), delay);
+    const now = this.now();
+    this.dueAt = now + scrapeOffsetMs(this.o.target, now);
+    this.timer = setTimeout(() => this.tick(), this.dueAt - now);
   }
 
   /**
@@ -124,10 +127,13 @@ export class ScrapeLoop {
     this.running = this.scrapeOnce(started).finally(() => {
       this.running = undefined;
     });
-    // The next scrape keeps to the grid, however long this one takes.
-    const interval = this.o.target.intervalMs;
-    const next = interval - ((this.now() - started) % interval);
-    this.timer = setTimeout(() => this.tick(), next);
+    // Like Prometheus's ticker, the next scrape keeps to the fixed grid: a
+    // timer that fired late (a busy event loop) must not push every later
+    // scrape back too, or a busy agent scrapes less often than configured.
+    // Ticks already missed entirely are skipped, not run back to back.
+    const now = this.now();
+    this.dueAt = nextScrapeAt(this.dueAt, this.o.target.intervalMs, now);
+    this.timer = setTimeout(() => this.tick(), this.dueAt - now);
   }
 
   /** One scrape, start to append; public so tests can drive it without timers. */
@@ -220,6 +226,12 @@ export class ScrapeLoop {
     );
     return labels && labels.length > 0 ? this.o.appender.series(labels) : 0;
   }
+}
+
+/** The grid point after `dueAt` that is still ahead of `now`. */
+export function nextScrapeAt(dueAt: number, intervalMs: number, now: number): number {
+  const next = dueAt + intervalMs;
+  return next > now ? next : next + Math.ceil((now - next + 1) / intervalMs) * intervalMs;
 }
 
 function describe(e: unknown): string {
