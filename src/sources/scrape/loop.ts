@@ -12,12 +12,12 @@ import { relabel, type RelabelRule } from '../../process/relabel/index.js';
 import { SignetError } from '../../errors.js';
 import { BatchBuilder, type SampleAppender } from './appender.js';
 import { ScrapeCache } from './cache.js';
-import { fetchTarget, type FetchOptions } from './fetch-target.js';
+import { BodyBuffer, fetchTarget, type FetchOptions } from './fetch-target.js';
 import {
   detach,
   ExpositionError,
   formatFromContentType,
-  parseExposition,
+  parseExpositionBytes,
   parseSeriesLabels,
 } from './parse/index.js';
 import { attachTargetLabels, checkLabelLimits, type LabelLimits } from './series-labels.js';
@@ -58,6 +58,7 @@ class LimitError extends SignetError {}
 export class ScrapeLoop {
   private readonly cache = new ScrapeCache();
   private readonly builder = new BatchBuilder();
+  private readonly body = new BodyBuffer();
   private readonly report: number[];
   /** Metadata of the last successful scrape, by family name. */
   private families = new Map<string, MetricMetadata>();
@@ -148,9 +149,10 @@ export class ScrapeLoop {
         ...this.o.fetch,
         url: this.o.target.url,
         timeoutMs: this.o.target.timeoutMs,
+        buffer: this.body,
       });
       const families = new Map<string, { -readonly [K in keyof MetricMetadata]: string }>();
-      parseExposition(page.body, formatFromContentType(page.contentType), {
+      parseExpositionBytes(page.body, formatFromContentType(page.contentType), {
         metadata: (family, kind, text) => {
           let entry = families.get(family);
           if (!entry)
