@@ -15,21 +15,20 @@ import { Agent } from '../../src/agent/agent.js';
 import { parseAgentConfig } from '../../src/config/agent/load.js';
 import { SIGNET_BIN } from '../helpers/run-cli.js';
 import { Receiver } from '../sinks/remote-write/receiver.js';
-import { LogCapture, TestTarget, apiTargets, tempDir, waitFor } from './harness.js';
+import {
+  acceptedValues,
+  apiTargets,
+  counterTarget,
+  LogCapture,
+  tempDir,
+  waitFor,
+  type TestTarget,
+} from './harness.js';
 
 /** A counter whose value is the number of the scrape serving it, plus some padding series. */
 let target: TestTarget;
 before(async () => {
-  target = await TestTarget.start('');
-  const serve = target.server.listeners('request')[0] as (...a: unknown[]) => void;
-  target.server.removeAllListeners('request');
-  target.server.on('request', (req, res) => {
-    const n = target.scrapes + 1;
-    let page = `# TYPE diskfull_scrape_number counter\ndiskfull_scrape_number ${n}\n`;
-    for (let i = 0; i < 40; i++) page += `diskfull_padding{i="${i}"} ${n * 1.5 + i}\n`;
-    target.page = page;
-    serve(req, res);
-  });
+  target = await counterTarget('diskfull_scrape_number', 40);
 });
 after(() => target.close());
 
@@ -52,14 +51,7 @@ metrics:
 
 /** Values of diskfull_scrape_number the receiver accepted. */
 function accepted(receiver: Receiver): Set<number> {
-  const out = new Set<number>();
-  for (const r of receiver.received) {
-    if (r.status < 200 || r.status >= 300) continue;
-    for (const s of r.series)
-      if (s.labels.some((l) => l.name === '__name__' && l.value === 'diskfull_scrape_number'))
-        for (const sample of s.samples) if (!Number.isNaN(sample.value)) out.add(sample.value);
-  }
-  return out;
+  return acceptedValues(receiver, 'diskfull_scrape_number').values;
 }
 
 /** Waits until every value in from..to has reached the receiver. */

@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { smithySignedHeaders } from '../helpers/smithy-sign.js';
+import type { Receiver } from '../sinks/remote-write/receiver.js';
 
 /** A Prometheus target on 127.0.0.1 whose page the test sets. */
 export class TestTarget {
   page = '';
+  /** When set, renders each scrape's page instead of `page` (called after `scrapes` counts it). */
+  render: (() => string) | undefined;
   status = 200;
   scrapes = 0;
   private constructor(
@@ -23,7 +26,7 @@ export class TestTarget {
       const self = holder.target!;
       self.scrapes++;
       res.writeHead(self.status, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(self.page);
+      res.end(self.render ? self.render() : self.page);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const target = new TestTarget(server, `127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -38,6 +41,40 @@ export class TestTarget {
       this.server.close(() => r());
     });
   }
+}
+
+/**
+ * A target serving the counter `name` whose value is the number of the scrape
+ * serving it (so every value scraped must arrive once), plus `padding` series.
+ */
+export async function counterTarget(name: string, padding = 0): Promise<TestTarget> {
+  const target = await TestTarget.start('');
+  target.render = () => {
+    const n = target.scrapes;
+    let page = `# TYPE ${name} counter\n${name} ${n}\n`;
+    for (let i = 0; i < padding; i++) page += `${name}_padding{i="${i}"} ${n * 1.5 + i}\n`;
+    return page;
+  };
+  return target;
+}
+
+/** The values of `name` a receiver accepted (2xx), and whether a staleness marker came for it. */
+export function acceptedValues(
+  receiver: Receiver,
+  name: string,
+): { values: Set<number>; stale: boolean } {
+  const values = new Set<number>();
+  let stale = false;
+  for (const r of receiver.received) {
+    if (r.status < 200 || r.status >= 300) continue;
+    for (const s of r.series) {
+      if (!s.labels.some((l) => l.name === '__name__' && l.value === name)) continue;
+      for (const sample of s.samples)
+        if (Number.isNaN(sample.value)) stale = true;
+        else values.add(sample.value);
+    }
+  }
+  return { values, stale };
 }
 
 export function tempDir(prefix: string): { path: string; remove(): void } {

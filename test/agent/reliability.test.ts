@@ -7,18 +7,18 @@ import { Agent } from '../../src/agent/agent.js';
 import { parseAgentConfig } from '../../src/config/agent/load.js';
 import { SIGNET_BIN } from '../helpers/run-cli.js';
 import { Receiver } from '../sinks/remote-write/receiver.js';
-import { LogCapture, TestTarget, tempDir, waitFor } from './harness.js';
+import {
+  acceptedValues,
+  counterTarget,
+  LogCapture,
+  tempDir,
+  waitFor,
+  type TestTarget,
+} from './harness.js';
 
-/** A counter that is the number of the scrape serving it: every value must arrive once scraped. */
 let target: TestTarget;
 before(async () => {
-  target = await TestTarget.start('');
-  const serve = target.server.listeners('request')[0] as (...a: unknown[]) => void;
-  target.server.removeAllListeners('request');
-  target.server.on('request', (req, res) => {
-    target.page = `# TYPE reliability_scrape_number counter\nreliability_scrape_number ${target.scrapes + 1}\n`;
-    serve(req, res);
-  });
+  target = await counterTarget('reliability_scrape_number');
 });
 after(() => target.close());
 
@@ -41,17 +41,8 @@ ${extra}
 }
 
 /** Values of reliability_scrape_number the receiver accepted (2xx). */
-function acceptedValues(receiver: Receiver): Set<number> {
-  const out = new Set<number>();
-  for (const r of receiver.received) {
-    if (r.status < 200 || r.status >= 300) continue;
-    for (const s of r.series) {
-      if (!s.labels.some((l) => l.name === '__name__' && l.value === 'reliability_scrape_number'))
-        continue;
-      for (const sample of s.samples) if (!Number.isNaN(sample.value)) out.add(sample.value);
-    }
-  }
-  return out;
+function acceptedNumbers(receiver: Receiver): Set<number> {
+  return acceptedValues(receiver, 'reliability_scrape_number').values;
 }
 
 function missing(values: Set<number>, from: number, to: number): number[] {
@@ -89,7 +80,7 @@ describe('nothing is lost', () => {
       const last = target.scrapes;
       await waitFor(
         'every scraped value',
-        () => (missing(acceptedValues(receiver), first, last).length === 0 ? true : undefined),
+        () => (missing(acceptedNumbers(receiver), first, last).length === 0 ? true : undefined),
         300,
       );
       const stats = agent.instances[0]!.queues[0]!.stats();
@@ -126,7 +117,7 @@ describe('nothing is lost', () => {
     await new Promise((r) => one.child.once('exit', r));
     // The last scrape may have been served but not appended when the kill landed.
     const scrapedBeforeKill = target.scrapes - 1;
-    assert.equal(acceptedValues(receiver).size, 0, 'nothing was accepted before the kill');
+    assert.equal(acceptedNumbers(receiver).size, 0, 'nothing was accepted before the kill');
     const segments = readdirSync(join(wal.path, 'wal', 'rel'))
       .filter((f) => f.endsWith('.wal'))
       .sort();
@@ -140,7 +131,7 @@ describe('nothing is lost', () => {
       await waitFor(
         'the values scraped before the kill',
         () =>
-          missing(acceptedValues(receiver), first, scrapedBeforeKill).length === 0
+          missing(acceptedNumbers(receiver), first, scrapedBeforeKill).length === 0
             ? true
             : undefined,
         300,

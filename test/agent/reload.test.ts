@@ -7,35 +7,15 @@ import { Agent } from '../../src/agent/agent.js';
 import { loadAgentConfig } from '../../src/config/agent/load.js';
 import { SIGNET_BIN } from '../helpers/run-cli.js';
 import { Receiver } from '../sinks/remote-write/receiver.js';
-import { apiTargets, LogCapture, TestTarget, tempDir, waitFor } from './harness.js';
-
-/** A target whose counter is the number of the scrape serving it. */
-async function counterTarget(name: string): Promise<TestTarget> {
-  const target = await TestTarget.start('');
-  const serve = target.server.listeners('request')[0] as (...a: unknown[]) => void;
-  target.server.removeAllListeners('request');
-  target.server.on('request', (req, res) => {
-    target.page = `# TYPE ${name} counter\n${name} ${target.scrapes + 1}\n`;
-    serve(req, res);
-  });
-  return target;
-}
-
-/** Values of `name` the receiver accepted, and whether a staleness marker came for it. */
-function seen(receiver: Receiver, name: string): { values: Set<number>; stale: boolean } {
-  const values = new Set<number>();
-  let stale = false;
-  for (const r of receiver.received) {
-    if (r.status < 200 || r.status >= 300) continue;
-    for (const s of r.series) {
-      if (!s.labels.some((l) => l.name === '__name__' && l.value === name)) continue;
-      for (const sample of s.samples)
-        if (Number.isNaN(sample.value)) stale = true;
-        else values.add(sample.value);
-    }
-  }
-  return { values, stale };
-}
+import {
+  acceptedValues as seen,
+  apiTargets,
+  counterTarget,
+  LogCapture,
+  tempDir,
+  waitFor,
+  type TestTarget,
+} from './harness.js';
 
 function instanceYaml(name: string, targets: TestTarget[], receiver: Receiver): string {
   return `    - name: ${name}
