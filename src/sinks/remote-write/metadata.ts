@@ -11,6 +11,7 @@
  */
 import type { MetricMetadata } from '../../model/metadata.js';
 import { writeVarint32 } from './encode.js';
+import { varintSize } from './label-cache.js';
 
 export type { MetricMetadata };
 
@@ -26,15 +27,6 @@ const TYPE_NUMBERS: Readonly<Record<string, number>> = {
   info: 6,
   stateset: 7,
 };
-
-function varintSize(value: number): number {
-  let size = 1;
-  while (value > 0x7f) {
-    value >>>= 7;
-    size++;
-  }
-  return size;
-}
 
 /** An uncompressed WriteRequest holding only metadata. */
 export function encodeMetadataRequest(list: readonly MetricMetadata[]): Buffer {
