@@ -3,7 +3,6 @@
  * independently of the service's decoder (JSON schema, not the .proto text),
  * an in-memory ServiceStore that forces state through JSON, and requests.
  */
-import protobuf from 'protobufjs';
 import { compressSync } from 'snappy';
 import { createApsService } from '../../../../src/local/services/aps/index.js';
 import type {
@@ -13,40 +12,10 @@ import type {
   Principal,
   ServiceStore,
 } from '../../../../src/local/service.js';
+import { WriteRequestType } from '../../../sinks/remote-write/wire.js';
 
-const root = protobuf.Root.fromJSON({
-  nested: {
-    prometheus: {
-      nested: {
-        WriteRequest: {
-          fields: {
-            timeseries: { rule: 'repeated', type: 'TimeSeries', id: 1 },
-            metadata: { rule: 'repeated', type: 'MetricMetadata', id: 3 },
-          },
-        },
-        TimeSeries: {
-          fields: {
-            labels: { rule: 'repeated', type: 'Label', id: 1 },
-            samples: { rule: 'repeated', type: 'Sample', id: 2 },
-          },
-        },
-        Label: { fields: { name: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-        Sample: {
-          fields: { value: { type: 'double', id: 1 }, timestamp: { type: 'int64', id: 2 } },
-        },
-        MetricMetadata: {
-          fields: {
-            type: { type: 'int32', id: 1 },
-            metricFamilyName: { type: 'string', id: 2 },
-            help: { type: 'string', id: 4 },
-            unit: { type: 'string', id: 5 },
-          },
-        },
-      },
-    },
-  },
-});
-const WriteRequest = root.lookupType('prometheus.WriteRequest');
+// The same independent JSON descriptor the remote-write sink's tests decode with.
+const WriteRequest = WriteRequestType;
 
 export interface TestSeries {
   /** In the order they go on the wire. */
@@ -61,7 +30,9 @@ export function encodeWriteRequest(series: readonly TestSeries[], withMetadata =
       labels: s.labels.map(([name, value]) => ({ name, value })),
       samples: s.samples.map(([timestamp, value]) => ({ timestamp, value })),
     })),
-    metadata: withMetadata ? [{ type: 1, metricFamilyName: 'up', help: 'Up.', unit: '' }] : [],
+    metadata: withMetadata
+      ? [{ type: 'COUNTER', metric_family_name: 'up', help: 'Up.', unit: '' }]
+      : [],
   });
   return Buffer.from(WriteRequest.encode(message).finish());
 }
