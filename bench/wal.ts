@@ -13,8 +13,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WalWriter, readWal } from '../src/buffer/wal/index.js';
+import { WalWriter, readWal, recordOf } from '../src/buffer/wal/index.js';
 import { markStale, type SampleBatch } from '../src/model/series.js';
+import { METRICS_RECORDS, SAMPLES_RECORD } from '../src/pipelines/metrics/records/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,13 +48,13 @@ try {
   // Built ahead: the benchmark measures the WAL, not the batch generator.
   const input = Array.from({ length: batches }, (_, seq) => scrape(seq));
   const wal = await WalWriter.open({ dir });
-  wal.appendSamples(scrape(batches)); // warm-up: JIT, first segment
+  wal.append(SAMPLES_RECORD, scrape(batches)); // warm-up: JIT, first segment
   const start = wal.diskBytes();
   const times: number[] = [];
   const t0 = performance.now();
   for (const batch of input) {
     const a = performance.now();
-    wal.appendSamples(batch);
+    wal.append(SAMPLES_RECORD, batch);
     times.push(performance.now() - a);
   }
   const appendMs = performance.now() - t0;
@@ -64,8 +65,8 @@ try {
 
   const r0 = performance.now();
   let read = 0;
-  for await (const { record } of readWal(dir, undefined)) {
-    if (record.kind === 'samples') read += record.batch.count;
+  for await (const { record } of readWal(dir, undefined, { kinds: METRICS_RECORDS })) {
+    read += recordOf(record, SAMPLES_RECORD)?.count ?? 0;
   }
   const readMs = performance.now() - r0;
 

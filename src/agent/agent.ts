@@ -1,12 +1,14 @@
 /**
  * The running agent: one credential registry and clock shared by every
- * destination, the metrics instances, and the agent's own HTTP server.
+ * destination, the pipelines the configuration asks for (of whatever kind),
+ * and the agent's own HTTP server. It knows pipelines only through the
+ * PipelineKind and Pipeline interfaces (src/pipelines/pipeline.ts).
  *
- * A reload (SIGHUP, `/-/reload`) keeps the instances whose configuration is
- * unchanged, restarts the changed ones and starts or stops the others. A
- * restarted instance loses nothing: what its endpoints had not sent stays in
- * its WAL and is sent by the new one, and its targets get no staleness
- * markers in between. A file that does not load leaves everything running.
+ * A reload (SIGHUP, `/-/reload`) prepares every new or changed pipeline
+ * first — a configuration that cannot be built is refused and everything
+ * keeps running — then keeps the unchanged ones, restarts the changed ones
+ * and starts or stops the others. A restarted pipeline loses nothing: what
+ * it had not sent stays in its WAL and is sent by the new one.
  */
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
@@ -15,9 +17,18 @@ import { CredentialRegistry } from '../aws/credentials/registry.js';
 import type { AgentConfig } from '../config/agent/types.js';
 import { ConfigFileError, formatProblem, type ConfigProblem } from '../config/yaml/config-error.js';
 import { createLogger } from '../log.js';
+import { BUILTIN_PIPELINE_KINDS } from '../pipelines/builtin.js';
+import {
+  pipelinesOf,
+  type Pipeline,
+  type PipelineContext,
+  type PipelineKind,
+  type PipelineSpec,
+  type PreparedPipeline,
+} from '../pipelines/pipeline.js';
 import { startAgentServer, type AgentServer } from '../server/http-server.js';
-import { RunningInstance, type InstanceDeps } from './instance.js';
-import { agentMetrics } from './metrics.js';
+import { jsonDocument, RouteTable } from '../server/routes.js';
+import { agentMetrics } from './agent-metrics.js';
 
 export interface AgentOptions {
   /** Overrides for tests: small WAL segments, fast truncation, a port. */
@@ -29,9 +40,11 @@ export interface AgentOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Reads the configuration again, for reloads; throws ConfigFileError when it is wrong. */
   readonly loadConfig?: () => { config: AgentConfig; warnings: readonly ConfigProblem[] };
+  /** The pipeline kinds to run; the built-in ones by default. */
+  readonly kinds?: readonly PipelineKind[];
 }
 
-/** How long a reload lets a restarted instance's queues drain before the WAL takes over. */
+/** How long a reload lets a restarted pipeline's queues drain before the WAL takes over. */
 const RELOAD_DRAIN_MS = 1000;
 
 export function signetVersion(): string {
@@ -41,22 +54,31 @@ export function signetVersion(): string {
   return pkg.version;
 }
 
+interface Running {
+  readonly spec: PipelineSpec;
+  readonly pipeline: Pipeline;
+}
+
+const keyOf = (spec: { kind: string; name: string }): string => `${spec.kind}/${spec.name}`;
+
 export class Agent {
   private reloading: Promise<string | undefined> = Promise.resolve(undefined);
+  /** Replaced whole by reloads; metrics and routes read it through a closure. */
+  private running: readonly Running[] = [];
 
   private constructor(
-    /** Mutated in place by reloads: the metrics and status closures hold this array. */
-    private readonly running: RunningInstance[],
     private config: AgentConfig,
     readonly server: AgentServer,
     private readonly credentials: CredentialRegistry,
     readonly log: ReturnType<typeof createLogger>,
-    private readonly deps: (config: AgentConfig) => InstanceDeps,
+    private readonly context: PipelineContext,
+    private readonly kinds: readonly PipelineKind[],
     private readonly options: AgentOptions,
   ) {}
 
-  get instances(): readonly RunningInstance[] {
-    return this.running;
+  /** The running pipelines, of every kind. */
+  get pipelines(): readonly Pipeline[] {
+    return this.running.map((r) => r.pipeline);
   }
 
   static async start(
@@ -87,53 +109,42 @@ export class Agent {
           );
       },
     });
-    const userAgent = `Signet/${signetVersion()}`;
-    const deps = (c: AgentConfig): InstanceDeps => ({
-      walDirectory: c.walDirectory,
-      walCleanupAgeMs: c.file.metrics.wal_cleanup_age,
-      externalLabels: c.file.metrics.global.external_labels,
+    const routes = new RouteTable();
+    const context: PipelineContext = {
       credentials,
       clock,
-      userAgent,
+      userAgent: `Signet/${signetVersion()}`,
       log,
       env,
-      segmentBytes: options.segmentBytes,
-      truncateEveryMs: options.truncateEveryMs,
-    });
-    const instances: RunningInstance[] = [];
-    for (const inst of config.instances)
-      instances.push(await RunningInstance.start(inst, deps(config)));
-    const registry = agentMetrics({
-      queues: () => instances.flatMap((i) => i.queues),
-      samplesAppended: () => instances.reduce((n, i) => n + i.storage.samplesAppended, 0),
-      highestAppendedTimestampMs: () =>
-        Math.max(0, ...instances.map((i) => i.storage.highestTimestampMs)),
-      activeSeries: () => instances.reduce((n, i) => n + i.storage.seriesCount, 0),
-      walErrors: () => instances.reduce((n, i) => n + i.storage.walErrors, 0),
-      walReadSamples: () =>
-        instances.reduce((n, i) => n + i.deliveries.reduce((m, d) => m + d.walReadSamples, 0), 0),
-      targets: () => instances.flatMap((i) => i.scrapes.targets()),
-      credentials,
-      clock,
-    });
+      routes,
+      tuning: { segmentBytes: options.segmentBytes, truncateEveryMs: options.truncateEveryMs },
+    };
+    const kinds = options.kinds ?? BUILTIN_PIPELINE_KINDS;
     const holder: { agent?: Agent } = {};
+    const all = (): readonly Pipeline[] => holder.agent?.pipelines ?? [];
+    const registry = agentMetrics({ credentials, clock });
+    for (const kind of kinds) {
+      kind.registerMetrics?.(registry, () => pipelinesOf(all(), kind));
+      for (const route of kind.routes?.(() => pipelinesOf(all(), kind)) ?? []) routes.add(route);
+    }
+    routes.add(jsonDocument('/agent/api/v1/credentials', () => credentials.statuses()));
+    routes.add(jsonDocument('/agent/api/v1/pipelines', () => all().map((p) => p.status())));
+    const prepared = await prepareAll(kinds, config, context, new Map());
     const server = await startAgentServer(
       s.http_listen_address,
       options.listenPort ?? s.http_listen_port,
       {
         registry,
         ready: () => true,
-        documents: {
-          '/agent/api/v1/metrics/targets': () =>
-            instances.flatMap((i) => i.scrapes.targets().map((t) => ({ instance: i.name, ...t }))),
-          '/agent/api/v1/credentials': () => credentials.statuses(),
-        },
+        routes,
         ...(options.loadConfig ? { reload: () => holder.agent!.reload() } : {}),
       },
     );
-    log.info({ url: server.url, instances: instances.length }, 'Signet is running');
-    holder.agent = new Agent(instances, config, server, credentials, log, deps, options);
-    return holder.agent;
+    const agent = new Agent(config, server, credentials, log, context, kinds, options);
+    holder.agent = agent;
+    agent.running = await startAll(prepared);
+    log.info({ url: server.url, pipelines: agent.running.length }, 'Signet is running');
+    return agent;
   }
 
   /**
@@ -150,74 +161,87 @@ export class Agent {
   private async reloadNow(): Promise<string | undefined> {
     const load = this.options.loadConfig;
     if (!load) return 'this agent was not started from a file';
-    let loaded;
+    let why: string | undefined;
     try {
-      loaded = load();
+      const loaded = load();
+      await this.apply(loaded.config, loaded.warnings);
     } catch (error) {
-      const why =
+      why =
         error instanceof ConfigFileError
           ? error.problems.map((p) => formatProblem(this.config.source, p)).join('; ')
           : String((error as Error).message ?? error);
       this.log.error(`configuration not reloaded, the running one stays: ${why}`);
-      return why;
     }
-    await this.apply(loaded.config, loaded.warnings);
-    return undefined;
+    return why;
   }
 
   private async apply(config: AgentConfig, warnings: readonly ConfigProblem[]): Promise<void> {
     logWarnings(this.log, config, warnings);
-    const old = this.config;
-    if (!isDeepStrictEqual(old.file.server, config.file.server))
+    if (!isDeepStrictEqual(this.config.file.server, config.file.server))
       this.log.warn('server settings changed; they take effect when Signet restarts');
-    // WAL place, cleanup age and external labels reach every instance.
-    const shared = (c: AgentConfig): unknown => [
-      c.walDirectory,
-      c.file.metrics.wal_cleanup_age,
-      c.file.metrics.global.external_labels,
-    ];
-    const allChanged = !isDeepStrictEqual(shared(old), shared(config));
-    const wanted = new Map(config.instances.map((i) => [i.name, i]));
-    const before = new Map(old.instances.map((i) => [i.name, i]));
-    const kept: RunningInstance[] = [];
+    const current = new Map(this.running.map((r) => [keyOf(r.spec), r]));
+    // Everything new or changed is built before anything running is touched.
+    const prepared = await prepareAll(this.kinds, config, this.context, current);
+    const wanted = new Set(prepared.map((p) => keyOf(p.spec)));
     let stopped = 0;
     let restarted = 0;
-    for (const running of [...this.running]) {
-      const next = wanted.get(running.name);
-      const same =
-        next !== undefined && !allChanged && isDeepStrictEqual(before.get(running.name), next);
-      if (same) {
-        kept.push(running);
-        continue;
-      }
-      await running.stop(RELOAD_DRAIN_MS, next !== undefined);
+    for (const r of this.running) {
+      const next = prepared.find((p) => keyOf(p.spec) === keyOf(r.spec));
+      if (next?.keep) continue;
+      await r.pipeline.stop(RELOAD_DRAIN_MS, wanted.has(keyOf(r.spec)));
       if (next === undefined) stopped++;
       else restarted++;
     }
-    const started: RunningInstance[] = [];
-    for (const inst of config.instances) {
-      const existing = kept.find((r) => r.name === inst.name);
-      started.push(existing ?? (await RunningInstance.start(inst, this.deps(config))));
-    }
-    this.running.splice(0, this.running.length, ...started);
+    const kept = prepared.filter((p) => p.keep).length;
+    this.running = await startAll(prepared);
     this.config = config;
     this.log.info(
-      {
-        kept: kept.length,
-        restarted,
-        started: started.length - kept.length - restarted,
-        stopped,
-      },
+      { kept, restarted, started: prepared.length - kept - restarted, stopped },
       'configuration reloaded',
     );
   }
 
   async stop(drainMs = 5000): Promise<void> {
     await this.reloading;
-    await Promise.all(this.running.map((i) => i.stop(drainMs)));
+    await Promise.all(this.running.map((r) => r.pipeline.stop(drainMs, false)));
     this.credentials.close();
     await this.server.close();
   }
+}
+
+interface Planned {
+  readonly spec: PipelineSpec;
+  /** The running pipeline, unchanged: kept as it is. */
+  readonly keep?: Running;
+  readonly prepared?: PreparedPipeline;
+}
+
+/** Every pipeline `config` asks for: the unchanged ones kept, the others prepared. */
+async function prepareAll(
+  kinds: readonly PipelineKind[],
+  config: AgentConfig,
+  context: PipelineContext,
+  current: ReadonlyMap<string, Running>,
+): Promise<Planned[]> {
+  const planned: Planned[] = [];
+  for (const kind of kinds) {
+    for (const spec of kind.specs(config)) {
+      const running = current.get(keyOf(spec));
+      if (running && isDeepStrictEqual(running.spec.config, spec.config)) {
+        planned.push({ spec, keep: running });
+        continue;
+      }
+      planned.push({ spec, prepared: await kind.prepare(spec, context) });
+    }
+  }
+  return planned;
+}
+
+async function startAll(planned: readonly Planned[]): Promise<Running[]> {
+  const out: Running[] = [];
+  for (const p of planned)
+    out.push(p.keep ?? { spec: p.spec, pipeline: await p.prepared!.start() });
+  return out;
 }
 
 function logWarnings(

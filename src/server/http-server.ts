@@ -1,18 +1,19 @@
 /**
  * The agent's own HTTP endpoint: `/metrics` (its self-metrics, Prometheus
- * format), `/-/healthy`, `/-/ready`, `/-/reload`, and the targets status as
- * JSON at Grafana Agent's path. Binds to 127.0.0.1 unless configured otherwise. Nothing served
- * here carries a secret: statuses hold masked key ids and plain-words errors.
+ * format), `/-/healthy`, `/-/ready`, `/-/reload`, and whatever pipelines add
+ * to its route table (the targets status at Grafana Agent's path; receivers).
+ * Binds to 127.0.0.1 unless configured otherwise. Nothing served here carries a secret: statuses hold masked key ids and plain-words errors.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { RouteTable } from './routes.js';
 
 export interface StatusSources {
   readonly registry: Registry;
   readonly ready: () => boolean;
-  /** JSON documents served as-is, by path. */
-  readonly documents: Readonly<Record<string, () => unknown>>;
+  /** Every other path: pipelines' documents and receivers. */
+  readonly routes: RouteTable;
   /** Re-reads and applies the configuration: undefined when done, else why not. */
   readonly reload?: () => Promise<string | undefined>;
 }
@@ -46,8 +47,11 @@ export function startAgentServer(
         .catch((e: unknown) => send(500, 'text/plain', `failed to reload config: ${String(e)}\n`));
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD')
+    const route = sources.routes.find(path);
+    const methods = route?.methods ?? ['GET', 'HEAD'];
+    if (!methods.includes(req.method ?? 'GET'))
       return send(405, 'text/plain', 'method not allowed\n');
+    if (route) return route.handle(req, res);
     if (path === '/metrics') {
       sources.registry
         .metrics()
@@ -60,13 +64,6 @@ export function startAgentServer(
       return sources.ready()
         ? send(200, 'text/plain', 'Signet is Ready.\n')
         : send(503, 'text/plain', 'Signet is not ready.\n');
-    const doc = sources.documents[path];
-    if (doc)
-      return send(
-        200,
-        'application/json',
-        `${JSON.stringify({ status: 'success', data: doc() }, null, 1)}\n`,
-      );
     return send(404, 'text/plain', 'not found\n');
   });
   return new Promise((resolve, reject) => {

@@ -11,7 +11,14 @@ import {
   startLocal,
   type LocalStack,
 } from '../../src/local/index.js';
-import { LogCapture, TestTarget, instantQuery, tempDir, waitFor } from './harness.js';
+import {
+  LogCapture,
+  TestTarget,
+  instantQuery,
+  tempDir,
+  waitFor,
+  metricsPipelines,
+} from './harness.js';
 
 let local: LocalStack;
 let target: TestTarget;
@@ -107,7 +114,7 @@ describe('credentials while the agent runs', () => {
         [],
         'no remote_write was refused',
       );
-      const stats = agent.instances[0]!.queues[0]!.stats();
+      const stats = metricsPipelines(agent)[0]!.queues[0]!.stats();
       assert.equal(stats.samplesFailed, 0);
     } finally {
       await agent.stop(1000);
@@ -148,7 +155,7 @@ describe('credentials while the agent runs', () => {
         'the source that worked is logged',
       );
       assert.equal(
-        agent.instances[0]!.queues[0]!.stats().samplesFailed,
+        metricsPipelines(agent)[0]!.queues[0]!.stats().samplesFailed,
         0,
         'what was scraped before is not dropped',
       );

@@ -23,6 +23,7 @@ import {
   tempDir,
   waitFor,
   type TestTarget,
+  metricsPipelines,
 } from './harness.js';
 
 /** A counter whose value is the number of the scrape serving it, plus some padding series. */
@@ -158,7 +159,7 @@ describe('a full disk under the running agent', () => {
       const fullTo = target.scrapes - 1;
       await allArrive(receiver, fullFrom, fullTo, 'samples scraped while the disk is full');
       assert.equal(walBytes(walDir), bytesWhileFull, 'nothing reached the full disk');
-      const failed = agent.instances[0]!.storage.walErrors;
+      const failed = metricsPipelines(agent)[0]!.storage.walErrors;
       assert.ok(failed >= 10, `every scrape's append failed and was counted (${failed})`);
       assert.equal(walLogLines(logs.lines).length, 1, 'logged once, not once per append');
       const metrics = await (await fetch(`${agent.server.url}/metrics`)).text();
@@ -179,7 +180,7 @@ describe('a full disk under the running agent', () => {
       await allArrive(receiver, backFrom, backFrom + 5, 'samples after space returned');
       assert.ok(walBytes(walDir) > bytesWhileFull, 'appends reach the WAL again');
       assert.equal(walLogLines(logs.lines).length, 1);
-      assert.equal(agent.instances[0]!.queues[0]!.stats().samplesFailed, 0);
+      assert.equal(metricsPipelines(agent)[0]!.queues[0]!.stats().samplesFailed, 0);
     } catch (error) {
       t.diagnostic(logs.lines.join('\n'));
       throw error;

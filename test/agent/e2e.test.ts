@@ -9,7 +9,14 @@ import {
   type LocalStack,
 } from '../../src/local/index.js';
 import { parseLocalConfig } from '../../src/local/config/load.js';
-import { LogCapture, TestTarget, instantQuery, tempDir, waitFor } from './harness.js';
+import {
+  LogCapture,
+  TestTarget,
+  instantQuery,
+  tempDir,
+  waitFor,
+  metricsPipelines,
+} from './harness.js';
 
 const PAGE = (n: number) => `# TYPE shop_orders_total counter
 shop_orders_total{status="paid"} ${1000 + n}
@@ -117,7 +124,7 @@ metrics:
         (r) => r.service === 'aps' && r.signature !== 'verified',
       );
       assert.deepEqual(refused, [], 'every remote_write request passed signature verification');
-      const targets = agent.instances[0]!.scrapes.targets();
+      const targets = metricsPipelines(agent)[0]!.scrapes.targets();
       const broken = targets.find((t) => t.job === 'broken');
       assert.equal(broken?.health, 'down');
       assert.match(broken?.lastError ?? '', /line 1/);

@@ -5,6 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Agent } from '../../src/agent/agent.js';
+import type { MetricsPipeline } from '../../src/pipelines/metrics/instance.js';
+import { metricsKind } from '../../src/pipelines/metrics/kind.js';
+import { pipelinesOf } from '../../src/pipelines/pipeline.js';
 import { smithySignedHeaders } from '../helpers/smithy-sign.js';
 import type { Receiver } from '../sinks/remote-write/receiver.js';
 
@@ -152,4 +156,9 @@ export async function apiTargets(agentUrl: string): Promise<ApiTarget[]> {
   if (res.status !== 200 || body.status !== 'success')
     throw new Error(`targets API: ${res.status}`);
   return body.data;
+}
+
+/** The agent's running metrics pipelines, in configuration order. */
+export function metricsPipelines(agent: Agent): MetricsPipeline[] {
+  return pipelinesOf(agent.pipelines, metricsKind);
 }

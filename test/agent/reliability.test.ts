@@ -14,6 +14,7 @@ import {
   tempDir,
   waitFor,
   type TestTarget,
+  metricsPipelines,
 } from './harness.js';
 
 let target: TestTarget;
@@ -83,7 +84,7 @@ describe('nothing is lost', () => {
         () => (missing(acceptedNumbers(receiver), first, last).length === 0 ? true : undefined),
         300,
       );
-      const stats = agent.instances[0]!.queues[0]!.stats();
+      const stats = metricsPipelines(agent)[0]!.queues[0]!.stats();
       assert.equal(stats.samplesFailed, 0, 'nothing dropped');
       assert.ok(stats.samplesRetried > 0);
     } finally {

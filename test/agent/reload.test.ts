@@ -15,6 +15,7 @@ import {
   tempDir,
   waitFor,
   type TestTarget,
+  metricsPipelines,
 } from './harness.js';
 
 function instanceYaml(name: string, targets: TestTarget[], receiver: Receiver): string {
@@ -60,14 +61,14 @@ test('/-/reload keeps unchanged instances, restarts changed ones without a gap o
   });
   try {
     await waitFor('a few scrapes of a', () => (a!.scrapes > 5 ? true : undefined));
-    const [one, two] = agent.instances;
+    const [one, two] = metricsPipelines(agent);
     const reload = (): Promise<Response> =>
       fetch(`${agent.server.url}/-/reload`, { method: 'POST' });
 
     // Unchanged: nothing restarts.
     assert.equal((await reload()).status, 200);
-    assert.equal(agent.instances[0], one);
-    assert.equal(agent.instances[1], two);
+    assert.equal(metricsPipelines(agent)[0], one);
+    assert.equal(metricsPipelines(agent)[1], two);
 
     // "one" loses target b, "two" goes, "three" comes.
     const d = await counterTarget('d_total');
@@ -76,10 +77,10 @@ test('/-/reload keeps unchanged instances, restarts changed ones without a gap o
     const answer = await reload();
     assert.equal(answer.status, 200, await answer.text());
     assert.deepEqual(
-      agent.instances.map((i) => i.name),
+      metricsPipelines(agent).map((i) => i.name),
       ['one', 'three'],
     );
-    assert.notEqual(agent.instances[0], one, '"one" changed, so it was restarted');
+    assert.notEqual(metricsPipelines(agent)[0], one, '"one" changed, so it was restarted');
     const reloadedAt = a!.scrapes;
     await waitFor('d scraped and a scraped again', () =>
       d.scrapes > 3 && a!.scrapes > reloadedAt + 5 ? true : undefined,
@@ -107,7 +108,7 @@ test('/-/reload keeps unchanged instances, restarts changed ones without a gap o
     assert.equal(refused.status, 400);
     assert.match(await refused.text(), /agent\.yaml:\d+:\d+.*bogus_key/);
     assert.deepEqual(
-      agent.instances.map((i) => i.name),
+      metricsPipelines(agent).map((i) => i.name),
       ['one', 'three'],
     );
     const beforeRefused = d.scrapes;

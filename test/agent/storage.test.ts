@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readWal, WalWriter } from '../../src/buffer/wal/index.js';
+import { readWal, recordOf, WalWriter } from '../../src/buffer/wal/index.js';
 import { labelsFromRecord } from '../../src/model/labels.js';
 import { SeriesTable, type SampleBatch } from '../../src/model/series.js';
-import { Storage, type SampleConsumer } from '../../src/agent/storage.js';
+import { METRICS_RECORDS, SERIES_RECORD } from '../../src/pipelines/metrics/records/index.js';
+import { Storage, type SampleConsumer } from '../../src/pipelines/metrics/storage.js';
 import { tempDir } from './harness.js';
 
 function batch(ids: number[], t: number): SampleBatch {
@@ -65,8 +66,8 @@ test('series that stop getting samples are forgotten once their WAL segments go,
   storage.checkpointSeries(wal.head.segment + 1);
   await wal.close();
   const defined = new Set<number>();
-  for await (const entry of readWal(dir.path, { segment, offset: 0 }, { onLog: () => {} })) {
-    if (entry.record.kind === 'series') for (const s of entry.record.series) defined.add(s.id);
+  for await (const entry of readWal(dir.path, { segment, offset: 0 }, { kinds: METRICS_RECORDS })) {
+    for (const s of recordOf(entry.record, SERIES_RECORD) ?? []) defined.add(s.id);
   }
   assert.ok(defined.has(back));
   assert.ok(!defined.has(churned) && !defined.has(live), 'forgotten series are not re-logged');

@@ -18,9 +18,6 @@ export const FORMAT_VERSION = 1;
 export const SEGMENT_HEADER_BYTES = 8;
 export const RECORD_HEADER_BYTES = 9;
 
-export const RECORD_SERIES = 1;
-export const RECORD_SAMPLES = 2;
-
 /** Writers split their input so that no payload is larger than this. */
 export const RECORD_TARGET_BYTES = 4 * 1024 * 1024;
 /** Readers refuse anything larger, so a damaged length cannot make them allocate gigabytes. */
@@ -43,8 +40,13 @@ export function recordCrc(buf: Buffer, recordStart: number, payloadLength: numbe
   return crc32(buf.subarray(payloadStart, payloadStart + payloadLength), head);
 }
 
-export function isKnownRecordType(type: number): boolean {
-  return type === RECORD_SERIES || type === RECORD_SAMPLES;
+/**
+ * Type 0 is never written, so zeroed blocks read as damage. Other types are
+ * the record kinds' (record-kind.ts); one no kind here knows still has a
+ * checksum, and is skipped by readers rather than taken for damage.
+ */
+export function isValidRecordType(type: number): boolean {
+  return type !== 0;
 }
 
 const SEGMENT_NAME = /^(\d{8,})\.wal$/;

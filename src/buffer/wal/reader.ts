@@ -6,7 +6,7 @@
  */
 import { segmentFileName } from './format.js';
 import type { WalPosition } from './position.js';
-import { decodeRecord, type WalRecord } from './records.js';
+import type { WalRecord, WalRecordKinds } from './record-kind.js';
 import type { LogFn } from './repair.js';
 import { SegmentReader, isStop, type SegmentStop } from './segment-reader.js';
 import { listSegments, segmentPath } from './segments.js';
@@ -18,12 +18,18 @@ export interface WalEntry {
   readonly end: WalPosition;
 }
 
+export interface ReadWalOptions {
+  /** The record kinds to decode; records of other kinds are passed over. */
+  readonly kinds: WalRecordKinds;
+  readonly onLog?: LogFn;
+}
+
 export async function* readWal(
   dir: string,
   from: WalPosition | undefined,
-  options?: { onLog?: LogFn },
+  options: ReadWalOptions,
 ): AsyncIterable<WalEntry> {
-  const log = options?.onLog ?? (() => {});
+  const log = options.onLog ?? (() => {});
   const all = await listSegments(dir);
   const last = all[all.length - 1];
   for (const segment of all) {
@@ -34,7 +40,7 @@ export async function* readWal(
     let stop: SegmentStop;
     try {
       const start = from !== undefined && segment === from.segment ? from.offset : 0;
-      stop = (await reader.begin(start)) ?? (yield* records(reader, segment));
+      stop = (await reader.begin(start)) ?? (yield* records(reader, segment, options.kinds));
     } finally {
       await reader.close();
     }
@@ -53,14 +59,18 @@ export async function* readWal(
 async function* records(
   reader: SegmentReader,
   segment: number,
+  kinds: WalRecordKinds,
 ): AsyncGenerator<WalEntry, SegmentStop> {
   for (;;) {
     const at = reader.offset;
     const raw = await reader.next();
     if (isStop(raw)) return raw;
+    const kind = kinds.get(raw.type);
+    // Another pipeline's record (or one from a newer Signet): not this reader's to judge.
+    if (kind === undefined) continue;
     let record: WalRecord;
     try {
-      record = decodeRecord(raw);
+      record = { kind, value: kind.decode(raw.buf, raw.payloadStart, raw.payloadEnd) };
     } catch (err) {
       if (!(err instanceof MalformedRecordError)) throw err;
       return { kind: 'corrupt', offset: at, reason: `undecodable record (${err.message})` };

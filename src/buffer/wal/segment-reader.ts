@@ -13,7 +13,7 @@ import {
   RECORD_MAX_BYTES,
   SEGMENT_HEADER_BYTES,
   SEGMENT_MAGIC,
-  isKnownRecordType,
+  isValidRecordType,
   recordCrc,
 } from './format.js';
 
@@ -118,10 +118,7 @@ export class SegmentReader {
     const s = this.start;
     const type = buf[s]!;
     const length = buf.readUInt32LE(s + 1);
-    if (!isKnownRecordType(type)) {
-      const reason = type === 0 ? 'zeroed bytes' : `unknown record type ${type}`;
-      return { kind: 'corrupt', offset: at, reason };
-    }
+    if (!isValidRecordType(type)) return { kind: 'corrupt', offset: at, reason: 'zeroed bytes' };
     if (length > RECORD_MAX_BYTES) {
       return { kind: 'corrupt', offset: at, reason: `record length ${length} over the limit` };
     }

@@ -23,19 +23,12 @@ import {
 } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { SignetError } from '../../errors.js';
-import type { SampleBatch } from '../../model/series.js';
 import { WalWriteError, errnoCode, toWalWriteError } from './errors.js';
-import {
-  DEFAULT_SEGMENT_BYTES,
-  RECORD_SAMPLES,
-  RECORD_SERIES,
-  SEGMENT_HEADER_BYTES,
-  segmentFileName,
-} from './format.js';
+import { DEFAULT_SEGMENT_BYTES, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
 import type { WalPosition } from './position.js';
 import { RecordBuilder } from './record-builder.js';
 import { repairSegment, type LogFn } from './repair.js';
-import { SAMPLES_PER_RECORD, encodeSamples } from './samples-codec.js';
+import type { WalRecordKind } from './record-kind.js';
 import {
   listSegments,
   listSegmentsSync,
@@ -44,7 +37,6 @@ import {
   sizeOfSync,
   syncAndClose,
 } from './segments.js';
-import { encodeSeries, type WalSeries } from './series-codec.js';
 
 export interface WalOptions {
   readonly dir: string;
@@ -122,33 +114,19 @@ export class WalWriter {
     return { segment: this.segment, offset: this.offset };
   }
 
-  /** Appends the labels of new series; returns the position after the record(s). */
-  appendSeries(series: readonly WalSeries[]): WalPosition {
+  /**
+   * Appends `value` as records of `kind` (several when the kind splits it), in
+   * one write; returns the position after them.
+   */
+  append<T>(kind: WalRecordKind<T>, value: T): WalPosition {
     this.checkOpen();
+    if (kind.isEmpty(value)) return this.head;
     const b = this.builder;
     b.reset();
-    for (let i = 0; i < series.length;) {
-      b.beginRecord(RECORD_SERIES);
-      i = encodeSeries(b, series, i);
-      b.endRecord();
-    }
-    return this.commit();
-  }
-
-  /** Appends samples (split into records of at most SAMPLES_PER_RECORD); returns the position after them. */
-  appendSamples(batch: SampleBatch): WalPosition {
-    this.checkOpen();
-    const n = batch.count;
-    if (n > batch.ids.length || n > batch.timestamps.length || n > batch.values.length) {
-      throw new SignetError(`sample batch count ${n} exceeds its columns`, {
-        hint: 'this is a bug in the caller that built the batch',
-      });
-    }
-    const b = this.builder;
-    b.reset();
-    for (let start = 0; start < n; start += SAMPLES_PER_RECORD) {
-      b.beginRecord(RECORD_SAMPLES);
-      encodeSamples(b, batch, start, Math.min(n, start + SAMPLES_PER_RECORD));
+    let cursor: number | undefined = 0;
+    while (cursor !== undefined) {
+      b.beginRecord(kind.type);
+      cursor = kind.encode(b, value, cursor);
       b.endRecord();
     }
     return this.commit();

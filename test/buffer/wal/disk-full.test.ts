@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { WalWriteError, WalWriter, type WalPosition } from '../../../src/buffer/wal/index.js';
 import { batchFor, logCollector, readAll, segmentFiles, tempDir } from './helpers.js';
+import { SAMPLES_RECORD } from '../../../src/pipelines/metrics/records/index.js';
 
 const FILL_CHILD = fileURLToPath(new URL('./fixtures/fill-child.js', import.meta.url));
 
@@ -27,7 +28,7 @@ test('a full disk: WalWriteError with a hint, nothing torn, appends resume once 
     let seq = 0;
     for (; seq < 10_000; seq++) {
       try {
-        ends.push(wal.appendSamples(batchFor(seq, 500)));
+        ends.push(wal.append(SAMPLES_RECORD, batchFor(seq, 500)));
       } catch (err) {
         failure = err;
         break;
@@ -40,7 +41,7 @@ test('a full disk: WalWriteError with a hint, nothing torn, appends resume once 
     assert.ok(ends.length > 10, 'the disk held some appends first');
 
     // Still full: the retry fails cleanly again.
-    assert.throws(() => wal.appendSamples(batchFor(seq, 500)), WalWriteError);
+    assert.throws(() => wal.append(SAMPLES_RECORD, batchFor(seq, 500)), WalWriteError);
     // The failed appends' partial bytes were cut off again.
     const head = wal.head;
     assert.equal(statSync(join(dir, segmentFiles(dir).at(-1)!)).size, head.offset);
@@ -51,8 +52,8 @@ test('a full disk: WalWriteError with a hint, nothing torn, appends resume once 
     );
 
     rmSync(filler);
-    ends.push(wal.appendSamples(batchFor(seq, 500)));
-    ends.push(wal.appendSamples(batchFor(seq + 1, 500)));
+    ends.push(wal.append(SAMPLES_RECORD, batchFor(seq, 500)));
+    ends.push(wal.append(SAMPLES_RECORD, batchFor(seq + 1, 500)));
     await wal.close();
     const readLog = logCollector();
     assert.deepEqual(
@@ -126,14 +127,14 @@ test('a vanished WAL directory: WalWriteError, then the next append recreates it
   const dir = join(tempDir(t), 'wal');
   const log = logCollector();
   const wal = await WalWriter.open({ dir, onLog: log.onLog });
-  wal.appendSamples(batchFor(1, 10));
+  wal.append(SAMPLES_RECORD, batchFor(1, 10));
   rmSync(dir, { recursive: true });
   assert.throws(
-    () => wal.appendSamples(batchFor(2, 10)),
+    () => wal.append(SAMPLES_RECORD, batchFor(2, 10)),
     (err: unknown) =>
       err instanceof WalWriteError && err.code === 'ENOENT' && /deleted/.test(err.message),
   );
-  const end = wal.appendSamples(batchFor(3, 10));
+  const end = wal.append(SAMPLES_RECORD, batchFor(3, 10));
   assert.equal(log.lines.length, 1);
   assert.match(log.lines[0]!.message, /recreated/);
   await wal.close();

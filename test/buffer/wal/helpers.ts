@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { SampleBatch } from '../../../src/model/series.js';
 import { markStale } from '../../../src/model/series.js';
-import { readWal, type WalEntry, type WalPosition } from '../../../src/buffer/wal/index.js';
+import {
+  readWal,
+  recordOf,
+  type WalEntry,
+  type WalPosition,
+} from '../../../src/buffer/wal/index.js';
+import { METRICS_RECORDS, SAMPLES_RECORD } from '../../../src/pipelines/metrics/records/index.js';
 
 /** A fresh directory, removed when the test ends. */
 export function tempDir(t: TestContext, prefix = 'signet-wal-'): string {
@@ -115,14 +121,18 @@ export async function readAll(
   onLog?: (level: 'info' | 'warn' | 'error', message: string) => void,
 ): Promise<WalEntry[]> {
   const out: WalEntry[] = [];
-  for await (const entry of readWal(dir, from, { onLog })) out.push(entry);
+  for await (const entry of readWal(dir, from, {
+    kinds: METRICS_RECORDS,
+    ...(onLog ? { onLog } : {}),
+  }))
+    out.push(entry);
   return out;
 }
 
 export function samplesOf(entry: WalEntry): SampleBatch {
-  assert.equal(entry.record.kind, 'samples');
-  if (entry.record.kind !== 'samples') throw new Error('unreachable');
-  return entry.record.batch;
+  const batch = recordOf(entry.record, SAMPLES_RECORD);
+  assert.ok(batch, `a samples record, not ${entry.record.kind.name}`);
+  return batch;
 }
 
 /** Batch sizes of the crash test's child: 1 to 20,000 samples, a different mix each round. */

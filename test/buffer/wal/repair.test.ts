@@ -12,6 +12,7 @@ import {
   segmentFiles,
   tempDir,
 } from './helpers.js';
+import { SAMPLES_RECORD, SERIES_RECORD } from '../../../src/pipelines/metrics/records/index.js';
 
 const SEGMENT_BYTES = 16 * 1024;
 const HEADER = 8;
@@ -27,9 +28,9 @@ interface Fixture {
 async function fixture(dir: string): Promise<Fixture> {
   const wal = await WalWriter.open({ dir, segmentBytes: SEGMENT_BYTES });
   const ends: WalPosition[] = [];
-  for (let seq = 0; seq < 150; seq++) ends.push(wal.appendSamples(batchFor(seq, 60)));
-  ends.push(wal.appendSeries([{ id: 9, labels: [{ name: '__name__', value: 'tail' }] }]));
-  ends.push(wal.appendSamples(batchFor(150, 12)));
+  for (let seq = 0; seq < 150; seq++) ends.push(wal.append(SAMPLES_RECORD, batchFor(seq, 60)));
+  ends.push(wal.append(SERIES_RECORD, [{ id: 9, labels: [{ name: '__name__', value: 'tail' }] }]));
+  ends.push(wal.append(SAMPLES_RECORD, batchFor(150, 12)));
   await wal.close();
   const lastFile = join(dir, segmentFiles(dir).at(-1)!);
   return { dir, ends, lastFile, lastBytes: readFileSync(lastFile) };
@@ -72,7 +73,7 @@ test('a tail torn at any byte of the last record is cut with one log line, and t
     );
     if (cut === prev.offset + 5) {
       // After a repair, appends continue in the new segment and read back after the survivors.
-      const end = wal.appendSamples(batchFor(77, 5));
+      const end = wal.append(SAMPLES_RECORD, batchFor(77, 5));
       const again = await readAll(f.dir);
       assert.deepEqual(again.at(-1)!.end, end);
       assertSameBatch(samplesOf(again.at(-1)!), batchFor(77, 5));
@@ -84,7 +85,7 @@ test('a tail torn at any byte of the last record is cut with one log line, and t
 test('a segment cut inside its header is emptied and reused', async (t) => {
   const dir = tempDir(t);
   const wal = await WalWriter.open({ dir, segmentBytes: SEGMENT_BYTES });
-  const first = wal.appendSamples(batchFor(1, 3));
+  const first = wal.append(SAMPLES_RECORD, batchFor(1, 3));
   await wal.close();
   const file = join(dir, segmentFiles(dir)[0]!);
   const bytes = readFileSync(file);
@@ -175,7 +176,7 @@ test('a corrupt byte in an older segment skips the rest of that segment, with a 
 test('a last segment from a newer format version is refused, not cut', async (t) => {
   const dir = tempDir(t);
   const wal = await WalWriter.open({ dir });
-  wal.appendSamples(batchFor(1, 3));
+  wal.append(SAMPLES_RECORD, batchFor(1, 3));
   await wal.close();
   const file = join(dir, segmentFiles(dir)[0]!);
   const bytes = readFileSync(file);

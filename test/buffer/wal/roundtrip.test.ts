@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isStaleAt, markStale } from '../../../src/model/series.js';
 import { WalWriter, comparePositions } from '../../../src/buffer/wal/index.js';
-import { SAMPLES_PER_RECORD } from '../../../src/buffer/wal/samples-codec.js';
 import {
   assertSameBatch,
   batchFor,
@@ -12,6 +11,11 @@ import {
   samplesOf,
   tempDir,
 } from './helpers.js';
+import {
+  SAMPLES_PER_RECORD,
+  SAMPLES_RECORD,
+  SERIES_RECORD,
+} from '../../../src/pipelines/metrics/records/index.js';
 
 test('series and samples come back as written, special values bit for bit', async (t) => {
   const dir = tempDir(t);
@@ -28,7 +32,7 @@ test('series and samples come back as written, special values bit for bit', asyn
     },
     { id: 0xffffffff, labels: [] },
   ];
-  const p1 = wal.appendSeries(series);
+  const p1 = wal.append(SERIES_RECORD, series);
 
   const special = batchOf(
     [1, 2, 0xffffffff, 0, 7, 7],
@@ -36,12 +40,12 @@ test('series and samples come back as written, special values bit for bit', asyn
     [NaN, Infinity, -Infinity, -0, Number.MAX_VALUE, 5e-324],
   );
   markStale(special.values, 4);
-  const p2 = wal.appendSamples(special);
+  const p2 = wal.append(SAMPLES_RECORD, special);
   // Negative timestamps whose deltas fit the compact encoding.
   const negative = batchOf([3, 2, 1], [-1000, -2000, -500], [1, 2, 3]);
-  const p3 = wal.appendSamples(negative);
+  const p3 = wal.append(SAMPLES_RECORD, negative);
   const shared = batchFor(4, 500);
-  const p4 = wal.appendSamples(shared);
+  const p4 = wal.append(SAMPLES_RECORD, shared);
   await wal.close();
 
   assert.ok(comparePositions(p1, p2) < 0 && comparePositions(p2, p3) < 0);
@@ -51,7 +55,8 @@ test('series and samples come back as written, special values bit for bit', asyn
     entries.map((e) => e.end),
     [p1, p2, p3, p4],
   );
-  assert.deepEqual(entries[0]!.record, { kind: 'series', series });
+  assert.equal(entries[0]!.record.kind, SERIES_RECORD);
+  assert.deepEqual(entries[0]!.record.value, series);
 
   const back = samplesOf(entries[1]!);
   assertSameBatch(back, special, 'special values');
@@ -71,7 +76,7 @@ test('a batch larger than one record is split and comes back whole', async (t) =
   const dir = tempDir(t);
   const wal = await WalWriter.open({ dir });
   const big = batchFor(1, SAMPLES_PER_RECORD * 2 + 123);
-  const end = wal.appendSamples(big);
+  const end = wal.append(SAMPLES_RECORD, big);
   await wal.close();
   const entries = await readAll(dir);
   assert.equal(entries.length, 3);
@@ -83,7 +88,7 @@ test('only the first `count` entries of the columns are written', async (t) => {
   const dir = tempDir(t);
   const wal = await WalWriter.open({ dir });
   const full = batchFor(3, 10);
-  wal.appendSamples({ ...full, count: 4 });
+  wal.append(SAMPLES_RECORD, { ...full, count: 4 });
   await wal.close();
   const [entry] = await readAll(dir);
   assert.equal(samplesOf(entry!).count, 4);
@@ -94,19 +99,19 @@ test('empty appends write nothing; a closed writer refuses appends', async (t) =
   const dir = tempDir(t);
   const wal = await WalWriter.open({ dir });
   const head = wal.head;
-  assert.deepEqual(wal.appendSeries([]), head);
-  assert.deepEqual(wal.appendSamples(batchOf([], [], [])), head);
+  assert.deepEqual(wal.append(SERIES_RECORD, []), head);
+  assert.deepEqual(wal.append(SAMPLES_RECORD, batchOf([], [], [])), head);
   assert.equal(wal.diskBytes(), 0);
   await wal.close();
-  assert.throws(() => wal.appendSamples(batchFor(1, 1)), /closed/);
+  assert.throws(() => wal.append(SAMPLES_RECORD, batchFor(1, 1)), /closed/);
   assert.deepEqual(await readAll(dir), []);
 });
 
 test('a series id outside u32 is refused before anything is written', async (t) => {
   const dir = tempDir(t);
   const wal = await WalWriter.open({ dir });
-  assert.throws(() => wal.appendSeries([{ id: 2 ** 32, labels: [] }]), /not an integer/);
-  assert.throws(() => wal.appendSeries([{ id: 1.5, labels: [] }]), /not an integer/);
+  assert.throws(() => wal.append(SERIES_RECORD, [{ id: 2 ** 32, labels: [] }]), /not an integer/);
+  assert.throws(() => wal.append(SERIES_RECORD, [{ id: 1.5, labels: [] }]), /not an integer/);
   assert.equal(wal.diskBytes(), 0);
   await wal.close();
 });

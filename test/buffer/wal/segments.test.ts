@@ -12,6 +12,7 @@ import {
   segmentFiles,
   tempDir,
 } from './helpers.js';
+import { SAMPLES_RECORD } from '../../../src/pipelines/metrics/records/index.js';
 
 const SEGMENT_BYTES = 64 * 1024;
 
@@ -19,7 +20,7 @@ const SEGMENT_BYTES = 64 * 1024;
 function appendMany(wal: WalWriter, n: number): WalPosition[] {
   const ends: WalPosition[] = [];
   for (let seq = 0; seq < n; seq++)
-    ends.push(wal.appendSamples(batchFor(seq, 50 + (seq % 9) * 40)));
+    ends.push(wal.append(SAMPLES_RECORD, batchFor(seq, 50 + (seq % 9) * 40)));
   return ends;
 }
 
@@ -76,7 +77,7 @@ test('reopening continues in a new segment after the existing ones', async (t) =
   const second = await WalWriter.open({ dir, segmentBytes: SEGMENT_BYTES, onLog: log.onLog });
   assert.deepEqual(log.lines, [], 'a cleanly closed WAL needs no repair');
   assert.equal(second.head.segment, before[before.length - 1]!.segment + 1);
-  const after = second.appendSamples(batchFor(99, 10));
+  const after = second.append(SAMPLES_RECORD, batchFor(99, 10));
   await second.close();
   const entries = await readAll(dir);
   assert.deepEqual(
@@ -127,7 +128,7 @@ test('truncateBefore deletes whole segments that end at or before the position, 
     ends.filter((e) => e.segment === head.segment),
   );
   // Appends carry on.
-  const next = wal.appendSamples(batchFor(1, 3));
+  const next = wal.append(SAMPLES_RECORD, batchFor(1, 3));
   await wal.close();
   assert.deepEqual((await readAll(dir)).at(-1)!.end, next);
 });

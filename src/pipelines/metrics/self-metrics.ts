@@ -1,33 +1,14 @@
 /**
- * The agent's self-metrics, named as Prometheus names them where Prometheus
- * has a name (`prometheus_remote_storage_*`, so dashboards and the bench
- * harness read Signet like Prometheus), and `signet_*` for what is Signet's:
- * credentials, clock offset, WAL errors. Values are read at collection time.
+ * The metrics pipelines' self-metrics, named as Prometheus names them
+ * (`prometheus_remote_storage_*`, so dashboards and the bench harness read
+ * Signet like Prometheus), and `signet_*` for what is Signet's (WAL errors).
+ * Values are read from the running pipelines at collection time.
  */
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { CorrectedClock } from '../aws/clock.js';
-import type { CredentialRegistry } from '../aws/credentials/registry.js';
-import type { RemoteWriteStats } from '../sinks/remote-write/index.js';
+import { Gauge, type Registry } from 'prom-client';
+import type { RemoteWriteStats } from '../../sinks/remote-write/index.js';
+import type { MetricsPipeline } from './instance.js';
 
-export interface QueueView {
-  readonly name: string;
-  readonly url: string;
-  stats(): RemoteWriteStats;
-}
-
-export interface AgentView {
-  queues(): readonly QueueView[];
-  samplesAppended(): number;
-  highestAppendedTimestampMs(): number;
-  activeSeries(): number;
-  walErrors(): number;
-  walReadSamples(): number;
-  targets(): readonly { job: string; health: string }[];
-  credentials: CredentialRegistry;
-  clock: CorrectedClock;
-}
-
-function gauge(
+export function gauge(
   registry: Registry,
   name: string,
   help: string,
@@ -46,9 +27,22 @@ function gauge(
   });
 }
 
-export function agentMetrics(view: AgentView): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+export function registerMetricsPipelineMetrics(
+  registry: Registry,
+  running: () => readonly MetricsPipeline[],
+): void {
+  const sum = (pick: (p: MetricsPipeline) => number): number =>
+    running().reduce((n, p) => n + pick(p), 0);
+  const view = {
+    queues: () => running().flatMap((p) => p.queues),
+    samplesAppended: () => sum((p) => p.storage.samplesAppended),
+    highestAppendedTimestampMs: () =>
+      Math.max(0, ...running().map((p) => p.storage.highestTimestampMs)),
+    activeSeries: () => sum((p) => p.storage.seriesCount),
+    walErrors: () => sum((p) => p.storage.walErrors),
+    walReadSamples: () => sum((p) => p.deliveries.reduce((m, d) => m + d.walReadSamples, 0)),
+    targets: () => running().flatMap((p) => p.scrapes.targets()),
+  };
   const q = ['remote_name', 'url'];
   const perQueue = (name: string, help: string, pick: (s: RemoteWriteStats) => number): void =>
     gauge(registry, name, help, q, (g) => {
@@ -157,41 +151,4 @@ export function agentMetrics(view: AgentView): Registry {
       }
     },
   );
-  gauge(
-    registry,
-    'signet_aws_clock_offset_seconds',
-    "AWS's clock minus the local clock, as measured from AWS's answers.",
-    [],
-    (g) => g.set(view.clock.offsetMs / 1000),
-  );
-  gauge(
-    registry,
-    'signet_aws_credentials_refreshes_total',
-    'Credential resolutions that succeeded, by source.',
-    ['source'],
-    (g) => {
-      for (const s of view.credentials.statuses())
-        g.inc({ source: s.source ?? 'none' }, s.refreshes);
-    },
-  );
-  gauge(
-    registry,
-    'signet_aws_credentials_failures_total',
-    'Credential resolutions that failed.',
-    [],
-    (g) => {
-      for (const s of view.credentials.statuses()) g.inc(s.failures);
-    },
-  );
-  gauge(
-    registry,
-    'signet_aws_credentials_up',
-    '1 when the credentials of a destination are valid, 0 while none could be found.',
-    ['source'],
-    (g) => {
-      for (const s of view.credentials.statuses())
-        g.set({ source: s.source ?? 'none' }, s.accessKeyId && !s.lastError ? 1 : 0);
-    },
-  );
-  return registry;
 }

@@ -10,10 +10,17 @@
  * consecutive ids, so most take one byte. Values are the raw bytes of the
  * Float64Array: a JS number read would quiet the staleness-marker NaN.
  */
-import type { SampleBatch } from '../../model/series.js';
-import { RECORD_TARGET_BYTES } from './format.js';
-import type { RecordBuilder } from './record-builder.js';
-import { MalformedRecordError, PayloadCursor, unzigzag, writeUvarint } from './varint.js';
+import {
+  MalformedRecordError,
+  PayloadCursor,
+  RECORD_TARGET_BYTES,
+  unzigzag,
+  writeUvarint,
+  type RecordBuilder,
+  type WalRecordKind,
+} from '../../../buffer/wal/index.js';
+import { SignetError } from '../../../errors.js';
+import type { SampleBatch } from '../../../model/series.js';
 
 const TS_CONSTANT = 0;
 const TS_DELTA = 1;
@@ -138,3 +145,22 @@ export function decodeSamples(buf: Buffer, start: number, end: number): SampleBa
   if (c.remaining() !== 0) throw new MalformedRecordError('bytes left over after the samples');
   return { count, ids, timestamps, values };
 }
+
+/** Scraped samples, split into records of at most SAMPLES_PER_RECORD. */
+export const SAMPLES_RECORD: WalRecordKind<SampleBatch> = {
+  type: 2,
+  name: 'samples',
+  isEmpty: (batch) => batch.count === 0,
+  encode(builder, batch, cursor) {
+    const n = batch.count;
+    if (n > batch.ids.length || n > batch.timestamps.length || n > batch.values.length) {
+      throw new SignetError(`sample batch count ${n} exceeds its columns`, {
+        hint: 'this is a bug in the caller that built the batch',
+      });
+    }
+    const end = Math.min(batch.count, cursor + SAMPLES_PER_RECORD);
+    encodeSamples(builder, batch, cursor, end);
+    return end < batch.count ? end : undefined;
+  },
+  decode: decodeSamples,
+};

@@ -9,10 +9,12 @@
  * is left in the WAL and none arrived for a while, their labels leave the
  * table and every queue, so memory follows the active series under churn.
  */
-import { labelsKey, type Labels } from '../model/labels.js';
-import type { SampleBatch, SeriesTable } from '../model/series.js';
-import type { SampleAppender } from '../sources/scrape/appender.js';
-import { WalWriteError, type WalPosition, type WalWriter } from '../buffer/wal/index.js';
+import { WalWriteError, type WalPosition, type WalWriter } from '../../buffer/wal/index.js';
+import { labelsKey, type Labels } from '../../model/labels.js';
+import type { SampleBatch, SeriesTable } from '../../model/series.js';
+import type { SampleAppender } from '../../sources/scrape/appender.js';
+import { SAMPLES_RECORD } from './records/samples.js';
+import { SERIES_RECORD } from './records/series.js';
 
 /** A consumer of appended samples (a remote_write delivery). */
 export interface SampleConsumer {
@@ -70,7 +72,7 @@ export class Storage implements SampleAppender {
     if (id === undefined) {
       const created = this.table.add(key);
       this.ensureCapacity(created + 1);
-      const at = this.guard(() => this.wal.appendSeries([{ id: created, labels }]));
+      const at = this.guard(() => this.wal.append(SERIES_RECORD, [{ id: created, labels }]));
       this.definedIn[created] = at?.segment ?? -1;
       id = created;
     }
@@ -84,7 +86,7 @@ export class Storage implements SampleAppender {
     let highest = 0;
     for (let i = 0; i < batch.count; i++) if (ts[i]! > highest) highest = ts[i]!;
     if (highest > this.highestTimestampMs) this.highestTimestampMs = highest;
-    const end = this.guard(() => this.wal.appendSamples(batch)) ?? this.wal.head;
+    const end = this.guard(() => this.wal.append(SAMPLES_RECORD, batch)) ?? this.wal.head;
     const { ids, count } = batch;
     const { lastSegment, lastAppend } = this;
     const now = this.now();
@@ -126,7 +128,10 @@ export class Storage implements SampleAppender {
     for (let i = 0; i < due.length; i += 10_000) {
       const chunk = due.slice(i, i + 10_000);
       const at = this.guard(() =>
-        this.wal.appendSeries(chunk.map((id) => ({ id, labels: this.table.labels(id)! }))),
+        this.wal.append(
+          SERIES_RECORD,
+          chunk.map((id) => ({ id, labels: this.table.labels(id)! })),
+        ),
       );
       if (at) for (const id of chunk) this.definedIn[id] = at.segment;
     }

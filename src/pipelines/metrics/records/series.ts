@@ -4,11 +4,18 @@
  *
  *   count:uvarint ( id:uvarint labelCount:uvarint ( len:uvarint utf8 ){2×labelCount} ){count}
  */
-import { SignetError } from '../../errors.js';
-import type { Label, Labels } from '../../model/labels.js';
-import { RECORD_MAX_BYTES, RECORD_TARGET_BYTES } from './format.js';
-import type { RecordBuilder } from './record-builder.js';
-import { MalformedRecordError, PayloadCursor, uvarintSize, writeUvarint } from './varint.js';
+import {
+  MalformedRecordError,
+  PayloadCursor,
+  RECORD_MAX_BYTES,
+  RECORD_TARGET_BYTES,
+  uvarintSize,
+  writeUvarint,
+  type RecordBuilder,
+  type WalRecordKind,
+} from '../../../buffer/wal/index.js';
+import { SignetError } from '../../../errors.js';
+import type { Label, Labels } from '../../../model/labels.js';
 
 export interface WalSeries {
   readonly id: number;
@@ -102,3 +109,15 @@ export function decodeSeries(buf: Buffer, start: number, end: number): WalSeries
   if (c.remaining() !== 0) throw new MalformedRecordError('bytes left over after the series');
   return out;
 }
+
+/** The labels of newly numbered series; written before any sample that refers to them. */
+export const SERIES_RECORD: WalRecordKind<readonly WalSeries[]> = {
+  type: 1,
+  name: 'series',
+  isEmpty: (series) => series.length === 0,
+  encode(builder, series, cursor) {
+    const next = encodeSeries(builder, series, cursor);
+    return next < series.length ? next : undefined;
+  },
+  decode: decodeSeries,
+};

@@ -3,7 +3,7 @@
  * target goes to the endpoint, as Prometheus's metadata watcher sends it
  * (a fresh full list each time; a round still sending skips the next tick).
  */
-import type { MetricMetadata } from '../model/metadata.js';
+import type { MetricMetadata } from '../../model/metadata.js';
 
 export interface MetadataSink {
   sendMetadata(list: readonly MetricMetadata[], perRequest: number): Promise<void>;

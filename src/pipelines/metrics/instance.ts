@@ -1,0 +1,282 @@
+/**
+ * One metrics pipeline (`metrics.configs[]`, an "instance" in Grafana Agent's
+ * words): its WAL under `wal_directory/<name>`, its series, its remote_write
+ * deliveries and its scrape jobs, plus the periodic WAL truncation.
+ *
+ * prepareMetrics() does everything that can fail on a bad configuration —
+ * regions resolved, relabel rules compiled, secrets read, signing clients
+ * built — without touching the WAL or starting a scrape, so a reload can
+ * refuse a broken file before stopping anything.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { AwsClient } from '../../aws/http/aws-client.js';
+import { inferEndpoint } from '../../aws/endpoints.js';
+import { resolveRegion } from '../../aws/region.js';
+import {
+  comparePositions,
+  readWal,
+  recordOf,
+  WalProgress,
+  WalWriteError,
+  WalWriter,
+  type WalPosition,
+} from '../../buffer/wal/index.js';
+import type { MetricsInstance } from '../../config/agent/types.js';
+import { SeriesTable } from '../../model/series.js';
+import type { RemoteWriteQueue, RemoteWriteStats } from '../../sinks/remote-write/index.js';
+import { ScrapeManager } from '../../sources/scrape/manager.js';
+import type { Pipeline, PipelineContext, PipelineStatus, PreparedPipeline } from '../pipeline.js';
+import { sendMetadataPeriodically } from './metadata.js';
+import { METRICS_RECORDS, SERIES_RECORD } from './records/index.js';
+import { prepareQueue, type PreparedQueue } from './remote-writes.js';
+import { SampleDelivery } from './sample-delivery.js';
+import { DEFAULT_FORGET_AFTER_MS, Storage } from './storage.js';
+
+/** What configures one metrics pipeline: its own block and the `metrics:` settings it shares. */
+export interface MetricsPipelineConfig {
+  readonly instance: MetricsInstance;
+  readonly walDirectory: string;
+  readonly walCleanupAgeMs: number;
+  readonly externalLabels: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_TRUNCATE_EVERY_MS = 60_000;
+
+export interface QueueView {
+  readonly name: string;
+  readonly url: string;
+  stats(): RemoteWriteStats;
+}
+
+interface PreparedDestination {
+  readonly name: string;
+  readonly url: string;
+  readonly build: PreparedQueue;
+  readonly metadata: { send: boolean; sendIntervalMs: number; maxPerSend: number };
+}
+
+export async function prepareMetrics(
+  config: MetricsPipelineConfig,
+  context: PipelineContext,
+): Promise<PreparedPipeline> {
+  const { instance } = config;
+  const log = context.log.child({ instance: instance.name });
+  const destinations: PreparedDestination[] = [];
+  for (const rw of instance.remoteWrite) {
+    const build = await prepareQueue(rw, {
+      externalLabels: config.externalLabels,
+      credentials: context.credentials,
+      clock: context.clock,
+      userAgent: context.userAgent,
+      env: context.env,
+      log: (level, message, fields) => log[level]({ remote_name: rw.name, ...fields }, message),
+    });
+    const meta = rw.file.metadata_config;
+    destinations.push({
+      name: rw.name,
+      url: rw.file.url,
+      build,
+      metadata: {
+        send: meta.send,
+        sendIntervalMs: meta.send_interval,
+        maxPerSend: meta.max_samples_per_send,
+      },
+    });
+  }
+  // The region a signed job falls back to when a target's host names none,
+  // found as for any destination (env, profile, IMDS) before scraping starts.
+  const scrapeRegions = new Map<string, string>();
+  for (const job of instance.jobs) {
+    if (!job.aws) continue;
+    try {
+      const found = await resolveRegion({
+        configured: job.aws.region,
+        profile: job.aws.spec.profile,
+        env: context.env,
+      });
+      scrapeRegions.set(job.path, found.region);
+    } catch (error) {
+      log.error(
+        { job: job.file.job_name },
+        `${job.path}: ${(error as Error).message}; targets whose host names no region are signed for us-east-1`,
+      );
+      scrapeRegions.set(job.path, 'us-east-1');
+    }
+  }
+  return {
+    start: () => MetricsPipeline.start(config, context, log, destinations, scrapeRegions),
+  };
+}
+
+export class MetricsPipeline implements Pipeline {
+  readonly kind = 'metrics';
+  private truncateTimer: NodeJS.Timeout | undefined;
+  private stopMetadata: (() => void)[] = [];
+
+  private constructor(
+    readonly name: string,
+    readonly storage: Storage,
+    private readonly wal: WalWriter,
+    private readonly progress: WalProgress,
+    readonly deliveries: readonly SampleDelivery[],
+    readonly queues: readonly QueueView[],
+    readonly scrapes: ScrapeManager,
+    private readonly config: MetricsPipelineConfig,
+    private readonly log: Logger,
+  ) {}
+
+  static async start(
+    config: MetricsPipelineConfig,
+    context: PipelineContext,
+    log: Logger,
+    destinations: readonly PreparedDestination[],
+    scrapeRegions: ReadonlyMap<string, string>,
+  ): Promise<MetricsPipeline> {
+    const { instance } = config;
+    const dir = join(config.walDirectory, instance.name);
+    const onLog = (level: 'info' | 'warn' | 'error', message: string): void => log[level](message);
+    const { segmentBytes, truncateEveryMs } = context.tuning;
+    const wal = await WalWriter.open({ dir, onLog, ...(segmentBytes ? { segmentBytes } : {}) });
+    const table = new SeriesTable();
+    let restored = 0;
+    for await (const entry of readWal(dir, undefined, { kinds: METRICS_RECORDS, onLog })) {
+      const series = recordOf(entry.record, SERIES_RECORD);
+      if (!series) continue;
+      for (const s of series) table.restore(s.id, s.labels);
+      restored += series.length;
+    }
+    if (restored > 0)
+      log.info(
+        { series: table.nextId - 1 },
+        'restored series from the WAL; unsent samples will be replayed',
+      );
+    const storage = new Storage(
+      table,
+      wal,
+      {
+        walError: (e) =>
+          log.error(
+            { code: e.code, hint: e.hint },
+            `cannot write the WAL: ${e.message}; samples are still sent from memory but a crash now would lose them`,
+          ),
+        walRecovered: () => log.info('the WAL is writable again'),
+      },
+      // Idle for longer than any job's two intervals: a live series is never forgotten.
+      Math.max(DEFAULT_FORGET_AFTER_MS, ...instance.jobs.map((j) => 2 * j.intervalMs)),
+    );
+    const progress = WalProgress.open(dir);
+    const deliveries: SampleDelivery[] = [];
+    const queues: QueueView[] = [];
+    const queuesBuilt: { queue: RemoteWriteQueue<WalPosition>; d: PreparedDestination }[] = [];
+    for (const d of destinations) {
+      const queue = d.build({ table, onProgress: (pos) => progress.set(d.name, pos) });
+      const delivery = new SampleDelivery({
+        name: d.name,
+        queue,
+        walDir: dir,
+        wal,
+        kinds: METRICS_RECORDS,
+        log: onLog,
+      });
+      storage.addConsumer(delivery);
+      delivery.start(progress.get(d.name));
+      deliveries.push(delivery);
+      queues.push({ name: d.name, url: d.url, stats: () => queue.stats });
+      queuesBuilt.push({ queue, d });
+    }
+    const scrapes = new ScrapeManager({
+      instance,
+      appender: storage,
+      userAgent: context.userAgent,
+      log: (level, message) => log[level](message),
+      awsClientFor: (job, target) => {
+        if (!job.aws) return undefined;
+        const inferred = inferEndpoint(new URL(target.url).hostname);
+        const region = job.aws.region ?? inferred?.region ?? scrapeRegions.get(job.path)!;
+        return new AwsClient({
+          service: job.aws.service ?? inferred?.service ?? 'execute-api',
+          region,
+          credentials: context.credentials.provider(job.aws.spec, region),
+          clock: context.clock,
+        });
+      },
+    });
+    const running = new MetricsPipeline(
+      instance.name,
+      storage,
+      wal,
+      progress,
+      deliveries,
+      queues,
+      scrapes,
+      config,
+      log,
+    );
+    scrapes.start();
+    running.stopMetadata = queuesBuilt.map(({ queue, d }) =>
+      sendMetadataPeriodically(queue, () => scrapes.metadata(), d.metadata),
+    );
+    running.truncateTimer = setInterval(
+      () => running.truncate(),
+      truncateEveryMs ?? DEFAULT_TRUNCATE_EVERY_MS,
+    );
+    running.truncateTimer.unref();
+    return running;
+  }
+
+  status(): PipelineStatus {
+    return {
+      kind: this.kind,
+      name: this.name,
+      activeSeries: this.storage.seriesCount,
+      targets: this.scrapes.targets().length,
+      remoteWrites: this.queues.map((q) => ({ name: q.name, url: q.url })),
+    };
+  }
+
+  /** Deletes segments every endpoint has sent, and those older than wal_cleanup_age. */
+  truncate(): void {
+    const names = this.deliveries.map((d) => d.name);
+    const positions = names.map((n) => this.progress.get(n));
+    let upTo: WalPosition | undefined;
+    if (positions.length > 0 && positions.every((p) => p !== undefined)) {
+      upTo = positions.reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
+    }
+    const old = this.wal.segmentsOlderThan(this.config.walCleanupAgeMs);
+    const forced = old.length > 0 ? Math.max(...old) + 1 : 0;
+    const segment = Math.max(upTo?.segment ?? 0, forced);
+    if (segment === 0) return;
+    const forgotten = this.storage.forgetIdle(segment);
+    if (forgotten > 0)
+      this.log.info(
+        { series: forgotten },
+        'forgot series that got no samples for a while and have none left to send',
+      );
+    this.storage.checkpointSeries(segment);
+    const deleted = this.wal.truncateBefore({ segment, offset: 0 });
+    if (forced > (upTo?.segment ?? 0) && deleted.length > 0)
+      this.log.warn(
+        { segments: deleted },
+        'deleted WAL segments older than wal_cleanup_age that not every remote_write had sent: their unsent samples are lost',
+      );
+  }
+
+  async stop(drainMs: number, restarting = false): Promise<void> {
+    if (this.truncateTimer) clearInterval(this.truncateTimer);
+    for (const stop of this.stopMetadata) stop();
+    await this.scrapes.stop(!restarting);
+    await Promise.all(this.deliveries.map((d) => d.close(drainMs)));
+    try {
+      this.progress.flush();
+    } catch (error) {
+      if (!(error instanceof WalWriteError)) throw error;
+      // A full disk must not keep the WAL from being closed (fsynced): an
+      // unsaved position only means resending from the last saved one.
+      this.log.warn(
+        `${error.message}; after a restart the endpoints resend from the last saved position`,
+      );
+    }
+    await this.wal.close();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The remote_write destinations of a metrics pipeline: signing, auth,
+ * relabeling, external labels. Prepared (regions resolved, rules compiled,
+ * secrets read, clients built) before the pipeline starts; the queue, which
+ * starts timers and needs the series table, is made at start.
+ */
+import { readFileSync } from 'node:fs';
+import type { CorrectedClock } from '../../aws/clock.js';
+import type { CredentialRegistry } from '../../aws/credentials/registry.js';
+import { endpointOverride } from '../../aws/endpoint-override.js';
+import { AwsClient } from '../../aws/http/aws-client.js';
+import { resolveRegion } from '../../aws/region.js';
+import { comparePositions, type WalPosition } from '../../buffer/wal/index.js';
+import type { RemoteWriteTarget } from '../../config/agent/types.js';
+import { normalizeLabels, type Labels } from '../../model/labels.js';
+import type { SeriesTable } from '../../model/series.js';
+import { compileRelabelConfigs, relabel } from '../../process/relabel/index.js';
+import {
+  createRemoteWriteAgent,
+  RemoteWriteQueue,
+  resolveQueueConfig,
+  type RemoteWriteLog,
+} from '../../sinks/remote-write/index.js';
+
+export interface QueueDeps {
+  readonly externalLabels: Readonly<Record<string, string>>;
+  readonly credentials: CredentialRegistry;
+  readonly clock: CorrectedClock;
+  readonly userAgent: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: RemoteWriteLog;
+}
+
+/** What start() gives a prepared destination. */
+export interface QueueRuntime {
+  readonly table: SeriesTable;
+  readonly onProgress: (pos: WalPosition) => void;
+}
+
+export type PreparedQueue = (runtime: QueueRuntime) => RemoteWriteQueue<WalPosition>;
+
+export async function prepareQueue(rw: RemoteWriteTarget, deps: QueueDeps): Promise<PreparedQueue> {
+  const f = rw.file;
+  const qc = f.queue_config;
+  const queueConfig = resolveQueueConfig({
+    capacity: qc.capacity,
+    maxShards: qc.max_shards,
+    minShards: qc.min_shards,
+    maxSamplesPerSend: qc.max_samples_per_send,
+    batchSendDeadlineMs: qc.batch_send_deadline,
+    minBackoffMs: qc.min_backoff,
+    maxBackoffMs: qc.max_backoff,
+    retryOnHttp429: qc.retry_on_http_429,
+  });
+  const dispatcher = createRemoteWriteAgent(queueConfig.maxShards);
+  let aws: AwsClient | undefined;
+  let url = f.url;
+  if (rw.aws) {
+    const service = rw.aws.service ?? 'aps';
+    // AWS_ENDPOINT_URL_AMP (or AWS_ENDPOINT_URL) moves the host; region and service
+    // are still read from the configured URL, as the SDKs keep the real service's.
+    const override = endpointOverride(service, deps.env);
+    if (override) url = `${override.url}${new URL(f.url).pathname}`;
+    const region = await resolveRegion({
+      configured: rw.aws.region,
+      url: f.url,
+      profile: rw.aws.spec.profile,
+      env: deps.env,
+    });
+    const provider = deps.credentials.provider(rw.aws.spec, region.region);
+    void provider.start();
+    aws = new AwsClient({
+      service,
+      region: region.region,
+      credentials: provider,
+      clock: deps.clock,
+      dispatcher,
+      timeoutMs: f.remote_timeout,
+    });
+  }
+  const rules = compileRelabelConfigs(f.write_relabel_configs, `${rw.path}.write_relabel_configs`);
+  const external = Object.entries(deps.externalLabels).map(([name, value]) => ({ name, value }));
+  const seriesOf =
+    (table: SeriesTable) =>
+    (id: number): Labels | undefined => {
+      let labels: Labels | undefined = table.labels(id);
+      if (!labels) return undefined;
+      if (external.length > 0) {
+        const own = labels;
+        const missing = external.filter((e) => !own.some((l) => l.name === e.name));
+        if (missing.length > 0) labels = normalizeLabels([...labels, ...missing]);
+      }
+      return rules.length > 0 ? relabel(labels, rules) : labels;
+    };
+  const password = f.basic_auth?.password_file
+    ? readFileSync(f.basic_auth.password_file, 'utf8').trim()
+    : f.basic_auth?.password;
+  const bearer = f.authorization?.credentials_file
+    ? readFileSync(f.authorization.credentials_file, 'utf8').trim()
+    : (f.authorization?.credentials ??
+      f.bearer_token ??
+      (f.bearer_token_file ? readFileSync(f.bearer_token_file, 'utf8').trim() : undefined));
+  return (runtime) =>
+    new RemoteWriteQueue<WalPosition>({
+      url,
+      name: rw.name,
+      ...(aws ? { aws } : { dispatcher }),
+      headers: f.headers,
+      ...(f.basic_auth
+        ? { basicAuth: { username: f.basic_auth.username, password: password ?? '' } }
+        : {}),
+      ...(bearer && !rw.aws ? { bearerToken: bearer } : {}),
+      userAgent: deps.userAgent,
+      series: seriesOf(runtime.table),
+      compareTokens: comparePositions,
+      onProgress: runtime.onProgress,
+      queueConfig,
+      remoteTimeoutMs: f.remote_timeout,
+      log: deps.log,
+    });
+}
