@@ -23,12 +23,14 @@ import {
   type Pipeline,
   type PipelineContext,
   type PipelineKind,
+  type PipelineKindMetrics,
   type PipelineSpec,
   type PreparedPipeline,
 } from '../pipelines/pipeline.js';
 import { startAgentServer, type AgentServer } from '../server/http-server.js';
 import { jsonDocument, RouteTable } from '../server/routes.js';
-import { agentMetrics } from './agent-metrics.js';
+import { agentMetrics, type ConfigLoads } from './agent-metrics.js';
+import { buildInfo } from './build-info.js';
 
 export interface AgentOptions {
   /** Overrides for tests: small WAL segments, fast truncation, a port. */
@@ -74,6 +76,9 @@ export class Agent {
     private readonly context: PipelineContext,
     private readonly kinds: readonly PipelineKind[],
     private readonly options: AgentOptions,
+    private readonly configLoads: ConfigLoads,
+    /** By kind: keeps a stopped pipeline's final counts in the kind's counters. */
+    private readonly kindMetrics: ReadonlyMap<string, PipelineKindMetrics>,
   ) {}
 
   /** The running pipelines, of every kind. */
@@ -110,6 +115,7 @@ export class Agent {
       },
     });
     const routes = new RouteTable();
+    const { registry, configLoads } = agentMetrics({ credentials, clock, build: buildInfo() });
     const context: PipelineContext = {
       credentials,
       clock,
@@ -118,13 +124,15 @@ export class Agent {
       env,
       routes,
       tuning: { segmentBytes: options.segmentBytes, truncateEveryMs: options.truncateEveryMs },
+      registry,
     };
     const kinds = options.kinds ?? BUILTIN_PIPELINE_KINDS;
     const holder: { agent?: Agent } = {};
     const all = (): readonly Pipeline[] => holder.agent?.pipelines ?? [];
-    const registry = agentMetrics({ credentials, clock });
+    const kindMetrics = new Map<string, PipelineKindMetrics>();
     for (const kind of kinds) {
-      kind.registerMetrics?.(registry, () => pipelinesOf(all(), kind));
+      const metrics = kind.registerMetrics?.(registry, () => pipelinesOf(all(), kind));
+      if (metrics) kindMetrics.set(kind.kind, metrics);
       for (const route of kind.routes?.(() => pipelinesOf(all(), kind)) ?? []) routes.add(route);
     }
     routes.add(jsonDocument('/agent/api/v1/credentials', () => credentials.statuses()));
@@ -140,9 +148,20 @@ export class Agent {
         ...(options.loadConfig ? { reload: () => holder.agent!.reload() } : {}),
       },
     );
-    const agent = new Agent(config, server, credentials, log, context, kinds, options);
+    const agent = new Agent(
+      config,
+      server,
+      credentials,
+      log,
+      context,
+      kinds,
+      options,
+      configLoads,
+      kindMetrics,
+    );
     holder.agent = agent;
     agent.running = await startAll(prepared);
+    configLoads.succeeded();
     log.info({ url: server.url, pipelines: agent.running.length }, 'Signet is running');
     return agent;
   }
@@ -165,7 +184,9 @@ export class Agent {
     try {
       const loaded = load();
       await this.apply(loaded.config, loaded.warnings);
+      this.configLoads.succeeded();
     } catch (error) {
+      this.configLoads.failed();
       why =
         error instanceof ConfigFileError
           ? error.problems.map((p) => formatProblem(this.config.source, p)).join('; ')
@@ -188,7 +209,11 @@ export class Agent {
     for (const r of this.running) {
       const next = prepared.find((p) => keyOf(p.spec) === keyOf(r.spec));
       if (next?.keep) continue;
-      await r.pipeline.stop(RELOAD_DRAIN_MS, wanted.has(keyOf(r.spec)));
+      try {
+        await r.pipeline.stop(RELOAD_DRAIN_MS, wanted.has(keyOf(r.spec)));
+      } finally {
+        this.kindMetrics.get(r.pipeline.kind)?.retire(r.pipeline);
+      }
       if (next === undefined) stopped++;
       else restarted++;
     }

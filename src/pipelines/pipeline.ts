@@ -48,6 +48,13 @@ export interface PipelineContext {
   readonly routes: RouteTable;
   /** Test-sized WAL segments and truncation; unset in production. */
   readonly tuning: PipelineTuning;
+  /**
+   * The agent's self-metrics registry, for what a pipeline observes as it
+   * happens (histograms, summaries). It outlives every pipeline, so those
+   * keep their counts across restarts; the same registry is given to
+   * registerMetrics.
+   */
+  readonly registry: Registry;
 }
 
 export interface PipelineTuning {
@@ -90,11 +97,22 @@ export interface PipelineKind<C = unknown, P extends Pipeline = Pipeline> {
   /**
    * Registers this kind's self-metrics once, for the agent's lifetime, reading
    * the running pipelines of the kind at collection time. Counters must not
-   * go back when a pipeline restarts.
+   * go back when a pipeline restarts: the agent hands every pipeline it has
+   * stopped to the returned `retire`, so its final counts stay in them.
    */
-  registerMetrics?(registry: Registry, running: () => readonly P[]): void;
+  registerMetrics?(registry: Registry, running: () => readonly P[]): PipelineKindMetrics<P> | void;
   /** Documents and endpoints for the kind as a whole (e.g. the targets API). */
   routes?(running: () => readonly P[]): readonly Route[];
+}
+
+/** What a kind's self-metrics need to hear of after registration. */
+export interface PipelineKindMetrics<P extends Pipeline = Pipeline> {
+  /**
+   * `pipeline` has stopped (for good, or to be replaced by a restarted one).
+   * Called once, after its stop() settled; it may still be listed as running
+   * until its successor has started, and must then be counted only once.
+   */
+  retire(pipeline: P): void;
 }
 
 /** The running pipelines of `kind`, typed. */

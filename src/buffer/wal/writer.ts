@@ -55,6 +55,10 @@ export class WalWriter {
   private closed = false;
   /** fsync + close of rolled segments, run off the append path. */
   private readonly closing = new Set<Promise<void>>();
+  /** Whether open() had to cut a torn or corrupt tail off the last segment. */
+  repairedTail = false;
+  /** Segments truncateBefore could not delete (they stay, and are tried again next time). */
+  deleteFailures = 0;
 
   private constructor(
     private readonly dir: string,
@@ -93,9 +97,12 @@ export class WalWriter {
       if (size !== undefined) sizes.set(s, size);
     }
     let next = 1;
+    let repaired = false;
     const last = segments[segments.length - 1];
     if (last !== undefined) {
+      const before = await sizeOf(segmentPath(dir, last));
       const size = await repairSegment(dir, last, log);
+      repaired = before !== undefined && size < before;
       if (size === 0) {
         await unlink(segmentPath(dir, last));
         next = last;
@@ -105,6 +112,7 @@ export class WalWriter {
       }
     }
     const writer = new WalWriter(dir, segmentBytes, log, next, 0, sizes);
+    writer.repairedTail = repaired;
     writer.openSegment();
     return writer;
   }
@@ -274,6 +282,7 @@ export class WalWriter {
         unlinkSync(this.path(s));
       } catch (err) {
         if (errnoCode(err) !== 'ENOENT') {
+          this.deleteFailures++;
           this.log('warn', `WAL: could not delete segment ${this.path(s)}: ${String(err)}`);
           continue;
         }

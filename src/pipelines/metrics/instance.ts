@@ -24,13 +24,18 @@ import {
 } from '../../buffer/wal/index.js';
 import type { MetricsInstance } from '../../config/agent/types.js';
 import { SeriesTable } from '../../model/series.js';
-import type { RemoteWriteQueue, RemoteWriteStats } from '../../sinks/remote-write/index.js';
+import type {
+  QueueConfig,
+  RemoteWriteQueue,
+  RemoteWriteStats,
+} from '../../sinks/remote-write/index.js';
 import { ScrapeManager } from '../../sources/scrape/manager.js';
 import type { Pipeline, PipelineContext, PipelineStatus, PreparedPipeline } from '../pipeline.js';
 import { sendMetadataPeriodically } from './metadata.js';
 import { METRICS_RECORDS, SERIES_RECORD } from './records/index.js';
 import { prepareQueue, type PreparedQueue } from './remote-writes.js';
 import { SampleDelivery } from './sample-delivery.js';
+import { metricsObservers } from './observers.js';
 import { DEFAULT_FORGET_AFTER_MS, Storage } from './storage.js';
 
 /** What configures one metrics pipeline: its own block and the `metrics:` settings it shares. */
@@ -46,7 +51,20 @@ const DEFAULT_TRUNCATE_EVERY_MS = 60_000;
 export interface QueueView {
   readonly name: string;
   readonly url: string;
+  readonly config: QueueConfig;
   stats(): RemoteWriteStats;
+}
+
+/** The pipeline's WAL, for the self-metrics. */
+export interface WalView {
+  readonly segmentCurrent: number;
+  readonly sizeBytes: number;
+  /** 1 when opening it cut a torn or corrupt tail off its last segment. */
+  readonly corruptions: number;
+  /** Truncation runs that had segments to delete. */
+  readonly truncations: number;
+  /** Of those, the ones that did not finish: the series checkpoint or a deletion failed. */
+  readonly truncationsFailed: number;
 }
 
 interface PreparedDestination {
@@ -113,6 +131,8 @@ export class MetricsPipeline implements Pipeline {
   readonly kind = 'metrics';
   private truncateTimer: NodeJS.Timeout | undefined;
   private stopMetadata: (() => void)[] = [];
+  private truncations = 0;
+  private truncationsFailed = 0;
 
   private constructor(
     readonly name: string,
@@ -169,8 +189,14 @@ export class MetricsPipeline implements Pipeline {
     const deliveries: SampleDelivery[] = [];
     const queues: QueueView[] = [];
     const queuesBuilt: { queue: RemoteWriteQueue<WalPosition>; d: PreparedDestination }[] = [];
+    const observers = metricsObservers(context.registry);
     for (const d of destinations) {
-      const queue = d.build({ table, onProgress: (pos) => progress.set(d.name, pos) });
+      const observeSend = observers.sentBatchDuration(d.name, d.url);
+      const queue = d.build({
+        table,
+        onProgress: (pos) => progress.set(d.name, pos),
+        onSend: (report) => observeSend(report.durationMs / 1000),
+      });
       const delivery = new SampleDelivery({
         name: d.name,
         queue,
@@ -182,7 +208,7 @@ export class MetricsPipeline implements Pipeline {
       storage.addConsumer(delivery);
       delivery.start(progress.get(d.name));
       deliveries.push(delivery);
-      queues.push({ name: d.name, url: d.url, stats: () => queue.stats });
+      queues.push({ name: d.name, url: d.url, config: queue.config, stats: () => queue.stats });
       queuesBuilt.push({ queue, d });
     }
     const scrapes = new ScrapeManager({
@@ -190,6 +216,7 @@ export class MetricsPipeline implements Pipeline {
       appender: storage,
       userAgent: context.userAgent,
       log: (level, message) => log[level](message),
+      intervalObserver: (intervalMs) => observers.scrapeInterval(intervalMs),
       awsClientFor: (job, target) => {
         if (!job.aws) return undefined;
         const inferred = inferEndpoint(new URL(target.url).hostname);
@@ -218,7 +245,7 @@ export class MetricsPipeline implements Pipeline {
       sendMetadataPeriodically(queue, () => scrapes.metadata(), d.metadata),
     );
     running.truncateTimer = setInterval(
-      () => running.truncate(),
+      () => running.truncateCounted(),
       truncateEveryMs ?? DEFAULT_TRUNCATE_EVERY_MS,
     );
     running.truncateTimer.unref();
@@ -235,8 +262,40 @@ export class MetricsPipeline implements Pipeline {
     };
   }
 
-  /** Deletes segments every endpoint has sent, and those older than wal_cleanup_age. */
-  truncate(): void {
+  get walView(): WalView {
+    return {
+      segmentCurrent: this.wal.head.segment,
+      sizeBytes: this.wal.diskBytes(),
+      corruptions: this.wal.repairedTail ? 1 : 0,
+      truncations: this.truncations,
+      truncationsFailed: this.truncationsFailed,
+    };
+  }
+
+  /** truncate(), counted for prometheus_tsdb_wal_truncations_total and _failed_total. */
+  private truncateCounted(): void {
+    const walErrors = this.storage.walErrors;
+    const deleteFailures = this.wal.deleteFailures;
+    let ran: boolean;
+    try {
+      ran = this.truncate();
+    } catch (error) {
+      this.truncations++;
+      this.truncationsFailed++;
+      this.log.error(`WAL truncation failed: ${String(error)}; trying again later`);
+      return;
+    }
+    if (!ran) return;
+    this.truncations++;
+    if (this.storage.walErrors > walErrors || this.wal.deleteFailures > deleteFailures)
+      this.truncationsFailed++;
+  }
+
+  /**
+   * Deletes segments every endpoint has sent, and those older than
+   * wal_cleanup_age. Returns false when there was nothing to delete.
+   */
+  truncate(): boolean {
     const names = this.deliveries.map((d) => d.name);
     const positions = names.map((n) => this.progress.get(n));
     let upTo: WalPosition | undefined;
@@ -246,7 +305,7 @@ export class MetricsPipeline implements Pipeline {
     const old = this.wal.segmentsOlderThan(this.config.walCleanupAgeMs);
     const forced = old.length > 0 ? Math.max(...old) + 1 : 0;
     const segment = Math.max(upTo?.segment ?? 0, forced);
-    if (segment === 0) return;
+    if (segment === 0) return false;
     const forgotten = this.storage.forgetIdle(segment);
     if (forgotten > 0)
       this.log.info(
@@ -260,6 +319,7 @@ export class MetricsPipeline implements Pipeline {
         { segments: deleted },
         'deleted WAL segments older than wal_cleanup_age that not every remote_write had sent: their unsent samples are lost',
       );
+    return true;
   }
 
   async stop(drainMs: number, restarting = false): Promise<void> {

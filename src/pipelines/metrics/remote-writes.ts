@@ -20,6 +20,7 @@ import {
   RemoteWriteQueue,
   resolveQueueConfig,
   type RemoteWriteLog,
+  type SendReport,
 } from '../../sinks/remote-write/index.js';
 
 export interface QueueDeps {
@@ -35,6 +36,8 @@ export interface QueueDeps {
 export interface QueueRuntime {
   readonly table: SeriesTable;
   readonly onProgress: (pos: WalPosition) => void;
+  /** Each batch sent or dropped, with how long it took. */
+  readonly onSend: (report: SendReport) => void;
 }
 
 export type PreparedQueue = (runtime: QueueRuntime) => RemoteWriteQueue<WalPosition>;
@@ -114,6 +117,7 @@ export async function prepareQueue(rw: RemoteWriteTarget, deps: QueueDeps): Prom
       series: seriesOf(runtime.table),
       compareTokens: comparePositions,
       onProgress: runtime.onProgress,
+      onSend: runtime.onSend,
       queueConfig,
       remoteTimeoutMs: f.remote_timeout,
       log: deps.log,

@@ -67,6 +67,8 @@ export class RemoteWriteQueue<T> {
     metadataFailed: 0,
     metadataBytes: 0,
   };
+  /** enqueue calls refused for lack of room; the caller retries each from the WAL. */
+  private enqueueRefusals = 0;
   private readonly tuner: ShardTuner;
   /** When a send last finished (sent or failed), ms since the epoch. */
   private lastSendDone = Date.now();
@@ -125,6 +127,7 @@ export class RemoteWriteQueue<T> {
     }
     if (this.pending >= this.limit) {
       this.counts.refused += batch.count;
+      this.enqueueRefusals++;
       return false;
     }
     const seq = this.progress.open(walEnd);
@@ -194,6 +197,7 @@ export class RemoteWriteQueue<T> {
       samplesDropped: c.dropped,
       samplesPending: this.pending,
       samplesRefused: c.refused,
+      enqueueRetries: this.enqueueRefusals,
       shards: this.shards.length,
       desiredShards: this.tuner.desired,
       highestSentTimestampMs: Number.isFinite(this.tuner.highestSent) ? this.tuner.highestSent : 0,

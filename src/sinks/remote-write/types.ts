@@ -23,6 +23,8 @@ export interface RemoteWriteStats {
   readonly samplesPending: number;
   /** Samples of enqueue calls refused for lack of room (left for the caller to re-read). */
   readonly samplesRefused: number;
+  /** enqueue calls refused for lack of room, each retried by the caller (`enqueue_retries_total`). */
+  readonly enqueueRetries: number;
   /** Running shards (`shards`). */
   readonly shards: number;
   /** The last unrounded estimate of shards needed (`shards_desired`). */

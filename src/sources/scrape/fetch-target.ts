@@ -16,6 +16,8 @@ export const SCRAPE_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 export class ScrapeError extends SignetError {}
+/** The page is larger than body_size_limit (counted in prometheus_target_scrapes_exceeded_body_size_limit_total). */
+export class BodySizeLimitError extends ScrapeError {}
 
 export interface FetchedPage {
   /** The body, decompressed, as bytes: the parser decodes it a run of lines at a time. */
@@ -77,18 +79,19 @@ async function decode(raw: Buffer, encoding: string | undefined, limit: number):
     bytes = await gunzipAsync(raw, limit > 0 ? { maxOutputLength: limit } : {}).catch(
       (e: unknown) => {
         const code = (e as { code?: string }).code;
-        throw new ScrapeError(
-          code === 'ERR_BUFFER_TOO_LARGE'
-            ? `body size limit of ${limit} bytes exceeded`
-            : `cannot gunzip the response: ${String(e)}`,
-        );
+        if (code === 'ERR_BUFFER_TOO_LARGE')
+          throw new BodySizeLimitError(`body size limit of ${limit} bytes exceeded`);
+        throw new ScrapeError(`cannot gunzip the response: ${String(e)}`);
       },
     );
   }
   if (limit > 0 && bytes.length > limit)
-    throw new ScrapeError(`body size limit of ${limit} bytes exceeded (got ${bytes.length})`, {
-      hint: 'raise body_size_limit or scrape less',
-    });
+    throw new BodySizeLimitError(
+      `body size limit of ${limit} bytes exceeded (got ${bytes.length})`,
+      {
+        hint: 'raise body_size_limit or scrape less',
+      },
+    );
   return bytes;
 }
 
@@ -129,7 +132,7 @@ export async function fetchTarget(o: FetchOptions): Promise<FetchedPage> {
   }
   if (o.bodySizeLimit > 0 && length > o.bodySizeLimit) {
     await res.body.dump();
-    throw new ScrapeError(
+    throw new BodySizeLimitError(
       `body size limit of ${o.bodySizeLimit} bytes exceeded (content-length ${length})`,
     );
   }

@@ -12,7 +12,7 @@ import { relabel, type RelabelRule } from '../../process/relabel/index.js';
 import { SignetError } from '../../errors.js';
 import { BatchBuilder, type SampleAppender } from './appender.js';
 import { ScrapeCache } from './cache.js';
-import { BodyBuffer, fetchTarget, type FetchOptions } from './fetch-target.js';
+import { BodyBuffer, BodySizeLimitError, fetchTarget, type FetchOptions } from './fetch-target.js';
 import {
   detach,
   ExpositionError,
@@ -33,6 +33,15 @@ export interface LoopOptions {
   readonly limits: LabelLimits;
   readonly metricRelabel: readonly RelabelRule[];
   readonly now?: () => number;
+  readonly observer?: LoopObserver | undefined;
+}
+
+/** What a loop tells the scrape metrics, at most a few calls per scrape. */
+export interface LoopObserver {
+  /** Seconds from the previous scrape's start to this one's (prometheus_target_interval_length_seconds). */
+  interval(seconds: number): void;
+  /** A scrape was refused whole for exceeding sample_limit or body_size_limit. */
+  exceeded(limit: 'sample' | 'body_size'): void;
 }
 
 export type TargetHealth = 'unknown' | 'up' | 'down';
@@ -53,7 +62,14 @@ const REPORT_NAMES = [
   'scrape_series_added',
 ] as const;
 
-class LimitError extends SignetError {}
+class LimitError extends SignetError {
+  constructor(
+    message: string,
+    readonly limit: 'sample' | 'label',
+  ) {
+    super(message);
+  }
+}
 
 export class ScrapeLoop {
   private readonly cache = new ScrapeCache();
@@ -66,6 +82,7 @@ export class ScrapeLoop {
   private timer: NodeJS.Timeout | undefined;
   /** When the next scrape is due, on the target's fixed grid (ms since the epoch). */
   private dueAt = 0;
+  private lastStartedAt: number | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
   private readonly now: () => number;
@@ -125,6 +142,9 @@ export class ScrapeLoop {
   private tick(): void {
     if (this.stopped) return;
     const started = this.now();
+    if (this.lastStartedAt !== undefined)
+      this.o.observer?.interval((started - this.lastStartedAt) / 1000);
+    this.lastStartedAt = started;
     this.running = this.scrapeOnce(started).finally(() => {
       this.running = undefined;
     });
@@ -175,7 +195,7 @@ export class ScrapeLoop {
           if (id === 0) return;
           kept++;
           if (this.o.sampleLimit > 0 && kept > this.o.sampleLimit)
-            throw new LimitError(`sample limit exceeded (limit: ${this.o.sampleLimit})`);
+            throw new LimitError(`sample limit exceeded (limit: ${this.o.sampleLimit})`, 'sample');
           const t = this.o.honorTimestamps && ts !== undefined ? ts : startMs;
           this.builder.push(id, t, value);
         },
@@ -183,6 +203,8 @@ export class ScrapeLoop {
       this.families = families;
     } catch (e) {
       error = describe(e);
+      if (e instanceof LimitError && e.limit === 'sample') this.o.observer?.exceeded('sample');
+      else if (e instanceof BodySizeLimitError) this.o.observer?.exceeded('body_size');
     }
     if (error) {
       // Prometheus discards a failed scrape whole and marks what it saw last time stale.
@@ -221,7 +243,7 @@ export class ScrapeLoop {
   private newSeries(text: string): number {
     const scraped = parseSeriesLabels(text);
     const limitError = checkLabelLimits(scraped, this.o.limits);
-    if (limitError) throw new LimitError(limitError);
+    if (limitError) throw new LimitError(limitError, 'label');
     const labels: Labels | undefined = relabel(
       attachTargetLabels(scraped, this.o.target.labels, this.o.honorLabels),
       this.o.metricRelabel,

@@ -11,7 +11,7 @@ import { compileRelabelConfigs, relabel, type RelabelRule } from '../../process/
 import type { SampleAppender } from './appender.js';
 import { FileDiscovery } from './file-sd.js';
 import { jobHttp, type JobHttp } from './http-client.js';
-import { ScrapeLoop, type TargetStatus } from './loop.js';
+import { ScrapeLoop, type LoopObserver, type TargetStatus } from './loop.js';
 import {
   discoveredLabels,
   isTarget,
@@ -29,6 +29,29 @@ export interface ManagerOptions {
   readonly awsClientFor: (job: ScrapeJob, target: Target) => AwsClient | undefined;
   readonly userAgent: string;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Where a target scraped every `intervalMs` reports its actual intervals, in seconds. */
+  readonly intervalObserver?: ((intervalMs: number) => (seconds: number) => void) | undefined;
+}
+
+/** What this manager counted since it started, for the self-metrics. */
+export interface ScrapeCounts {
+  /** Scrape pools (jobs) created: prometheus_target_scrape_pools_total. */
+  readonly poolsCreated: number;
+  /** Target syncs (discovery changes applied) by job name: prometheus_target_scrape_pool_sync_total. */
+  readonly syncs: ReadonlyMap<string, number>;
+  readonly sampleLimitExceeded: number;
+  readonly bodySizeLimitExceeded: number;
+  /** Files of file_sd_configs that could not be read or parsed: prometheus_sd_file_read_errors_total. */
+  readonly fileSdReadErrors: number;
+}
+
+/** One scrape pool (a job) now. */
+export interface PoolReport {
+  readonly job: string;
+  /** Targets scraped. */
+  readonly targets: number;
+  /** Targets discovered, before relabeling and the host filter. */
+  readonly discovered: number;
 }
 
 interface JobState {
@@ -92,6 +115,13 @@ function matchesHost(discovered: Labels, rules: readonly RelabelRule[]): boolean
 export class ScrapeManager {
   private readonly jobs: JobState[];
   private readonly hostFilterRelabel: readonly RelabelRule[];
+  private readonly observers = new Map<number, LoopObserver>();
+  private readonly c = {
+    syncs: new Map<string, number>(),
+    sampleLimitExceeded: 0,
+    bodySizeLimitExceeded: 0,
+    fileSdReadErrors: 0,
+  };
 
   constructor(private readonly o: ManagerOptions) {
     this.hostFilterRelabel = compileRelabelConfigs(
@@ -137,11 +167,13 @@ export class ScrapeManager {
             state.groups.set(`file:${i}`, groups);
             this.sync(state);
           },
-          onError: (file, message) =>
+          onError: (file, message) => {
+            this.c.fileSdReadErrors++;
             this.o.log(
               'warn',
               `${state.job.path}.file_sd_configs[${i}]: ${file}: ${message}; keeping its last good targets`,
-            ),
+            );
+          },
         });
         state.discovery.push(discovery);
         discovery.start();
@@ -151,6 +183,8 @@ export class ScrapeManager {
   }
 
   private sync(state: JobState): void {
+    const name = state.job.file.job_name;
+    this.c.syncs.set(name, (this.c.syncs.get(name) ?? 0) + 1);
     const wanted = new Map<string, Target>();
     const dropped: DroppedTarget[] = [];
     for (const group of [...state.groups.values()].flat()) {
@@ -191,10 +225,40 @@ export class ScrapeManager {
           valueLengthLimit: sc.label_value_length_limit,
         },
         metricRelabel: state.metricRelabel,
+        observer: this.observer(target.intervalMs),
       });
       state.loops.set(key, loop);
       loop.start();
     }
+  }
+
+  /** One observer per interval: loops of the same interval share its summary. */
+  private observer(intervalMs: number): LoopObserver {
+    let observer = this.observers.get(intervalMs);
+    if (!observer) {
+      const interval = this.o.intervalObserver?.(intervalMs);
+      observer = {
+        interval: (seconds) => interval?.(seconds),
+        exceeded: (limit) => {
+          if (limit === 'sample') this.c.sampleLimitExceeded++;
+          else this.c.bodySizeLimitExceeded++;
+        },
+      };
+      this.observers.set(intervalMs, observer);
+    }
+    return observer;
+  }
+
+  get counts(): ScrapeCounts {
+    return { poolsCreated: this.jobs.length, ...this.c };
+  }
+
+  pools(): PoolReport[] {
+    return this.jobs.map((state) => ({
+      job: state.job.file.job_name,
+      targets: state.loops.size,
+      discovered: [...state.groups.values()].flat().reduce((n, g) => n + g.targets.length, 0),
+    }));
   }
 
   targets(): TargetReport[] {

@@ -1,0 +1,62 @@
+/**
+ * What `agent_build_info` reports: Signet's version, and the git commit and
+ * branch when Signet runs from a git checkout (read from `.git`, no git
+ * binary needed); "unknown" otherwise, as an npm install has no `.git`.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface BuildInfo {
+  readonly version: string;
+  readonly revision: string;
+  readonly branch: string;
+}
+
+/** The package root: dist/src/agent/ is three levels below it. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function buildInfo(root: string = PACKAGE_ROOT): BuildInfo {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const git = readGitHead(root);
+  return {
+    version: pkg.version,
+    revision: git?.commit ?? 'unknown',
+    branch: git?.branch ?? 'unknown',
+  };
+}
+
+/** HEAD's commit and branch (a detached HEAD has no branch); undefined when `root` is no checkout. */
+function readGitHead(root: string): { commit?: string; branch?: string } | undefined {
+  try {
+    const dotGit = join(root, '.git');
+    // A worktree's `.git` is a file naming its git directory; refs may live in the common one.
+    const gitDir = statSync(dotGit).isFile()
+      ? resolve(root, /^gitdir: (.*)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim() ?? '')
+      : dotGit;
+    const commonDir = readOptional(join(gitDir, 'commondir'));
+    const dirs = commonDir ? [gitDir, resolve(gitDir, commonDir.trim())] : [gitDir];
+    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+    const ref = /^ref: (refs\/.*)$/.exec(head)?.[1];
+    if (!ref) return /^[0-9a-f]{40,64}$/.test(head) ? { commit: head } : {};
+    const branch = ref.replace(/^refs\/heads\//, '');
+    for (const dir of dirs) {
+      const loose = readOptional(join(dir, ref))?.trim();
+      if (loose) return { commit: loose, branch };
+      const packed = readOptional(join(dir, 'packed-refs'));
+      const line = packed?.split('\n').find((l) => l.endsWith(` ${ref}`));
+      if (line) return { commit: line.slice(0, line.indexOf(' ')), branch };
+    }
+    return { branch };
+  } catch {
+    return undefined;
+  }
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The metrics pipelines' self-metrics that are observed as things happen
+ * (a histogram of send durations, a summary of scrape intervals) rather than
+ * read at collection. They belong to the agent's registry, one set per agent,
+ * so what running pipelines observed stays when a reload replaces them.
+ */
+import { Histogram, Summary, type Registry } from 'prom-client';
+
+export interface MetricsObservers {
+  /** Observes one remote_write batch's send, in seconds. */
+  sentBatchDuration(remoteName: string, url: string): (seconds: number) => void;
+  /** Observes the actual time between two scrapes of a target scraped every `intervalMs`. */
+  scrapeInterval(intervalMs: number): (seconds: number) => void;
+}
+
+/** Prometheus's prometheus.DefBuckets plus the 25, 60, 120 and 300 s its remote storage adds. */
+const SEND_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120, 300];
+
+const byRegistry = new WeakMap<Registry, MetricsObservers>();
+
+/** The registry's observers, registered in it on first use. */
+export function metricsObservers(registry: Registry): MetricsObservers {
+  let observers = byRegistry.get(registry);
+  if (!observers) {
+    observers = createObservers(registry);
+    byRegistry.set(registry, observers);
+  }
+  return observers;
+}
+
+function createObservers(registry: Registry): MetricsObservers {
+  const sent = new Histogram({
+    name: 'prometheus_remote_storage_sent_batch_duration_seconds',
+    help: 'Duration of send calls to the remote storage: one batch, all its attempts and the waits between them.',
+    labelNames: ['remote_name', 'url'],
+    buckets: SEND_BUCKETS,
+    registers: [registry],
+  });
+  const intervals = new Summary({
+    name: 'prometheus_target_interval_length_seconds',
+    help: 'Actual intervals between scrapes.',
+    labelNames: ['interval'],
+    // Prometheus's objectives, over its summaries' default window (10 minutes in 5 buckets).
+    percentiles: [0.01, 0.05, 0.5, 0.9, 0.99],
+    maxAgeSeconds: 600,
+    ageBuckets: 5,
+    registers: [registry],
+  });
+  return {
+    sentBatchDuration: (remoteName, url) => {
+      const child = sent.labels({ remote_name: remoteName, url });
+      return (seconds) => child.observe(seconds);
+    },
+    scrapeInterval: (intervalMs) => {
+      const child = intervals.labels({ interval: goDuration(intervalMs) });
+      return (seconds) => child.observe(seconds);
+    },
+  };
+}
+
+/** A duration as Go's time.Duration.String() writes it (`15s`, `1m0s`, `500ms`), as Prometheus labels intervals. */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = `${(ms % 60_000) / 1000}s`;
+  if (hours > 0) return `${hours}h${minutes}m${seconds}`;
+  if (minutes > 0) return `${minutes}m${seconds}`;
+  return seconds;
+}
