@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from '../../../src/agent/agent.js';
 import { loadAgentConfig } from '../../../src/config/agent/load.js';
@@ -176,5 +176,43 @@ test('/metrics passes promtool, counters are counters, and a reload that restart
     });
   } finally {
     await agent.stop();
+  }
+});
+
+test('a WAL whose last segment was torn by a crash is counted in prometheus_agent_corruptions_total once repaired', async (t) => {
+  const a = await counterTarget('sm_torn_total');
+  const receiver = new Receiver();
+  await receiver.start();
+  const dir = tempDir('signet-self-metrics-torn-');
+  t.after(async () => {
+    await Promise.all([a.close(), receiver.stop()]);
+    dir.remove();
+  });
+  writeFileSync(join(dir.path, 'targets.json'), '[]');
+  const file = join(dir.path, 'agent.yaml');
+  writeFileSync(file, agentYaml(dir.path, [a], receiver));
+  const start = (): Promise<Agent> => {
+    const loaded = loadAgentConfig(file);
+    return Agent.start(loaded.config, loaded.warnings, { logStream: new LogCapture(), env: {} });
+  };
+  const first = await start();
+  await waitFor('a scraped', () => (a.scrapes > 3 ? true : undefined));
+  await first.stop(0);
+  // A crash in the middle of an append leaves the last record short.
+  const walDir = join(dir.path, 'wal', 'one');
+  const last = readdirSync(walDir)
+    .filter((n) => /^\d+\.wal$/.test(n))
+    .sort()
+    .at(-1)!;
+  const size = statSync(join(walDir, last)).size;
+  assert.ok(size > 64, `segment ${last} holds ${size} bytes`);
+  truncateSync(join(walDir, last), size - 3);
+
+  const second = await start();
+  try {
+    const { value } = (await scrapeMetrics(second)).parsed;
+    assert.equal(value('prometheus_agent_corruptions_total'), 1);
+  } finally {
+    await second.stop(0);
   }
 });
