@@ -50,6 +50,8 @@ export class RemoteWriteQueue<T> {
   /** Shards replaced by resharding whose last request is still in flight. */
   private readonly retiring = new Set<Shard>();
   private pending = 0;
+  /** enqueue calls refused for lack of room; the caller retries each from the WAL. */
+  private enqueueRefusals = 0;
   private closing = false;
   private stopped = false;
   private closed: Promise<CloseResult> | undefined;
@@ -67,8 +69,6 @@ export class RemoteWriteQueue<T> {
     metadataFailed: 0,
     metadataBytes: 0,
   };
-  /** enqueue calls refused for lack of room; the caller retries each from the WAL. */
-  private enqueueRefusals = 0;
   private readonly tuner: ShardTuner;
   /** When a send last finished (sent or failed), ms since the epoch. */
   private lastSendDone = Date.now();
