@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CorrectedClock } from '../aws/clock.js';
 import type { CredentialRegistry } from '../aws/credentials/registry.js';
-import { AwsClient } from '../aws/http/aws-client.js';
+import { signedClient } from '../aws/destination/index.js';
 import { inferEndpoint } from '../aws/endpoints.js';
-import { resolveRegion } from '../aws/region.js';
+import { knownRegion, resolveRegion } from '../aws/region.js';
 import {
   comparePositions,
   readWal,
@@ -152,14 +152,18 @@ export class RunningInstance {
       log: (level, message) => log[level](message),
       awsClientFor: (job, target) => {
         if (!job.aws) return undefined;
-        const inferred = inferEndpoint(new URL(target.url).hostname);
-        const region = job.aws.region ?? inferred?.region ?? scrapeRegions.get(job.path)!;
-        return new AwsClient({
-          service: job.aws.service ?? inferred?.service ?? 'execute-api',
-          region,
-          credentials: deps.credentials.provider(job.aws.spec, region),
+        // Targets are discovered hosts: an AWS_ENDPOINT_URL meant for a sink does not move them.
+        const found = knownRegion({ configured: job.aws.region, url: target.url });
+        return signedClient({
+          service:
+            job.aws.service ??
+            inferEndpoint(new URL(target.url).hostname)?.service ??
+            'execute-api',
+          region: found?.region ?? scrapeRegions.get(job.path)!,
+          credentials: job.aws.spec,
+          registry: deps.credentials,
           clock: deps.clock,
-        });
+        }).client;
       },
     });
     const running = new RunningInstance(
