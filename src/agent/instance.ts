@@ -7,9 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CorrectedClock } from '../aws/clock.js';
 import type { CredentialRegistry } from '../aws/credentials/registry.js';
-import { signedClient } from '../aws/destination/index.js';
-import { inferEndpoint } from '../aws/endpoints.js';
-import { knownRegion, resolveRegion } from '../aws/region.js';
+import { createTargetSigner, type TargetSigner } from '../aws/destination/index.js';
 import {
   comparePositions,
   readWal,
@@ -19,6 +17,7 @@ import {
   type WalPosition,
 } from '../buffer/wal/index.js';
 import type { MetricsInstance } from '../config/agent/types.js';
+import { signingOptions } from '../config/aws-auth.js';
 import { SeriesTable } from '../model/series.js';
 import { ScrapeManager } from '../sources/scrape/manager.js';
 import { Delivery } from './delivery.js';
@@ -125,46 +124,32 @@ export class RunningInstance {
         },
       });
     }
-    // The region a signed job falls back to when a target's host names none,
-    // found as for any destination (env, profile, IMDS) before scraping starts.
-    const scrapeRegions = new Map<string, string>();
+    // Each signed job's fallback region is found (env, profile, IMDS) before scraping starts.
+    const signers = new Map<string, TargetSigner>();
     for (const job of instance.jobs) {
       if (!job.aws) continue;
-      try {
-        const found = await resolveRegion({
-          configured: job.aws.region,
-          profile: job.aws.spec.profile,
-          env: deps.env,
-        });
-        scrapeRegions.set(job.path, found.region);
-      } catch (error) {
-        log.error(
-          { job: job.file.job_name },
-          `${job.path}: ${(error as Error).message}; targets whose host names no region are signed for us-east-1`,
-        );
-        scrapeRegions.set(job.path, 'us-east-1');
-      }
+      const signer = await createTargetSigner({
+        signing: signingOptions(job.aws),
+        defaultService: 'execute-api',
+        env: deps.env,
+        registry: deps.credentials,
+        clock: deps.clock,
+        onNoRegion: (error) => {
+          log.error(
+            { job: job.file.job_name },
+            `${job.path}: ${error.message}; targets whose host names no region are signed for us-east-1`,
+          );
+          return 'us-east-1';
+        },
+      });
+      signers.set(job.path, signer);
     }
     const scrapes = new ScrapeManager({
       instance,
       appender: storage,
       userAgent: deps.userAgent,
       log: (level, message) => log[level](message),
-      awsClientFor: (job, target) => {
-        if (!job.aws) return undefined;
-        // Targets are discovered hosts: an AWS_ENDPOINT_URL meant for a sink does not move them.
-        const found = knownRegion({ configured: job.aws.region, url: target.url });
-        return signedClient({
-          service:
-            job.aws.service ??
-            inferEndpoint(new URL(target.url).hostname)?.service ??
-            'execute-api',
-          region: found?.region ?? scrapeRegions.get(job.path)!,
-          credentials: job.aws.spec,
-          registry: deps.credentials,
-          clock: deps.clock,
-        }).client;
-      },
+      awsClientFor: (job, target) => signers.get(job.path)?.(target.url),
     });
     const running = new RunningInstance(
       instance.name,
