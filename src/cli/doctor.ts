@@ -32,7 +32,9 @@ import { UsageError } from './usage-error.js';
 export const DOCTOR_USAGE = `Usage: signet doctor (--config.file FILE | --url URL) [options]
 
 Checks that Signet can sign for each AWS destination: the credential chain, the
-identity AWS sees, the clock, and a signed probe to each destination.
+identity AWS sees, the clock, and a signed probe to each destination. The probe
+goes where \`signet run\` sends: AWS_ENDPOINT_URL_<SERVICE> (e.g. _AMP) and
+AWS_ENDPOINT_URL move it as they move run's requests.
 
 Options:
       --config.file FILE   a Grafana Agent static-mode file: every remote_write with sigv4/aws_auth
