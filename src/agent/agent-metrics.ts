@@ -6,7 +6,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { CorrectedClock } from '../aws/clock.js';
 import type { CredentialRegistry } from '../aws/credentials/registry.js';
-import { gauge } from '../pipelines/metrics/self-metrics.js';
+import { gauge } from '../server/collected-metrics.js';
 
 export interface AgentView {
   readonly credentials: CredentialRegistry;

@@ -4,28 +4,10 @@
  * Signet like Prometheus), and `signet_*` for what is Signet's (WAL errors).
  * Values are read from the running pipelines at collection time.
  */
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { gauge } from '../../server/collected-metrics.js';
 import type { RemoteWriteStats } from '../../sinks/remote-write/index.js';
 import type { MetricsPipeline } from './instance.js';
-
-export function gauge(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: readonly string[],
-  collect: (g: Gauge) => void,
-): void {
-  new Gauge({
-    name,
-    help,
-    labelNames: [...labelNames],
-    registers: [registry],
-    collect() {
-      this.reset();
-      collect(this);
-    },
-  });
-}
 
 export function registerMetricsPipelineMetrics(
   registry: Registry,
