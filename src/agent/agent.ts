@@ -8,7 +8,6 @@
  * its WAL and is sent by the new one, and its targets get no staleness
  * markers in between. A file that does not load leaves everything running.
  */
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { CorrectedClock } from '../aws/clock.js';
 import { CredentialRegistry } from '../aws/credentials/registry.js';
@@ -16,6 +15,7 @@ import type { AgentConfig } from '../config/agent/types.js';
 import { ConfigFileError, formatProblem, type ConfigProblem } from '../config/yaml/config-error.js';
 import { createLogger } from '../log.js';
 import { startAgentServer, type AgentServer } from '../server/http-server.js';
+import { SIGNET_USER_AGENT, SIGNET_VERSION } from '../version.js';
 import { RunningInstance, type InstanceDeps } from './instance.js';
 import { agentMetrics } from './metrics.js';
 
@@ -35,10 +35,7 @@ export interface AgentOptions {
 const RELOAD_DRAIN_MS = 1000;
 
 export function signetVersion(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
-  return pkg.version;
+  return SIGNET_VERSION;
 }
 
 export class Agent {
@@ -87,7 +84,7 @@ export class Agent {
           );
       },
     });
-    const userAgent = `Signet/${signetVersion()}`;
+    const userAgent = SIGNET_USER_AGENT;
     const deps = (c: AgentConfig): InstanceDeps => ({
       walDirectory: c.walDirectory,
       walCleanupAgeMs: c.file.metrics.wal_cleanup_age,
