@@ -4,7 +4,8 @@
  * sample; Cortex, Mimir and AMP refuse it with 400 as well. Rather than drop
  * every sample of the batch for the fault of a few, a refused batch is halved
  * and each half sent again (first half first, so per-series order holds),
- * down to halves of `minSamples`; only those still refused are dropped.
+ * down to halves of `minSamples` (single samples for 413, which is about
+ * size alone); only those still refused are dropped.
  * Resending accepted samples is harmless: the same sample twice is not an
  * error to any of them.
  */
@@ -61,7 +62,9 @@ export async function deliverSplitting(
       return;
     }
     const verdict = result.verdict;
-    if (verdict.splittable && length > minSamples && length > 1) {
+    // Too large is about size alone: halving goes on until the parts fit.
+    const floor = verdict.dropReason === 'too-large' ? 1 : minSamples;
+    if (verdict.splittable && length > floor && length > 1) {
       // The halves are encoded again from the columns: counts come from them, not from this part.
       const half = Math.ceil(length / 2);
       await part(offset, half);
