@@ -7,10 +7,12 @@
  * - `retry`: the wait starts at min_backoff and doubles up to max_backoff; a
  *   Retry-After from the endpoint replaces it (the doubling continues from
  *   there).
- * - `refresh-and-retry` and `hold`: the destination is blocked. The wait
- *   doubles up to `holdMaxBackoffMs` (minutes, not seconds: the cure is
- *   usually a person's), credentials are refreshed before each retry, and
- *   the body is never dropped. The first success unblocks.
+ * - `refresh-and-retry` and `hold`: the destination is blocked;
+ *   credentials are refreshed before each retry and the body is never
+ *   dropped. The first success unblocks. A refresh-and-retry cures itself
+ *   (a background refresh, a clock correction), so its wait doubles only up
+ *   to max_backoff; a hold waits for a person, so its wait doubles up to
+ *   `holdMaxBackoffMs` (minutes, not seconds).
  * - `drop`: handed back to the caller, which may split the body and resend
  *   the parts (remote write does) before it drops and counts what is left.
  */
@@ -91,7 +93,9 @@ export class RetryingSender<B> {
         } else {
           this.block(verdict);
           wait = asked ?? holdBackoff;
-          holdBackoff = Math.min(Math.max(wait, 1) * 2, this.policy.holdMaxBackoffMs);
+          const cap =
+            verdict.action === 'hold' ? this.policy.holdMaxBackoffMs : this.policy.maxBackoffMs;
+          holdBackoff = Math.min(Math.max(wait, 1) * 2, cap);
         }
         await this.sleep(wait);
         if (this.stopped) return { outcome: 'stopped', attempts };
