@@ -12,7 +12,8 @@
  *   dropped. The first success unblocks. A refresh-and-retry cures itself
  *   (a background refresh, a clock correction), so its wait doubles only up
  *   to max_backoff; a hold waits for a person, so its wait doubles up to
- *   `holdMaxBackoffMs` (minutes, not seconds).
+ *   `holdMaxBackoffMs` (minutes, not seconds). A success of any send means
+ *   the fix landed: every held send retries at once.
  * - `drop`: handed back to the caller, which may split the body and resend
  *   the parts (remote write does) before it drops and counts what is left.
  */
@@ -51,6 +52,8 @@ export class RetryingSender<B> {
   private blockedState: BlockedState | undefined;
   private stopped = false;
   private readonly sleepers = new Map<NodeJS.Timeout, () => void>();
+  /** The waits of held sends: a success elsewhere means the fix landed, so they retry at once. */
+  private readonly heldSleepers = new Map<NodeJS.Timeout, () => void>();
 
   constructor(
     private readonly target: SendTarget<B>,
@@ -75,6 +78,7 @@ export class RetryingSender<B> {
         await this.target.send(body);
         this.blockedState = undefined;
         this.failures.succeeded();
+        this.wakeHeld();
         return { outcome: 'sent', attempts };
       } catch (error) {
         if (this.stopped) return { outcome: 'stopped', attempts };
@@ -97,7 +101,7 @@ export class RetryingSender<B> {
             verdict.action === 'hold' ? this.policy.holdMaxBackoffMs : this.policy.maxBackoffMs;
           holdBackoff = Math.min(Math.max(wait, 1) * 2, cap);
         }
-        await this.sleep(wait);
+        await this.sleep(wait, verdict.action !== 'retry');
         if (this.stopped) return { outcome: 'stopped', attempts };
         if (verdict.action !== 'retry') await this.refresh();
         this.unitsRetried += units;
@@ -113,7 +117,17 @@ export class RetryingSender<B> {
       wake();
     }
     this.sleepers.clear();
+    this.heldSleepers.clear();
     this.failures.close();
+  }
+
+  private wakeHeld(): void {
+    for (const [timer, wake] of this.heldSleepers) {
+      clearTimeout(timer);
+      this.sleepers.delete(timer);
+      wake();
+    }
+    this.heldSleepers.clear();
   }
 
   private block(verdict: Verdict): void {
@@ -135,13 +149,15 @@ export class RetryingSender<B> {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, held: boolean): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.sleepers.delete(timer);
+        this.heldSleepers.delete(timer);
         resolve();
       }, ms);
       this.sleepers.set(timer, resolve);
+      if (held) this.heldSleepers.set(timer, resolve);
     });
   }
 }
