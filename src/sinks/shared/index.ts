@@ -5,6 +5,15 @@
  * (classify.ts, verdict.ts); retries, holds and the blocked state
  * (retry.ts); logging failures and recoveries without a line per retry
  * (failure-log.ts); and which WAL position is safe to report (progress.ts).
+ *
+ * A sink wires them as remote write does (../remote-write/sending.ts): an
+ * EndpointClient with the protocol's headers (or any SendTarget whose send
+ * throws AwsError, EndpointHttpError or NetworkError), a FailureLog named
+ * for the destination, and a RetryingSender classifying with
+ * classifySendError. It sends each body with `sender.send(body, units)`;
+ * `sent` and `dropped` finish the units in its ProgressTracker (a sink may
+ * split a dropped body first), `stopped` leaves them to the WAL; and it
+ * shows `sender.blocked` in its stats.
  */
 export {
   EndpointClient,
