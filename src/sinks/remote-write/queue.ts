@@ -162,13 +162,16 @@ export class RemoteWriteQueue<T> {
     for (let i = 0; i < list.length && !this.closing; i += perRequest) {
       const chunk = list.slice(i, i + perRequest);
       const body = compressSync(encodeMetadataRequest(chunk));
-      const { outcome } = await this.sender.send(body, 0);
-      if (outcome === 'stopped') return;
-      // Metadata is not split: a refused request's entries are dropped together.
-      if (outcome === 'sent') {
+      const result = await this.sender.send(body, 0);
+      if (result.outcome === 'stopped') return;
+      if (result.outcome === 'sent') {
         this.counts.metadataSent += chunk.length;
         this.counts.metadataBytes += body.length;
-      } else this.counts.metadataFailed += chunk.length;
+      } else {
+        // Metadata is not split: a refused request's entries are dropped together.
+        this.counts.metadataFailed += chunk.length;
+        this.failures.dropped(result.verdict, chunk.length, chunk.length, 'metadata entry');
+      }
     }
   }
 

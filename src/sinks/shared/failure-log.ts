@@ -39,6 +39,9 @@ interface CauseState {
 }
 
 interface DropState {
+  readonly reason: DropReason;
+  /** What is counted: `sample`, `metadata entry`, `record`. */
+  readonly unit: string;
   saidAt: number;
   firstAt: number;
   unsaidSamples: number;
@@ -50,7 +53,8 @@ export class FailureLog {
   private readonly intervalMs: number;
   private readonly now: () => number;
   private readonly causes = new Map<string, CauseState>();
-  private readonly drops = new Map<DropReason, DropState>();
+  /** By unit and reason. */
+  private readonly drops = new Map<string, DropState>();
   /** When the current run of failures began, if one is under way. */
   private failingSince: number | undefined;
   private failures = 0;
@@ -101,31 +105,34 @@ export class FailureLog {
     this.disarmTimer();
   }
 
-  /** `samples` (of a batch of `batchSamples`) were dropped for good. */
-  dropped(verdict: Verdict, samples: number, batchSamples: number): void {
+  /** `count` units (of a batch of `batchCount`) were dropped for good. */
+  dropped(verdict: Verdict, count: number, batchCount: number, unit = 'sample'): void {
     const reason = verdict.dropReason ?? 'invalid';
     const now = this.now();
-    const state = this.drops.get(reason);
+    const key = `${unit}\0${reason}`;
+    const state = this.drops.get(key);
     if (!state) {
-      this.drops.set(reason, {
+      this.drops.set(key, {
+        reason,
+        unit,
         saidAt: now,
         firstAt: now,
         unsaidSamples: 0,
         unsaidBatches: 0,
         last: verdict.message,
       });
-      const kept = batchSamples - samples;
+      const kept = batchCount - count;
       this.options.log(
         'error',
-        `${this.options.destination} refused ${samples} sample${samples === 1 ? '' : 's'} (${reason}), dropped${kept > 0 ? `; the other ${kept} of the batch were delivered` : ''}: ${verdict.message}`,
-        { reason, samples, status: verdict.status, hint: verdict.hint },
+        `${this.options.destination} refused ${counted(count, unit)} (${reason}), dropped${kept > 0 ? `; the other ${kept} of the batch were delivered` : ''}: ${verdict.message}`,
+        { reason, count, unit, status: verdict.status, hint: verdict.hint },
       );
       return;
     }
-    state.unsaidSamples += samples;
+    state.unsaidSamples += count;
     state.unsaidBatches++;
     state.last = verdict.message;
-    if (now - state.saidAt >= this.intervalMs) this.sayDrops(reason, state, now);
+    if (now - state.saidAt >= this.intervalMs) this.sayDrops(state, now);
     this.armTimer();
   }
 
@@ -165,12 +172,13 @@ export class FailureLog {
     state.saidAt = now;
   }
 
-  private sayDrops(reason: DropReason, state: DropState, now: number): void {
+  private sayDrops(state: DropState, now: number): void {
     if (state.unsaidBatches === 0) return;
+    const { reason, unit } = state;
     this.options.log(
       'error',
-      `${this.options.destination} dropped ${state.unsaidSamples} more samples (${reason}) in ${state.unsaidBatches} batch${state.unsaidBatches === 1 ? '' : 'es'} over ${seconds(now - state.saidAt)}, last: ${state.last}`,
-      { reason, samples: state.unsaidSamples, batches: state.unsaidBatches },
+      `${this.options.destination} dropped another ${counted(state.unsaidSamples, unit)} (${reason}) in ${state.unsaidBatches} batch${state.unsaidBatches === 1 ? '' : 'es'} over ${seconds(now - state.saidAt)}, last: ${state.last}`,
+      { reason, count: state.unsaidSamples, unit, batches: state.unsaidBatches },
     );
     state.unsaidSamples = 0;
     state.unsaidBatches = 0;
@@ -197,14 +205,20 @@ export class FailureLog {
       // A held destination speaks every interval; a retrying one only when there is news.
       if (state.unsaid > 0 || state.verdict.action !== 'retry') this.saySummary(state, now);
     }
-    for (const [reason, state] of this.drops) {
-      if (now - state.saidAt >= this.intervalMs) this.sayDrops(reason, state, now);
+    for (const state of this.drops.values()) {
+      if (now - state.saidAt >= this.intervalMs) this.sayDrops(state, now);
     }
     const quiet =
       this.failingSince === undefined &&
       [...this.drops.values()].every((d) => d.unsaidBatches === 0);
     if (quiet) this.disarmTimer();
   }
+}
+
+/** "1 sample", "3 samples", "2 metadata entries". */
+function counted(n: number, unit: string): string {
+  if (n === 1) return `1 ${unit}`;
+  return `${n} ${unit.endsWith('y') ? `${unit.slice(0, -1)}ies` : `${unit}s`}`;
 }
 
 /** "0.4 s", "29 s", "3 min 5 s". */

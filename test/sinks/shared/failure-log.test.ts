@@ -128,7 +128,7 @@ test('drops are said at once per reason, then summed once a minute', () => {
   assert.equal(lines.length, 2);
   assert.equal(
     lines[1]!.message,
-    'remote write to prod dropped 8 more samples (out-of-order) in 3 batches over 60 s, last: http://x answered HTTP 400: out of order sample',
+    'remote write to prod dropped another 8 samples (out-of-order) in 3 batches over 60 s, last: http://x answered HTTP 400: out of order sample',
   );
   log.close();
 });
