@@ -7,7 +7,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { CorrectedClock } from '../aws/clock.js';
 import type { CredentialRegistry } from '../aws/credentials/registry.js';
-import { gauge } from '../pipelines/kind-metrics.js';
+import { gauge } from '../server/collected-metrics.js';
 import type { BuildInfo } from './build-info.js';
 
 export interface AgentView {

@@ -10,7 +10,6 @@
  * and starts or stops the others. A restarted pipeline loses nothing: what
  * it had not sent stays in its WAL and is sent by the new one.
  */
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { CorrectedClock } from '../aws/clock.js';
 import { CredentialRegistry } from '../aws/credentials/registry.js';
@@ -29,6 +28,7 @@ import {
 } from '../pipelines/pipeline.js';
 import { startAgentServer, type AgentServer } from '../server/http-server.js';
 import { jsonDocument, RouteTable } from '../server/routes.js';
+import { SIGNET_USER_AGENT } from '../version.js';
 import { agentMetrics, type ConfigLoads } from './agent-metrics.js';
 import { buildInfo } from './build-info.js';
 
@@ -48,13 +48,6 @@ export interface AgentOptions {
 
 /** How long a reload lets a restarted pipeline's queues drain before the WAL takes over. */
 const RELOAD_DRAIN_MS = 1000;
-
-export function signetVersion(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
-  return pkg.version;
-}
 
 interface Running {
   readonly spec: PipelineSpec;
@@ -119,7 +112,7 @@ export class Agent {
     const context: PipelineContext = {
       credentials,
       clock,
-      userAgent: `Signet/${signetVersion()}`,
+      userAgent: SIGNET_USER_AGENT,
       log,
       env,
       routes,

@@ -4,8 +4,9 @@
  * binary needed); "unknown" otherwise, as an npm install has no `.git`.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SIGNET_VERSION } from '../version.js';
 
 export interface BuildInfo {
   readonly version: string;
@@ -13,17 +14,28 @@ export interface BuildInfo {
   readonly branch: string;
 }
 
-/** The package root: dist/src/agent/ is three levels below it. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-export function buildInfo(root: string = PACKAGE_ROOT): BuildInfo {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  const git = readGitHead(root);
+/** `root`: where Signet's package.json is (found from this module by default). */
+export function buildInfo(root: string | undefined = packageRoot()): BuildInfo {
+  const git = root === undefined ? undefined : readGitHead(root);
   return {
-    version: pkg.version,
+    version: SIGNET_VERSION,
     revision: git?.commit ?? 'unknown',
     branch: git?.branch ?? 'unknown',
   };
+}
+
+/** The directory of Signet's package.json, above this module under src/ or dist/src/. */
+function packageRoot(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 8; depth++) {
+    const pkg = readOptional(join(dir, 'package.json'));
+    if (pkg !== undefined && (JSON.parse(pkg) as { name?: unknown }).name === 'signet-agent')
+      return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
 }
 
 /** HEAD's commit and branch (a detached HEAD has no branch); undefined when `root` is no checkout. */

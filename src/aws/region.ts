@@ -11,7 +11,10 @@ import { CorrectedClock } from './clock.js';
 import { loadSharedFiles } from './credentials/sources/shared-files.js';
 
 export type RegionSource =
-  'config' | 'endpoint' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'profile' | 'imds';
+  'config' | 'command-line' | 'endpoint' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'profile' | 'imds';
+
+/** Who gave a region explicitly: the configuration file, or a flag such as doctor's `--region`. */
+export type ConfiguredBy = 'config' | 'command-line';
 
 export interface ResolvedRegion {
   readonly region: string;
@@ -20,6 +23,8 @@ export interface ResolvedRegion {
 
 export interface RegionQuery {
   readonly configured?: string | undefined;
+  /** Reported as the source of `configured`; default `config`. */
+  readonly configuredBy?: ConfiguredBy | undefined;
   readonly url?: string | undefined;
   readonly profile?: string | undefined;
   readonly env?: Env;
@@ -30,12 +35,25 @@ export interface RegionQuery {
 
 export class RegionError extends SignetError {}
 
-export async function resolveRegion(query: RegionQuery): Promise<ResolvedRegion> {
-  if (query.configured) return { region: query.configured, from: 'config' };
+/**
+ * The region known without looking anything up: the configured one, else the
+ * one the endpoint's host names. Lets a caller that already looked up a
+ * fallback (signed scraping, per target) stay synchronous.
+ */
+export function knownRegion(
+  query: Pick<RegionQuery, 'configured' | 'configuredBy' | 'url'>,
+): ResolvedRegion | undefined {
+  if (query.configured) return { region: query.configured, from: query.configuredBy ?? 'config' };
   if (query.url) {
     const inferred = inferEndpoint(new URL(query.url).hostname);
     if (inferred?.region) return { region: inferred.region, from: 'endpoint' };
   }
+  return undefined;
+}
+
+export async function resolveRegion(query: RegionQuery): Promise<ResolvedRegion> {
+  const known = knownRegion(query);
+  if (known) return known;
   const env = query.env ?? process.env;
   for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const) {
     const value = envValue(env, name);

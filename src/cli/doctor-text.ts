@@ -22,10 +22,22 @@ function problemLines(p: ProblemReport, indent: string): string[] {
   return lines;
 }
 
+/** Where a region came from, in the words a user would look for. */
+const REGION_SOURCES: Readonly<Record<string, string>> = {
+  config: 'the config file',
+  'command-line': '--region',
+  endpoint: "the URL's host",
+  profile: 'the profile',
+  imds: 'the instance metadata',
+};
+
 function destinationLines(d: DestinationReport): string[] {
-  const lines = [`Destination ${d.name}: ${d.url.split('?')[0]}`];
+  const lines = [`Destination ${d.name}: ${d.configuredUrl.split('?')[0]}`];
+  if (d.endpointOverride)
+    lines.push(`  sent to ${d.url.split('?')[0]} (${d.endpointOverride} is set)`);
+  const source = d.regionSource ? (REGION_SOURCES[d.regionSource] ?? d.regionSource) : undefined;
   lines.push(
-    `  signs as region ${d.region ?? '?'}${d.regionSource ? ` (from ${d.regionSource})` : ''}, service ${d.service ?? '?'}`,
+    `  signs as region ${d.region ?? '?'}${source ? ` (from ${source})` : ''}, service ${d.service ?? '?'}`,
   );
   if (d.probe.ok) lines.push(`  ✔ signed probe accepted (HTTP ${d.probe.status})`);
   else if (d.probe.problem) lines.push(...problemLines(d.probe.problem, '  '));

@@ -6,11 +6,14 @@
 import { parseArgs } from 'node:util';
 import { CorrectedClock } from '../aws/clock.js';
 import { CredentialRegistry } from '../aws/credentials/registry.js';
-import type { CredentialSpec } from '../aws/credentials/spec.js';
+import {
+  createDestination,
+  type Destination,
+  type SigningOptions,
+} from '../aws/destination/index.js';
 import { inferEndpoint } from '../aws/endpoints.js';
-import { AwsClient } from '../aws/http/aws-client.js';
-import { resolveRegion } from '../aws/region.js';
-import type { AwsAuth } from '../config/aws-auth.js';
+import { resolveRegion, type ResolvedRegion } from '../aws/region.js';
+import { signingOptions, type AwsAuth } from '../config/aws-auth.js';
 import { loadAgentConfig } from '../config/agent/load.js';
 import type { RemoteWriteTarget } from '../config/agent/types.js';
 import { SignetError } from '../errors.js';
@@ -29,7 +32,9 @@ import { UsageError } from './usage-error.js';
 export const DOCTOR_USAGE = `Usage: signet doctor (--config.file FILE | --url URL) [options]
 
 Checks that Signet can sign for each AWS destination: the credential chain, the
-identity AWS sees, the clock, and a signed probe to each destination.
+identity AWS sees, the clock, and a signed probe to each destination. The probe
+goes where \`signet run\` sends: AWS_ENDPOINT_URL_<SERVICE> (e.g. _AMP) and
+AWS_ENDPOINT_URL move it as they move run's requests.
 
 Options:
       --config.file FILE   a Grafana Agent static-mode file: every remote_write with sigv4/aws_auth
@@ -44,7 +49,11 @@ Exit status: 0 when every check passes, 1 when one fails, 2 for a bad command li
 
 export interface DestinationReport {
   readonly name: string;
+  /** Where the probe went: what `signet run` sends to, after any endpoint override. */
   readonly url: string;
+  readonly configuredUrl: string;
+  /** The variable that moved the URL (AWS_ENDPOINT_URL_AMP, AWS_ENDPOINT_URL), or null. */
+  readonly endpointOverride: string | null;
   readonly region: string | null;
   readonly regionSource: string | null;
   readonly service: string | null;
@@ -92,9 +101,7 @@ function parse(argv: string[]) {
 interface Target {
   readonly name: string;
   readonly url: string;
-  readonly spec: CredentialSpec;
-  readonly region: string | undefined;
-  readonly service: string | undefined;
+  readonly signing: SigningOptions;
   readonly kind: 'remote_write' | 'url';
 }
 
@@ -114,9 +121,12 @@ function targets(o: ReturnType<typeof parse>): Target[] {
       {
         name: '--url',
         url: url.toString(),
-        spec: flags,
-        region: o.region,
-        service: o.service,
+        signing: {
+          service: o.service,
+          region: o.region,
+          regionBy: 'command-line',
+          credentials: flags,
+        },
         kind,
       },
     ];
@@ -137,16 +147,26 @@ function targets(o: ReturnType<typeof parse>): Target[] {
       hint: 'add a sigv4: block to the remote_write that goes to AWS, or use --url',
     });
   const override = flags.accessKeyId || flags.profile || flags.roles;
-  return [...signed.values()].map((rw) => ({
-    name: rw.path,
-    url: rw.file.url,
-    spec: override
-      ? flags
-      : { ...rw.aws.spec, stsEndpoint: rw.aws.spec.stsEndpoint ?? flags.stsEndpoint },
-    region: o.region ?? rw.aws.region,
-    service: o.service ?? rw.aws.service,
-    kind: 'remote_write' as const,
-  }));
+  return [...signed.values()].map((rw) => {
+    const configured = signingOptions(rw.aws);
+    return {
+      name: rw.path,
+      url: rw.file.url,
+      signing: {
+        service: o.service ?? configured.service,
+        // A flag wins over the file, and the report says it came from the command line.
+        region: o.region ?? configured.region,
+        regionBy: o.region ? 'command-line' : 'config',
+        credentials: override
+          ? flags
+          : {
+              ...configured.credentials,
+              stsEndpoint: configured.credentials.stsEndpoint ?? flags.stsEndpoint,
+            },
+      },
+      kind: 'remote_write' as const,
+    };
+  });
 }
 
 export async function runDoctor(argv: string[]): Promise<number> {
@@ -160,6 +180,68 @@ export async function runDoctor(argv: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
+interface Built {
+  readonly destination?: Destination;
+  readonly region?: ResolvedRegion;
+  readonly problem?: SignetError;
+}
+
+/**
+ * The destination as `signet run` builds it (same factory), so the probe goes
+ * where run's requests go and is signed as run signs them.
+ */
+async function destinationOf(
+  t: Target,
+  env: NodeJS.ProcessEnv,
+  registry: CredentialRegistry,
+  clock: CorrectedClock,
+): Promise<Built> {
+  const service =
+    t.signing.service ??
+    (t.kind === 'remote_write' ? 'aps' : inferEndpoint(new URL(t.url).hostname)?.service);
+  try {
+    if (!service) {
+      // Still show the region; the probe cannot be signed without a service.
+      const region = await resolveRegion({
+        configured: t.signing.region,
+        configuredBy: t.signing.regionBy,
+        url: t.url,
+        env,
+        profile: t.signing.credentials.profile,
+      });
+      const problem = new SignetError(`Cannot tell the signing service of ${t.url}`, {
+        hint: 'pass --service or service_name',
+      });
+      return { region, problem };
+    }
+    const destination = await createDestination({
+      url: t.url,
+      signing: t.signing,
+      defaultService: service,
+      env,
+      registry,
+      clock,
+      timeoutMs: 10_000,
+    });
+    return { destination, region: { region: destination.region, from: destination.regionSource } };
+  } catch (error) {
+    if (!(error instanceof SignetError)) throw error;
+    return { problem: error };
+  }
+}
+
+/** `problemOf`'s shape for a problem found before any request: a bad region, service or override. */
+function configProblem(error: SignetError): ProbeReport['problem'] {
+  return {
+    code: error.name,
+    kind: 'config',
+    status: null,
+    requestId: null,
+    message: error.message,
+    hint: error.hint ?? null,
+  };
+}
+
 export async function diagnose(
   list: readonly Target[],
   env: NodeJS.ProcessEnv,
@@ -171,49 +253,24 @@ export async function diagnose(
     { credentials: CredentialsReport; identity: IdentityReport; region: string | null } | undefined;
   try {
     for (const t of list) {
-      let region: { region: string; from: string } | undefined;
-      let regionError: SignetError | undefined;
-      try {
-        region = await resolveRegion({
-          configured: t.region,
-          url: t.url,
-          env,
-          profile: t.spec.profile,
-        });
-      } catch (error) {
-        if (!(error instanceof SignetError)) throw error;
-        regionError = error;
-      }
-      const service =
-        t.service ??
-        (t.kind === 'remote_write' ? 'aps' : inferEndpoint(new URL(t.url).hostname)?.service);
-      const provider = registry.provider(t.spec, region?.region);
+      const spec = t.signing.credentials;
+      const { destination, region, problem } = await destinationOf(t, env, registry, clock);
+      // The registry hands back the destination's own provider when there is one.
+      const provider = destination?.credentials ?? registry.provider(spec, region?.region);
       const credentials = await checkCredentials(provider);
       const identity =
         region && !credentials.error
-          ? await checkIdentity(provider, region.region, clock, env, t.spec.stsEndpoint)
+          ? await checkIdentity(provider, region.region, clock, env, spec.stsEndpoint)
           : { identity: null, clockOffsetSeconds: null, stsEndpoint: '', problem: null };
       let probeReport: ProbeReport;
-      if (!region || !service || credentials.error) {
-        const why =
-          regionError ??
-          (service
-            ? undefined
-            : new SignetError(`Cannot tell the signing service of ${t.url}`, {
-                hint: 'pass --service or service_name',
-              }));
+      if (destination && !credentials.error) {
+        probeReport = await probe(destination.url, t.kind, destination.client);
+      } else {
         probeReport = {
           ok: false,
           status: null,
-          problem: why
-            ? {
-                code: why.name,
-                kind: 'config',
-                status: null,
-                requestId: null,
-                message: why.message,
-                hint: why.hint ?? null,
-              }
+          problem: problem
+            ? configProblem(problem)
             : {
                 code: 'NoCredentials',
                 kind: 'no-credentials',
@@ -223,22 +280,15 @@ export async function diagnose(
                 hint: null,
               },
         };
-      } else {
-        const client = new AwsClient({
-          service,
-          region: region.region,
-          credentials: provider,
-          clock,
-          timeoutMs: 10_000,
-        });
-        probeReport = await probe(t.url, t.kind, client);
       }
       destinations.push({
         name: t.name,
-        url: t.url,
+        url: destination?.url ?? t.url,
+        configuredUrl: t.url,
+        endpointOverride: destination?.endpointOverride?.from ?? null,
         region: region?.region ?? null,
         regionSource: region?.from ?? null,
-        service: service ?? null,
+        service: destination?.service ?? t.signing.service ?? null,
         credentials,
         identity: identity.identity,
         probe: probeReport,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { SignetError } from '../errors.js';
 import { CONFIG_USAGE, runConfig } from './config-check.js';
 import { RUN_USAGE, runAgent } from './run.js';
@@ -7,6 +6,7 @@ import { DOCTOR_USAGE, runDoctor } from './doctor.js';
 import { LOCAL_USAGE, runLocal } from './local.js';
 import { runSign, SIGN_USAGE } from './sign.js';
 import { UsageError } from './usage-error.js';
+import { SIGNET_VERSION } from '../version.js';
 
 const USAGE = `Signet: a telemetry agent that signs every AWS request with SigV4.
 
@@ -23,10 +23,7 @@ Commands:
   version   Print Signet's version`;
 
 function version(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
-  return pkg.version;
+  return SIGNET_VERSION;
 }
 
 const COMMAND_USAGE: Record<string, string> = {

@@ -5,6 +5,7 @@
  * blocks, because guides mix them.
  */
 import type { CredentialSpec, RoleHop } from '../aws/credentials/spec.js';
+import type { SigningOptions } from '../aws/destination/types.js';
 import { SignetError } from '../errors.js';
 import { parseDuration } from './duration.js';
 import { closest } from './yaml/did-you-mean.js';
@@ -13,6 +14,11 @@ export interface AwsAuth {
   readonly spec: CredentialSpec;
   readonly region: string | undefined;
   readonly service: string | undefined;
+}
+
+/** The block in the AWS layer's terms, for `createDestination` and `signedClient`. */
+export function signingOptions(auth: AwsAuth): SigningOptions {
+  return { service: auth.service, region: auth.region, credentials: auth.spec };
 }
 
 /** A bad value in a signing block; `path` is the key path, e.g. `metrics.global.remote_write[0].sigv4.region`. */

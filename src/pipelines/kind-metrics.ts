@@ -1,33 +1,14 @@
 /**
- * Building blocks for a pipeline kind's self-metrics, read from the running
- * pipelines at collection time (no work on the data path).
+ * Counters for a pipeline kind's self-metrics, read from the running
+ * pipelines at collection time (no work on the data path); gauges are
+ * server/collected-metrics.ts's.
  *
  * Counters must behave as Prometheus's do: they live as long as the agent,
  * and a reload that replaces a pipeline by a new one (whose own counts start
  * at 0) must not send them back. PipelineCounters keeps, per label set, what
  * the retired pipelines had counted and adds the running ones' counts to it.
  */
-import { Counter, Gauge, type LabelValues, type Registry } from 'prom-client';
-
-/** A gauge whose value is read when the registry is collected. */
-export function gauge(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: readonly string[],
-  collect: (g: Gauge) => void,
-): void {
-  new Gauge({
-    name,
-    help,
-    labelNames: [...labelNames],
-    registers: [registry],
-    collect() {
-      this.reset();
-      collect(this);
-    },
-  });
-}
+import { Counter, type LabelValues, type Registry } from 'prom-client';
 
 /** Hands one pipeline's count for a label set to a counter. */
 export type Emit = (labels: LabelValues<string>, value: number) => void;

@@ -57,6 +57,15 @@ export class AwsClient {
     });
   }
 
+  /**
+   * Forces a credential refresh (rate-limited by the provider), for a caller
+   * about to resend what AWS refused: send() refreshes by itself only on the
+   * codes AWS reserves for stale credentials.
+   */
+  async refreshCredentials(): Promise<void> {
+    await this.options.credentials.forceRefresh();
+  }
+
   /** Sends the request; resolves with a 2xx response, or throws an `AwsError` or `NetworkError`. */
   async send(request: AwsRequest): Promise<HttpResponse> {
     let credentials = await this.options.credentials.get();

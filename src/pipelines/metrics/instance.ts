@@ -10,9 +10,7 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { AwsClient } from '../../aws/http/aws-client.js';
-import { inferEndpoint } from '../../aws/endpoints.js';
-import { resolveRegion } from '../../aws/region.js';
+import { createTargetSigner, type TargetSigner } from '../../aws/destination/index.js';
 import {
   comparePositions,
   readWal,
@@ -23,6 +21,7 @@ import {
   type WalPosition,
 } from '../../buffer/wal/index.js';
 import type { MetricsInstance } from '../../config/agent/types.js';
+import { signingOptions } from '../../config/aws-auth.js';
 import { SeriesTable } from '../../model/series.js';
 import type {
   QueueConfig,
@@ -102,28 +101,28 @@ export async function prepareMetrics(
       },
     });
   }
-  // The region a signed job falls back to when a target's host names none,
-  // found as for any destination (env, profile, IMDS) before scraping starts.
-  const scrapeRegions = new Map<string, string>();
+  // Each signed job's fallback region is found (env, profile, IMDS) before scraping starts.
+  const signers = new Map<string, TargetSigner>();
   for (const job of instance.jobs) {
     if (!job.aws) continue;
-    try {
-      const found = await resolveRegion({
-        configured: job.aws.region,
-        profile: job.aws.spec.profile,
-        env: context.env,
-      });
-      scrapeRegions.set(job.path, found.region);
-    } catch (error) {
-      log.error(
-        { job: job.file.job_name },
-        `${job.path}: ${(error as Error).message}; targets whose host names no region are signed for us-east-1`,
-      );
-      scrapeRegions.set(job.path, 'us-east-1');
-    }
+    const signer = await createTargetSigner({
+      signing: signingOptions(job.aws),
+      defaultService: 'execute-api',
+      env: context.env,
+      registry: context.credentials,
+      clock: context.clock,
+      onNoRegion: (error) => {
+        log.error(
+          { job: job.file.job_name },
+          `${job.path}: ${error.message}; targets whose host names no region are signed for us-east-1`,
+        );
+        return 'us-east-1';
+      },
+    });
+    signers.set(job.path, signer);
   }
   return {
-    start: () => MetricsPipeline.start(config, context, log, destinations, scrapeRegions),
+    start: () => MetricsPipeline.start(config, context, log, destinations, signers),
   };
 }
 
@@ -151,7 +150,7 @@ export class MetricsPipeline implements Pipeline {
     context: PipelineContext,
     log: Logger,
     destinations: readonly PreparedDestination[],
-    scrapeRegions: ReadonlyMap<string, string>,
+    signers: ReadonlyMap<string, TargetSigner>,
   ): Promise<MetricsPipeline> {
     const { instance } = config;
     const dir = join(config.walDirectory, instance.name);
@@ -217,17 +216,7 @@ export class MetricsPipeline implements Pipeline {
       userAgent: context.userAgent,
       log: (level, message) => log[level](message),
       intervalObserver: (intervalMs) => observers.scrapeInterval(intervalMs),
-      awsClientFor: (job, target) => {
-        if (!job.aws) return undefined;
-        const inferred = inferEndpoint(new URL(target.url).hostname);
-        const region = job.aws.region ?? inferred?.region ?? scrapeRegions.get(job.path)!;
-        return new AwsClient({
-          service: job.aws.service ?? inferred?.service ?? 'execute-api',
-          region,
-          credentials: context.credentials.provider(job.aws.spec, region),
-          clock: context.clock,
-        });
-      },
+      awsClientFor: (job, target) => signers.get(job.path)?.(target.url),
     });
     const running = new MetricsPipeline(
       instance.name,

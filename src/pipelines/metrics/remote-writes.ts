@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import type { CorrectedClock } from '../../aws/clock.js';
 import type { CredentialRegistry } from '../../aws/credentials/registry.js';
-import { endpointOverride } from '../../aws/endpoint-override.js';
-import { AwsClient } from '../../aws/http/aws-client.js';
-import { resolveRegion } from '../../aws/region.js';
+import { createDestination } from '../../aws/destination/index.js';
+import type { AwsClient } from '../../aws/http/aws-client.js';
 import { comparePositions, type WalPosition } from '../../buffer/wal/index.js';
 import type { RemoteWriteTarget } from '../../config/agent/types.js';
+import { signingOptions } from '../../config/aws-auth.js';
 import { normalizeLabels, type Labels } from '../../model/labels.js';
 import type { SeriesTable } from '../../model/series.js';
 import { compileRelabelConfigs, relabel } from '../../process/relabel/index.js';
@@ -59,27 +59,20 @@ export async function prepareQueue(rw: RemoteWriteTarget, deps: QueueDeps): Prom
   let aws: AwsClient | undefined;
   let url = f.url;
   if (rw.aws) {
-    const service = rw.aws.service ?? 'aps';
-    // AWS_ENDPOINT_URL_AMP (or AWS_ENDPOINT_URL) moves the host; region and service
-    // are still read from the configured URL, as the SDKs keep the real service's.
-    const override = endpointOverride(service, deps.env);
-    if (override) url = `${override.url}${new URL(f.url).pathname}`;
-    const region = await resolveRegion({
-      configured: rw.aws.region,
+    const destination = await createDestination({
       url: f.url,
-      profile: rw.aws.spec.profile,
+      signing: signingOptions(rw.aws),
+      defaultService: 'aps',
       env: deps.env,
-    });
-    const provider = deps.credentials.provider(rw.aws.spec, region.region);
-    void provider.start();
-    aws = new AwsClient({
-      service,
-      region: region.region,
-      credentials: provider,
+      registry: deps.credentials,
       clock: deps.clock,
       dispatcher,
       timeoutMs: f.remote_timeout,
+      log: (message, fields) => deps.log('info', message, fields),
     });
+    void destination.credentials.start();
+    url = destination.url;
+    aws = destination.client;
   }
   const rules = compileRelabelConfigs(f.write_relabel_configs, `${rw.path}.write_relabel_configs`);
   const external = Object.entries(deps.externalLabels).map(([name, value]) => ({ name, value }));

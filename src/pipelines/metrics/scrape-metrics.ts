@@ -7,7 +7,8 @@
  */
 import type { Registry } from 'prom-client';
 import type { ScrapeCounts } from '../../sources/scrape/manager.js';
-import { gauge, type PipelineCounters } from '../kind-metrics.js';
+import { gauge } from '../../server/collected-metrics.js';
+import type { PipelineCounters } from '../kind-metrics.js';
 import type { MetricsPipeline } from './instance.js';
 
 /** Prometheus's scrape discovery manager is named "scrape"; its sets are the jobs. */

@@ -8,8 +8,9 @@
  * retired by a reload had counted (PipelineCounters), so they never go back.
  */
 import type { Registry } from 'prom-client';
+import { gauge } from '../../server/collected-metrics.js';
 import type { RemoteWriteStats } from '../../sinks/remote-write/index.js';
-import { gauge, PipelineCounters } from '../kind-metrics.js';
+import { PipelineCounters } from '../kind-metrics.js';
 import type { PipelineKindMetrics } from '../pipeline.js';
 import type { MetricsPipeline, QueueView } from './instance.js';
 import { metricsObservers } from './observers.js';

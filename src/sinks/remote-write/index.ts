@@ -1,7 +1,8 @@
 /**
  * Remote write 1.0 to AMP or any Prometheus remote-write endpoint: a queue
- * per endpoint (queue.ts) that encodes, compresses, signs or authenticates,
- * sends, retries, reshards and reports WAL progress.
+ * per endpoint (queue.ts) that encodes, compresses, shards, reshards and
+ * splits refused batches; signing, retries, holds, failure logging and WAL
+ * progress are the shared sink plumbing's (../shared).
  */
 export { RemoteWriteQueue } from './queue.js';
 export type {
@@ -19,12 +20,7 @@ export {
   resolveQueueConfig,
   type QueueConfig,
 } from './options.js';
-export {
-  RemoteWriteHttpError,
-  classifySendError,
-  createRemoteWriteAgent,
-  type BasicAuth,
-  type SendFailure,
-} from './sender.js';
+export { createRemoteWriteAgent, type BasicAuth } from './sender.js';
+export type { BlockedReason, BlockedState, DropReason } from '../shared/verdict.js';
 export type { LabelsOf } from './label-cache.js';
 export { encodeMetadataRequest, type MetricMetadata } from './metadata.js';

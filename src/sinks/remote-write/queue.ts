@@ -3,9 +3,12 @@
  * samples are spread over shards by series, batched up to
  * max_samples_per_send or the batch deadline, sent by the shards concurrently
  * (one request in flight per shard), retried with exponential backoff on
- * recoverable errors for as long as it takes, dropped and counted on the
- * others. The shard count follows the desired-shards estimate
- * (desired-shards.ts).
+ * transient errors for as long as it takes, held (never dropped) while the
+ * endpoint refuses in a way only a fix can cure, and split, then dropped and
+ * counted, when the endpoint can never accept them (../shared/retry.ts,
+ * split.ts). A held batch keeps its shard busy and is never finished, so
+ * progress stops short of it, the queue fills and the WAL reader waits. The
+ * shard count follows the desired-shards estimate (desired-shards.ts).
  *
  * The queue holds a bounded amount (capacity × shards samples). When full,
  * enqueue refuses the whole batch and the caller is expected to leave the data
@@ -18,20 +21,25 @@ import type { Agent } from 'undici';
 import { compressSync } from 'snappy';
 import type { SampleBatch } from '../../model/series.js';
 import { ShardTuner } from './desired-shards.js';
-import { WriteRequestEncoder, type EncodedRequest } from './encode.js';
 import { LabelCache } from './label-cache.js';
 import { encodeMetadataRequest, type MetricMetadata } from './metadata.js';
 import {
-  DEFAULT_REMOTE_TIMEOUT_MS,
   DEFAULT_SHARD_UPDATE_INTERVAL_MS,
   resolveQueueConfig,
   type QueueConfig,
 } from './options.js';
-import { ProgressTracker } from './progress.js';
-import { RetryingSender, type Outcome } from './retry.js';
-import { RemoteWriteClient, createRemoteWriteAgent } from './sender.js';
+import type { FailureLog, SinkLogLevel } from '../shared/failure-log.js';
+import { ProgressTracker } from '../shared/progress.js';
+import type { RetryingSender } from '../shared/retry.js';
+import type { DropReason } from '../shared/verdict.js';
+import {
+  DEFAULT_SPLIT_MIN_SAMPLES,
+  createSending,
+  createShardEncoder,
+  type ShardEncoder,
+} from './sending.js';
 import { Shard, redistribute, scatter } from './shards.js';
-import { SnappyWriteRequestEncoder } from './snappy-encode.js';
+import { deliverSplitting } from './split.js';
 import type {
   CloseResult,
   RemoteWriteQueueOptions,
@@ -42,8 +50,9 @@ import type {
 export class RemoteWriteQueue<T> {
   readonly config: QueueConfig;
   private readonly cache: LabelCache;
-  private readonly sender: RetryingSender;
-  private readonly encode: (shard: Shard, count: number) => EncodedRequest;
+  private readonly sender: RetryingSender<Buffer>;
+  private readonly failures: FailureLog;
+  private readonly encode: ShardEncoder;
   private readonly progress: ProgressTracker<T>;
   private readonly ownAgent: Agent | undefined;
   private shards: Shard[];
@@ -69,6 +78,7 @@ export class RemoteWriteQueue<T> {
     metadataFailed: 0,
     metadataBytes: 0,
   };
+  private readonly failedByReason: Partial<Record<DropReason | 'bug', number>> = {};
   private readonly tuner: ShardTuner;
   /** When a send last finished (sent or failed), ms since the epoch. */
   private lastSendDone = Date.now();
@@ -77,32 +87,13 @@ export class RemoteWriteQueue<T> {
     this.config = resolveQueueConfig(options.queueConfig);
     this.cache = new LabelCache(options.series);
     this.progress = new ProgressTracker(options.compareTokens);
-    // Unsigned requests get a keep-alive pool of their own, a connection per shard.
-    this.ownAgent =
-      options.aws || options.dispatcher ? undefined : createRemoteWriteAgent(this.config.maxShards);
-    const client = new RemoteWriteClient({
-      ...options,
-      timeoutMs: options.remoteTimeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS,
-      dispatcher: options.dispatcher ?? this.ownAgent,
-    });
-    this.sender = new RetryingSender(client, this.config, (level, message, fields) =>
+    const sending = createSending(options, this.config, (level, message, fields) =>
       this.log(level, message, fields),
     );
-    if (options.encoder === 'inline') {
-      const encoder = new SnappyWriteRequestEncoder();
-      this.encode = (shard, count) => {
-        const c = shard.columns;
-        const encoded = encoder.encode(this.cache, c, c.head, c.head + count);
-        // The encoder's buffer is reused by the next request; this body must live through retries.
-        return { ...encoded, body: Buffer.from(encoded.body) };
-      };
-    } else {
-      const encoder = new WriteRequestEncoder();
-      this.encode = (shard, count) => {
-        const c = shard.columns;
-        return encoder.encodeCompressed(this.cache, c, c.head, c.head + count);
-      };
-    }
+    this.sender = sending.sender;
+    this.failures = sending.failures;
+    this.ownAgent = sending.ownAgent;
+    this.encode = createShardEncoder(options.encoder ?? 'library', this.cache);
     this.shards = this.newShards(this.config.minShards);
     this.tuner = new ShardTuner(this.config);
     const interval = options.shardUpdateIntervalMs ?? DEFAULT_SHARD_UPDATE_INTERVAL_MS;
@@ -174,12 +165,16 @@ export class RemoteWriteQueue<T> {
     for (let i = 0; i < list.length && !this.closing; i += perRequest) {
       const chunk = list.slice(i, i + perRequest);
       const body = compressSync(encodeMetadataRequest(chunk));
-      const { outcome } = await this.sender.send(body, 0);
-      if (outcome === 'stopped') return;
-      if (outcome === 'sent') {
+      const result = await this.sender.send(body, 0);
+      if (result.outcome === 'stopped') return;
+      if (result.outcome === 'sent') {
         this.counts.metadataSent += chunk.length;
         this.counts.metadataBytes += body.length;
-      } else this.counts.metadataFailed += chunk.length;
+      } else {
+        // Metadata is not split: a refused request's entries are dropped together.
+        this.counts.metadataFailed += chunk.length;
+        this.failures.dropped(result.verdict, chunk.length, chunk.length, 'metadata entry');
+      }
     }
   }
 
@@ -193,7 +188,9 @@ export class RemoteWriteQueue<T> {
     return {
       samplesSent: c.sent,
       samplesFailed: c.failed,
-      samplesRetried: this.sender.samplesRetried,
+      samplesFailedByReason: { ...this.failedByReason },
+      blocked: this.sender.blocked,
+      samplesRetried: this.sender.unitsRetried,
       samplesDropped: c.dropped,
       samplesPending: this.pending,
       samplesRefused: c.refused,
@@ -283,42 +280,49 @@ export class RemoteWriteQueue<T> {
       });
       if (this.stopped || shard.sending !== count) return;
       this.counts.failed += count;
+      this.failedByReason.bug = (this.failedByReason.bug ?? 0) + count;
       this.finish(shard, count);
     });
   }
 
   private async deliver(shard: Shard, count: number): Promise<void> {
-    const encoded = this.encode(shard, count);
     const began = performance.now();
-    let attempts = 0;
-    let outcome: Outcome = 'sent';
-    if (encoded.samples > 0) {
-      const result = await this.sender.send(encoded.body, encoded.samples);
-      attempts = result.attempts;
-      outcome = result.outcome;
-    }
-    if (outcome === 'stopped') return;
+    const done = await deliverSplitting(
+      (offset, length) => this.encode(shard.columns, offset, length),
+      this.sender,
+      count,
+      this.splitMinSamples,
+    );
+    // Stopped: the batch is neither sent nor failed; the WAL still has it.
+    if (done.stopped) return;
     const durationMs = performance.now() - began;
     this.lastSendDone = Date.now();
-    this.counts.dropped += encoded.dropped;
-    this.tuner.dropped(encoded.dropped);
-    const sent = outcome === 'sent';
-    this.tuner.sent(
-      encoded.samples,
-      durationMs / 1000,
-      sent ? encoded.highestTimestampMs : undefined,
-    );
-    if (sent) {
-      this.counts.sent += encoded.samples;
-      this.counts.bytes += encoded.body.length;
-    } else {
-      this.counts.failed += encoded.samples;
+    this.counts.dropped += done.skipped;
+    this.tuner.dropped(done.skipped);
+    const samples = done.sent + done.failedTotal;
+    this.tuner.sent(samples, durationMs / 1000, done.sent > 0 ? done.highestSentMs : undefined);
+    this.counts.sent += done.sent;
+    this.counts.bytes += done.bytes;
+    this.counts.failed += done.failedTotal;
+    for (const [reason, { samples: n, verdict }] of done.failed) {
+      this.failedByReason[reason] = (this.failedByReason[reason] ?? 0) + n;
+      this.failures.dropped(verdict, n, samples);
     }
     this.finish(shard, count);
-    if (encoded.samples > 0) {
-      const bytes = encoded.body.length;
-      this.report({ samples: encoded.samples, bytes, attempts, durationMs, outcome });
+    if (samples > 0) {
+      this.report({
+        samples,
+        bytes: done.bytes,
+        attempts: done.attempts,
+        durationMs,
+        outcome: done.sent > 0 ? 'sent' : 'failed',
+        failed: done.failedTotal,
+      });
     }
+  }
+
+  private get splitMinSamples(): number {
+    return Math.max(1, this.options.splitMinSamples ?? DEFAULT_SPLIT_MIN_SAMPLES);
   }
 
   private report(report: SendReport): void {
@@ -393,7 +397,7 @@ export class RemoteWriteQueue<T> {
     if (this.pending < this.limit) this.wakeRoomWaiters();
   }
 
-  private log(level: 'info' | 'warn' | 'error', message: string, fields: object): void {
+  private log(level: SinkLogLevel, message: string, fields: object): void {
     const name = this.options.name;
     this.options.log?.(level, message, name === undefined ? { ...fields } : { name, ...fields });
   }

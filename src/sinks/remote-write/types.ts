@@ -2,6 +2,8 @@
  * What a remote-write queue is given and what it reports, apart from the
  * sending options (sender.ts) and queue_config (options.ts).
  */
+import type { SinkLog } from '../shared/failure-log.js';
+import type { BlockedState, DropReason } from '../shared/verdict.js';
 import type { LabelsOf } from './label-cache.js';
 import type { QueueConfig } from './options.js';
 import type { SenderOptions } from './sender.js';
@@ -15,6 +17,15 @@ export interface RemoteWriteStats {
   readonly samplesSent: number;
   /** Samples dropped on a non-recoverable error (`samples_failed_total`). */
   readonly samplesFailed: number;
+  /** `samplesFailed` by why the endpoint refused them (`samples_failed_total{reason}`). */
+  readonly samplesFailedByReason: Readonly<Partial<Record<DropReason | 'bug', number>>>;
+  /**
+   * Set while the endpoint refuses in a way only a fix can cure (credentials,
+   * IAM, region, clock…): batches are held, not dropped, and the WAL stops
+   * advancing. Cleared by the first success. For
+   * `signet_destination_blocked{destination,reason}`.
+   */
+  readonly blocked: BlockedState | undefined;
   /** Samples sent again after a recoverable error, once per retry (`samples_retried_total`). */
   readonly samplesRetried: number;
   /** Samples dropped before sending: write relabeling, or a series unknown (`samples_dropped_total`). */
@@ -46,11 +57,7 @@ export interface RemoteWriteStats {
 }
 
 /** A log line; `fields` are structured context (never credentials). */
-export type RemoteWriteLog = (
-  level: 'info' | 'warn' | 'error',
-  message: string,
-  fields: Readonly<Record<string, unknown>>,
-) => void;
+export type RemoteWriteLog = SinkLog;
 
 /** One finished send (all its attempts), e.g. for `sent_batch_duration_seconds`. */
 export interface SendReport {
@@ -58,7 +65,10 @@ export interface SendReport {
   readonly bytes: number;
   readonly attempts: number;
   readonly durationMs: number;
+  /** `failed` when none of the samples was accepted. */
   readonly outcome: 'sent' | 'failed';
+  /** Samples of the batch the endpoint refused for good (after splitting). */
+  readonly failed: number;
 }
 
 export interface RemoteWriteQueueOptions<T> extends Omit<SenderOptions, 'timeoutMs'> {
@@ -85,6 +95,21 @@ export interface RemoteWriteQueueOptions<T> extends Omit<SenderOptions, 'timeout
    */
   readonly encoder?: 'inline' | 'library' | undefined;
   readonly log?: RemoteWriteLog | undefined;
+  /** The least time between two log lines about one cause of failure. Default a minute. */
+  readonly failureLogIntervalMs?: number | undefined;
+  /** Clock of the failure log (ms); tests move it. */
+  readonly now?: (() => number) | undefined;
+  /**
+   * The longest wait between two attempts while the endpoint refuses in a way
+   * only a fix can cure (the batch is held, not dropped). Default 2 minutes.
+   */
+  readonly holdMaxBackoffMs?: number | undefined;
+  /**
+   * A refused batch (out-of-order samples, 400, 413) is halved and the halves
+   * resent, so the samples not at fault are delivered; halves of at most this
+   * many samples that are still refused are dropped. Default 16.
+   */
+  readonly splitMinSamples?: number | undefined;
   readonly onSend?: ((report: SendReport) => void) | undefined;
   /** Shown in log lines, e.g. the remote_write name. */
   readonly name?: string | undefined;

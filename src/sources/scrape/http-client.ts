@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
-import type { ScrapeConfigFile } from '../../config/agent/schema.js';
+import type { ScrapeHttpSettings } from './options.js';
 
 export interface JobHttp {
   readonly dispatcher: Dispatcher;
@@ -16,7 +16,7 @@ function readSecretFile(path: string): string {
   return readFileSync(path, 'utf8').trim();
 }
 
-export function jobHttp(sc: ScrapeConfigFile): JobHttp {
+export function jobHttp(sc: ScrapeHttpSettings): JobHttp {
   const tls = sc.tls_config;
   const connect = tls
     ? {

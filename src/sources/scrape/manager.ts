@@ -4,7 +4,6 @@
  */
 import { hostname } from 'node:os';
 import type { AwsClient } from '../../aws/http/aws-client.js';
-import type { MetricsInstance, ScrapeJob } from '../../config/agent/types.js';
 import { getLabel, type Labels } from '../../model/labels.js';
 import type { MetricMetadata } from '../../model/metadata.js';
 import { compileRelabelConfigs, relabel, type RelabelRule } from '../../process/relabel/index.js';
@@ -12,6 +11,7 @@ import type { SampleAppender } from './appender.js';
 import { FileDiscovery } from './file-sd.js';
 import { jobHttp, type JobHttp } from './http-client.js';
 import { ScrapeLoop, type LoopObserver, type TargetStatus } from './loop.js';
+import type { ScrapeJobOptions, ScrapeOptions } from './options.js';
 import {
   discoveredLabels,
   isTarget,
@@ -23,10 +23,10 @@ import {
 } from './targets.js';
 
 export interface ManagerOptions {
-  readonly instance: MetricsInstance;
+  readonly instance: ScrapeOptions;
   readonly appender: SampleAppender;
   /** The signing client for a job with sigv4/aws_auth, built by the caller (credentials are shared). */
-  readonly awsClientFor: (job: ScrapeJob, target: Target) => AwsClient | undefined;
+  readonly awsClientFor: (job: ScrapeJobOptions, target: Target) => AwsClient | undefined;
   readonly userAgent: string;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Where a target scraped every `intervalMs` reports its actual intervals, in seconds. */
@@ -55,7 +55,7 @@ export interface PoolReport {
 }
 
 interface JobState {
-  readonly job: ScrapeJob;
+  readonly job: ScrapeJobOptions;
   readonly defaults: JobDefaults;
   readonly relabel: readonly RelabelRule[];
   readonly metricRelabel: readonly RelabelRule[];

@@ -51,7 +51,7 @@ describe('remote-write metadata', () => {
       if (answered === 5) return { status: 400, body: 'bad metadata' };
       return { status: 200 };
     };
-    const { queue } = testQueue(new SeriesTable(), { url: receiver.url });
+    const { queue, logs } = testQueue(new SeriesTable(), { url: receiver.url });
     await queue.sendMetadata(LIST, 3);
     // 8 entries in requests of 3: the second is retried after a 503.
     const accepted = receiver.received.filter((r) => r.status === 200);
@@ -73,6 +73,12 @@ describe('remote-write metadata', () => {
     assert.equal(stats.metadataSent, 8);
     assert.equal(stats.metadataFailed, 2, 'the 400 dropped the second round, not retried');
     assert.equal(receiver.received.length, 5);
+    assert.deepEqual(
+      logs.filter((l) => l.level === 'error').map((l) => l.message),
+      [
+        `remote write to ${new URL(receiver.url).host} refused 2 metadata entries (invalid), dropped: ${receiver.url} answered HTTP 400: bad metadata`,
+      ],
+    );
     assert.ok(stats.metadataBytes > 0);
     assert.equal(stats.samplesSent, 0);
     await queue.close();

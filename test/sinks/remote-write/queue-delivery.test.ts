@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SIGNET_VERSION } from '../../../src/sinks/remote-write/version.js';
+import { SIGNET_VERSION } from '../../../src/version.js';
 import { batchOf, scrape, seriesTable, testQueue, token } from './helpers.js';
 import { Receiver, until } from './receiver.js';
 

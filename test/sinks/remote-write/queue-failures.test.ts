@@ -76,7 +76,7 @@ describe('remote-write queue failures', () => {
     await queue.close();
   });
 
-  test('a 400 drops the batch, counts it as failed, logs the hint once, and progress moves on', async () => {
+  test('a 400 on batches too small to split drops them, counts them by reason, logs the hint once, and progress moves on', async () => {
     const r = new Receiver(() => ({ status: 400, body: 'out of order sample\nsecond line' }));
     receivers.push(r);
     await r.start();
@@ -87,6 +87,8 @@ describe('remote-write queue failures', () => {
     for (let b = 1; b <= 5; b++) queue.enqueue(scrape(10, b), token(b));
     await until(() => progress.at(-1)?.offset === 5, 'progress over the dropped batches');
     assert.equal(queue.stats.samplesFailed, 50);
+    assert.deepEqual(queue.stats.samplesFailedByReason, { 'out-of-order': 50 });
+    assert.equal(queue.stats.blocked, undefined);
     assert.equal(queue.stats.samplesSent, 0);
     assert.equal(queue.stats.samplesRetried, 0);
     assert.equal(r.received.length, 5, 'never resent');

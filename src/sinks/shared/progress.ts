@@ -1,13 +1,15 @@
 /**
- * Which WAL position is safe to truncate to. Every accepted enqueue call gets
- * a sequence number and keeps a count of its samples not yet finished (sent,
- * or dropped as non-recoverable); shards finish samples in any order across
- * series. The token reported is that of the newest call such that it and
- * every call before it have no unfinished samples left. Tokens are opaque to
- * the queue (never `undefined`); only `compare` looks into them.
+ * Which WAL position is safe to truncate to, for any sink that finishes
+ * units (samples, records) out of order. Every accepted enqueue call gets a
+ * sequence number and keeps a count of its units not yet finished (sent, or
+ * dropped as poison; a held unit is not finished, so progress stops short
+ * of it); a sink's workers finish units in any order. The token reported is
+ * that of the newest call such that it and every call before it have no
+ * unfinished units left. Tokens are opaque to the sink (never `undefined`);
+ * only `compare` looks into them.
  *
- * Sequence numbers are 32-bit and wrap (the shards store them in a
- * Uint32Array; 2^32 calls is weeks of scrapes), so positions are computed
+ * Sequence numbers are 32-bit and wrap (remote write's shards store them in
+ * a Uint32Array; 2^32 calls is weeks of scrapes), so positions are computed
  * modulo 2^32 from the oldest unfinished call.
  */
 export class ProgressTracker<T> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProgressTracker } from '../../../src/sinks/remote-write/progress.js';
+import { ProgressTracker } from '../../../src/sinks/shared/progress.js';
 
 test('progress reports the newest call with everything before it finished', () => {
   const p = new ProgressTracker<string>((a, b) => a.localeCompare(b));

@@ -1,7 +1,8 @@
 /**
- * Signet's version for the User-Agent, read from the package's package.json
- * (found by walking up from this module, which sits at a different depth
- * under src/ and dist/src/).
+ * Signet's version, the one place in src/ that reads it: `signet version`,
+ * the agent's build info and every sink's User-Agent. Read from the package's
+ * package.json, found by walking up from this module (which sits at a
+ * different depth under src/ and dist/src/).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,3 +29,6 @@ function findVersion(): string {
 }
 
 export const SIGNET_VERSION = findVersion();
+
+/** What every sink sends as User-Agent unless the user sets one. */
+export const SIGNET_USER_AGENT = `Signet/${SIGNET_VERSION}`;
