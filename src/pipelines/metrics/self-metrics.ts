@@ -31,6 +31,30 @@ export function registerMetricsPipelineMetrics(
       for (const queue of view.queues())
         g.set({ remote_name: queue.name, url: queue.url }, pick(queue.stats()));
     });
+  gauge(
+    registry,
+    'signet_destination_blocked',
+    '1 while a destination holds its data because of a refusal only a fix can cure (credentials, IAM, region, clock), by reason.',
+    ['destination', 'reason'],
+    (g) => {
+      for (const queue of view.queues()) {
+        const blocked = queue.stats().blocked;
+        if (blocked)
+          g.set({ destination: `remote_write/${queue.name}`, reason: blocked.reason }, 1);
+      }
+    },
+  );
+  gauge(
+    registry,
+    'signet_remote_storage_samples_failed_by_reason_total',
+    'Samples dropped because the endpoint can never accept them, by reason (out-of-order, too-old, too-large…).',
+    ['remote_name', 'url', 'reason'],
+    (g) => {
+      for (const queue of view.queues())
+        for (const [reason, n] of Object.entries(queue.stats().samplesFailedByReason))
+          g.set({ remote_name: queue.name, url: queue.url, reason }, n ?? 0);
+    },
+  );
   perQueue(
     'prometheus_remote_storage_samples_total',
     'Samples sent, counting each accepted sample once.',
