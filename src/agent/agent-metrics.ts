@@ -81,11 +81,11 @@ export function agentMetrics(view: AgentView): { registry: Registry; configLoads
   gauge(
     registry,
     'signet_aws_credentials_up',
-    '1 when the credentials of a destination are valid, 0 while none could be found.',
+    '1 when the credentials of a destination are valid, 0 while none could be found or AWS refuses them.',
     ['source'],
     (g) => {
       for (const s of view.credentials.statuses())
-        g.set({ source: s.source ?? 'none' }, s.accessKeyId && !s.lastError ? 1 : 0);
+        g.set({ source: s.source ?? 'none' }, s.accessKeyId && !s.lastError && !s.refused ? 1 : 0);
     },
   );
   return { registry, configLoads };

@@ -69,6 +69,20 @@ export async function runAgent(argv: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   process.off('SIGHUP', onHangUp);
-  await agent.stop();
+  // Kubernetes kills after 30 s by default: stop well within the bound, leaving
+  // what could not be sent in the WAL for the next start.
+  const boundMs = loaded.config.file.server.graceful_shutdown_timeout;
+  const started = Date.now();
+  const deadline = setTimeout(() => {
+    agent.log.error(
+      { graceful_shutdown_timeout_ms: boundMs },
+      'stopping took longer than server.graceful_shutdown_timeout; exiting now (unsent data stays in the WAL)',
+    );
+    process.exit(1);
+  }, boundMs);
+  deadline.unref();
+  await agent.stop(Math.floor(boundMs / 2));
+  clearTimeout(deadline);
+  agent.log.info({ took_ms: Date.now() - started }, 'stopped');
   return 0;
 }

@@ -125,6 +125,7 @@ export function createCredentialProvider(
 /** The top layer is what callers sign with; closing it closes every layer beneath. */
 export class LayeredProvider implements CredentialProvider {
   private readonly top: RefreshingCredentials;
+  private refused: string | undefined;
 
   constructor(readonly layers: readonly RefreshingCredentials[]) {
     this.top = layers[layers.length - 1]!;
@@ -139,7 +140,11 @@ export class LayeredProvider implements CredentialProvider {
   }
 
   status(): CredentialStatus {
-    return this.top.status();
+    return { ...this.top.status(), refused: this.refused };
+  }
+
+  noteAnswer(refusal: string | undefined): void {
+    this.refused = refusal;
   }
 
   resolution(): Resolution | undefined {

@@ -48,6 +48,12 @@ export interface CredentialProvider {
   forceRefresh(): Promise<AwsCredentials>;
   /** What the last resolution found, for errors, metrics and `signet doctor`. */
   status(): CredentialStatus;
+  /**
+   * What AWS last said of these credentials: undefined when it accepted a
+   * request signed with them, else why it refused them (unknown key, wrong
+   * secret, expired token). Shown as `signet_aws_credentials_up 0`.
+   */
+  noteAnswer?(refusal: string | undefined): void;
   close(): void;
 }
 
@@ -63,4 +69,6 @@ export interface CredentialStatus {
   readonly lastError: string | undefined;
   /** When the next background attempt is due (ms), if one is scheduled. */
   readonly nextAttemptAt: number | undefined;
+  /** AWS refused the credentials in use, and has not accepted them since: why. */
+  readonly refused?: string | undefined;
 }

@@ -39,6 +39,13 @@ export interface AwsRequest {
   readonly body?: string | Uint8Array;
 }
 
+/** AWS's answers that refuse the credentials themselves (not the request or the policy). */
+const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set([
+  'unknown-key',
+  'signature',
+  'expired-token',
+]);
+
 export class AwsClient {
   readonly service: string;
   readonly region: string;
@@ -78,7 +85,10 @@ export class AwsClient {
         credentials,
         signedAt,
       );
-      if (response.status >= 200 && response.status < 300) return response;
+      if (response.status >= 200 && response.status < 300) {
+        this.options.credentials.noteAnswer?.(undefined);
+        return response;
+      }
       const localNow = new Date(this.clock.localNow());
       const error = parseAwsError(response, {
         url: request.url,
@@ -112,6 +122,8 @@ export class AwsClient {
           continue;
         }
       }
+      if (CREDENTIAL_REFUSALS.has(error.kind))
+        this.options.credentials.noteAnswer?.(`${error.code ?? error.kind}: ${error.message}`);
       throw error;
     }
   }

@@ -172,7 +172,8 @@ const serverSchema = z.strictObject({
   http_tls_config: notImplemented,
   grpc_tls_config: notImplemented,
   register_instrumentation: notImplemented,
-  graceful_shutdown_timeout: notImplemented,
+  /** How long SIGTERM may take: queues drain for half of it, then in-flight sends are abandoned (the WAL keeps them). */
+  graceful_shutdown_timeout: duration.prefault('10s'),
   log_source_ips_enabled: notImplemented,
 });
 

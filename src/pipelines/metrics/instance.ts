@@ -247,7 +247,17 @@ export class MetricsPipeline implements Pipeline {
       name: this.name,
       activeSeries: this.storage.seriesCount,
       targets: this.scrapes.targets().length,
-      remoteWrites: this.queues.map((q) => ({ name: q.name, url: q.url })),
+      remoteWrites: this.queues.map((q) => {
+        const stats = q.stats();
+        return {
+          name: q.name,
+          url: q.url,
+          blocked: stats.blocked ?? null,
+          samplesSent: stats.samplesSent,
+          samplesFailed: stats.samplesFailed,
+          samplesPending: stats.samplesPending,
+        };
+      }),
     };
   }
 

@@ -100,7 +100,8 @@ export async function prepareQueue(rw: RemoteWriteTarget, deps: QueueDeps): Prom
     new RemoteWriteQueue<WalPosition>({
       url,
       name: rw.name,
-      ...(aws ? { aws } : { dispatcher }),
+      ...(aws ? { aws, dispatcher } : { dispatcher }),
+      ownsDispatcher: true,
       headers: f.headers,
       ...(f.basic_auth
         ? { basicAuth: { username: f.basic_auth.username, password: password ?? '' } }

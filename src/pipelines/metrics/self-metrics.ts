@@ -50,6 +50,29 @@ function registerRemoteStorageMetrics(
     gauge(registry, name, help, QUEUE_LABELS, (g) => {
       for (const p of counters.live()) for (const q of p.queues) g.set(queueLabels(q), pick(q));
     });
+  gauge(
+    registry,
+    'signet_destination_blocked',
+    '1 while a destination holds its data because of a refusal only a fix can cure (credentials, IAM, region, clock), by reason.',
+    ['destination', 'reason'],
+    (g) => {
+      for (const p of counters.live())
+        for (const q of p.queues) {
+          const blocked = q.stats().blocked;
+          if (blocked) g.set({ destination: `remote_write/${q.name}`, reason: blocked.reason }, 1);
+        }
+    },
+  );
+  counters.counter(
+    'signet_remote_storage_samples_failed_by_reason_total',
+    'Samples dropped because the endpoint can never accept them, by reason (out-of-order, too-old, too-large…).',
+    [...QUEUE_LABELS, 'reason'],
+    (p, emit) => {
+      for (const q of p.queues)
+        for (const [reason, n] of Object.entries(q.stats().samplesFailedByReason))
+          emit({ ...queueLabels(q), reason }, n ?? 0);
+    },
+  );
   perQueueCounter(
     'prometheus_remote_storage_samples_total',
     'Total number of samples sent to remote storage (accepted by the endpoint).',

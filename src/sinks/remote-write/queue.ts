@@ -17,7 +17,7 @@
  * `onProgress`, for WAL truncation.
  */
 import { performance } from 'node:perf_hooks';
-import type { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { compressSync } from 'snappy';
 import type { SampleBatch } from '../../model/series.js';
 import { ShardTuner } from './desired-shards.js';
@@ -54,7 +54,7 @@ export class RemoteWriteQueue<T> {
   private readonly failures: FailureLog;
   private readonly encode: ShardEncoder;
   private readonly progress: ProgressTracker<T>;
-  private readonly ownAgent: Agent | undefined;
+  private readonly ownAgent: Dispatcher | undefined;
   private shards: Shard[];
   /** Shards replaced by resharding whose last request is still in flight. */
   private readonly retiring = new Set<Shard>();

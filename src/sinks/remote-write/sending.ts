@@ -4,7 +4,7 @@
  * retrying sender with remote write's classification and backoffs, the
  * failure log, and the encoder that turns a run of shard samples into a body.
  */
-import type { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { classifySendError } from '../shared/classify.js';
 import { FailureLog, type SinkLog } from '../shared/failure-log.js';
 import { DEFAULT_HOLD_MAX_BACKOFF_MS, RetryingSender } from '../shared/retry.js';
@@ -22,8 +22,8 @@ export const DEFAULT_SPLIT_MIN_SAMPLES = 16;
 export interface Sending {
   readonly sender: RetryingSender<Buffer>;
   readonly failures: FailureLog;
-  /** The pool made for this queue, to destroy when it closes. */
-  readonly ownAgent: Agent | undefined;
+  /** The pool this queue owns, to destroy when it closes. */
+  readonly ownAgent: Dispatcher | undefined;
 }
 
 export function createSending<T>(
@@ -32,12 +32,13 @@ export function createSending<T>(
   log: SinkLog,
 ): Sending {
   // Unsigned requests get a keep-alive pool of their own, a connection per shard.
-  const ownAgent =
+  const made =
     options.aws || options.dispatcher ? undefined : createRemoteWriteAgent(config.maxShards);
+  const ownAgent = options.ownsDispatcher ? options.dispatcher : made;
   const client = new RemoteWriteClient({
     ...options,
     timeoutMs: options.remoteTimeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS,
-    dispatcher: options.dispatcher ?? ownAgent,
+    dispatcher: options.dispatcher ?? made,
   });
   const failures = new FailureLog({
     destination: `remote write to ${options.name ?? displayHost(options.url)}`,

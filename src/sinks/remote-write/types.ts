@@ -78,6 +78,12 @@ export interface RemoteWriteQueueOptions<T> extends Omit<SenderOptions, 'timeout
    * (until forgetSeries).
    */
   readonly series: LabelsOf;
+  /**
+   * The queue owns `dispatcher` (and the AwsClient's, given here too): closing
+   * the queue destroys it, abandoning requests still in flight so a shutdown
+   * does not wait for remote_timeout. What they carried stays in the WAL.
+   */
+  readonly ownsDispatcher?: boolean | undefined;
   /** Orders WAL tokens; progress never moves to a token not after the last reported. */
   readonly compareTokens: (a: T, b: T) => number;
   /** Everything enqueued up to and including `token`'s call has been sent or dropped. */
