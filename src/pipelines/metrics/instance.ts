@@ -194,7 +194,7 @@ export class MetricsPipeline implements Pipeline {
       const queue = d.build({
         table,
         onProgress: (pos) => progress.set(d.name, pos),
-        onSend: (report) => observeSend(report.durationMs / 1000),
+        onAttempt: observeSend,
       });
       const delivery = new SampleDelivery({
         name: d.name,

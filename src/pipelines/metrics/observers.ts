@@ -7,7 +7,7 @@
 import { Histogram, Summary, type Registry } from 'prom-client';
 
 export interface MetricsObservers {
-  /** Observes one remote_write batch's send, in seconds. */
+  /** Observes one remote_write request (an attempt, samples or metadata), in seconds. */
   sentBatchDuration(remoteName: string, url: string): (seconds: number) => void;
   /** Observes the actual time between two scrapes of a target scraped every `intervalMs`. */
   scrapeInterval(intervalMs: number): (seconds: number) => void;
@@ -31,7 +31,7 @@ export function metricsObservers(registry: Registry): MetricsObservers {
 function createObservers(registry: Registry): MetricsObservers {
   const sent = new Histogram({
     name: 'prometheus_remote_storage_sent_batch_duration_seconds',
-    help: 'Duration of send calls to the remote storage: one batch, all its attempts and the waits between them.',
+    help: 'Duration of send calls to the remote storage.',
     labelNames: ['remote_name', 'url'],
     buckets: SEND_BUCKETS,
     registers: [registry],

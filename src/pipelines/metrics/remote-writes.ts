@@ -20,7 +20,6 @@ import {
   RemoteWriteQueue,
   resolveQueueConfig,
   type RemoteWriteLog,
-  type SendReport,
 } from '../../sinks/remote-write/index.js';
 
 export interface QueueDeps {
@@ -36,8 +35,8 @@ export interface QueueDeps {
 export interface QueueRuntime {
   readonly table: SeriesTable;
   readonly onProgress: (pos: WalPosition) => void;
-  /** Each batch sent or dropped, with how long it took. */
-  readonly onSend: (report: SendReport) => void;
+  /** How long each request took, in seconds. */
+  readonly onAttempt: (seconds: number) => void;
 }
 
 export type PreparedQueue = (runtime: QueueRuntime) => RemoteWriteQueue<WalPosition>;
@@ -111,7 +110,7 @@ export async function prepareQueue(rw: RemoteWriteTarget, deps: QueueDeps): Prom
       series: seriesOf(runtime.table),
       compareTokens: comparePositions,
       onProgress: runtime.onProgress,
-      onSend: runtime.onSend,
+      onAttempt: runtime.onAttempt,
       queueConfig,
       remoteTimeoutMs: f.remote_timeout,
       log: deps.log,

@@ -4,10 +4,11 @@
  * retrying sender with remote write's classification and backoffs, the
  * failure log, and the encoder that turns a run of shard samples into a body.
  */
+import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { classifySendError } from '../shared/classify.js';
 import { FailureLog, type SinkLog } from '../shared/failure-log.js';
-import { DEFAULT_HOLD_MAX_BACKOFF_MS, RetryingSender } from '../shared/retry.js';
+import { DEFAULT_HOLD_MAX_BACKOFF_MS, RetryingSender, type SendTarget } from '../shared/retry.js';
 import { WriteRequestEncoder, type EncodedRequest } from './encode.js';
 import type { LabelCache } from './label-cache.js';
 import { DEFAULT_REMOTE_TIMEOUT_MS, type QueueConfig } from './options.js';
@@ -48,7 +49,7 @@ export function createSending<T>(
   });
   const retryOnHttp429 = config.retryOnHttp429;
   const sender = new RetryingSender<Buffer>(
-    client,
+    options.onAttempt ? timed(client, options.onAttempt) : client,
     (error) => classifySendError(error, { retryOnHttp429 }),
     {
       minBackoffMs: config.minBackoffMs,
@@ -85,6 +86,21 @@ export function createShardEncoder(kind: 'inline' | 'library', cache: LabelCache
   return (c, offset, count) => {
     const from = c.head + offset;
     return encoder.encodeCompressed(cache, c, from, from + count);
+  };
+}
+
+/** The client, each attempt timed (one performance.now() pair per request). */
+function timed(client: RemoteWriteClient, observe: (seconds: number) => void): SendTarget<Buffer> {
+  return {
+    send: async (body) => {
+      const began = performance.now();
+      try {
+        await client.send(body);
+      } finally {
+        observe((performance.now() - began) / 1000);
+      }
+    },
+    refresh: () => client.refresh(),
   };
 }
 

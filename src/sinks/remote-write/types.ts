@@ -117,6 +117,11 @@ export interface RemoteWriteQueueOptions<T> extends Omit<SenderOptions, 'timeout
    */
   readonly splitMinSamples?: number | undefined;
   readonly onSend?: ((report: SendReport) => void) | undefined;
+  /**
+   * Each HTTP attempt (samples or metadata, retries included), with how long
+   * it took in seconds, sent or not: Prometheus's sent_batch_duration_seconds.
+   */
+  readonly onAttempt?: ((seconds: number) => void) | undefined;
   /** Shown in log lines, e.g. the remote_write name. */
   readonly name?: string | undefined;
 }
