@@ -9,6 +9,7 @@
  * refuse a broken file before stopping anything.
  */
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { createTargetSigner, type TargetSigner } from '../../aws/destination/index.js';
 import {
@@ -132,6 +133,9 @@ export class MetricsPipeline implements Pipeline {
   private stopMetadata: (() => void)[] = [];
   private truncations = 0;
   private truncationsFailed = 0;
+  private observeTruncation: (seconds: number) => void = () => {};
+  /** How long reading the WAL back at start took (prometheus_agent_data_replay_duration_seconds). */
+  replaySeconds = 0;
 
   private constructor(
     readonly name: string,
@@ -158,6 +162,7 @@ export class MetricsPipeline implements Pipeline {
     const { segmentBytes, truncateEveryMs } = context.tuning;
     const wal = await WalWriter.open({ dir, onLog, ...(segmentBytes ? { segmentBytes } : {}) });
     const table = new SeriesTable();
+    const replayBegan = performance.now();
     let restored = 0;
     for await (const entry of readWal(dir, undefined, { kinds: METRICS_RECORDS, onLog })) {
       const series = recordOf(entry.record, SERIES_RECORD);
@@ -165,6 +170,7 @@ export class MetricsPipeline implements Pipeline {
       for (const s of series) table.restore(s.id, s.labels);
       restored += series.length;
     }
+    const replaySeconds = (performance.now() - replayBegan) / 1000;
     if (restored > 0)
       log.info(
         { series: table.nextId - 1 },
@@ -215,7 +221,10 @@ export class MetricsPipeline implements Pipeline {
       appender: storage,
       userAgent: context.userAgent,
       log: (level, message) => log[level](message),
-      intervalObserver: (intervalMs) => observers.scrapeInterval(intervalMs),
+      observers: {
+        interval: (intervalMs) => observers.scrapeInterval(intervalMs),
+        sync: (job) => observers.scrapeSync(job),
+      },
       awsClientFor: (job, target) => signers.get(job.path)?.(target.url),
     });
     const running = new MetricsPipeline(
@@ -229,6 +238,8 @@ export class MetricsPipeline implements Pipeline {
       config,
       log,
     );
+    running.replaySeconds = replaySeconds;
+    running.observeTruncation = observers.truncateDuration;
     scrapes.start();
     running.stopMetadata = queuesBuilt.map(({ queue, d }) =>
       sendMetadataPeriodically(queue, () => scrapes.metadata(), d.metadata),
@@ -271,30 +282,37 @@ export class MetricsPipeline implements Pipeline {
     };
   }
 
-  /** truncate(), counted for prometheus_tsdb_wal_truncations_total and _failed_total. */
+  /**
+   * truncate(), counted for prometheus_tsdb_wal_truncations_total and
+   * _failed_total when it had segments to delete (Prometheus truncates only
+   * then too).
+   */
   private truncateCounted(): void {
     const walErrors = this.storage.walErrors;
     const deleteFailures = this.wal.deleteFailures;
-    let ran: boolean;
+    const began = performance.now();
+    let deleted: number;
     try {
-      ran = this.truncate();
+      deleted = this.truncate();
     } catch (error) {
+      this.observeTruncation((performance.now() - began) / 1000);
       this.truncations++;
       this.truncationsFailed++;
       this.log.error(`WAL truncation failed: ${String(error)}; trying again later`);
       return;
     }
-    if (!ran) return;
+    const failedDeletes = this.wal.deleteFailures - deleteFailures;
+    if (deleted + failedDeletes === 0) return;
+    this.observeTruncation((performance.now() - began) / 1000);
     this.truncations++;
-    if (this.storage.walErrors > walErrors || this.wal.deleteFailures > deleteFailures)
-      this.truncationsFailed++;
+    if (failedDeletes > 0 || this.storage.walErrors > walErrors) this.truncationsFailed++;
   }
 
   /**
    * Deletes segments every endpoint has sent, and those older than
-   * wal_cleanup_age. Returns false when there was nothing to delete.
+   * wal_cleanup_age. Returns how many it deleted.
    */
-  truncate(): boolean {
+  truncate(): number {
     const names = this.deliveries.map((d) => d.name);
     const positions = names.map((n) => this.progress.get(n));
     let upTo: WalPosition | undefined;
@@ -304,7 +322,7 @@ export class MetricsPipeline implements Pipeline {
     const old = this.wal.segmentsOlderThan(this.config.walCleanupAgeMs);
     const forced = old.length > 0 ? Math.max(...old) + 1 : 0;
     const segment = Math.max(upTo?.segment ?? 0, forced);
-    if (segment === 0) return false;
+    if (segment === 0) return 0;
     const forgotten = this.storage.forgetIdle(segment);
     if (forgotten > 0)
       this.log.info(
@@ -318,7 +336,7 @@ export class MetricsPipeline implements Pipeline {
         { segments: deleted },
         'deleted WAL segments older than wal_cleanup_age that not every remote_write had sent: their unsent samples are lost',
       );
-    return true;
+    return deleted.length;
   }
 
   async stop(drainMs: number, restarting = false): Promise<void> {

@@ -11,6 +11,10 @@ export interface MetricsObservers {
   sentBatchDuration(remoteName: string, url: string): (seconds: number) => void;
   /** Observes the actual time between two scrapes of a target scraped every `intervalMs`. */
   scrapeInterval(intervalMs: number): (seconds: number) => void;
+  /** Observes how long applying a discovery change to a job's targets took. */
+  scrapeSync(job: string): (seconds: number) => void;
+  /** Observes one WAL truncation run. */
+  readonly truncateDuration: (seconds: number) => void;
 }
 
 /** Prometheus's prometheus.DefBuckets plus the 25, 60, 120 and 300 s its remote storage adds. */
@@ -46,6 +50,22 @@ function createObservers(registry: Registry): MetricsObservers {
     ageBuckets: 5,
     registers: [registry],
   });
+  const syncs = new Summary({
+    name: 'prometheus_target_sync_length_seconds',
+    help: 'Actual interval to sync the scrape pool.',
+    labelNames: ['scrape_job'],
+    percentiles: [0.01, 0.05, 0.5, 0.9, 0.99],
+    maxAgeSeconds: 600,
+    ageBuckets: 5,
+    registers: [registry],
+  });
+  const truncations = new Summary({
+    name: 'prometheus_agent_truncate_duration_seconds',
+    help: 'Duration of WAL truncation.',
+    // Prometheus's has no objectives: only _sum and _count.
+    percentiles: [],
+    registers: [registry],
+  });
   return {
     sentBatchDuration: (remoteName, url) => {
       const child = sent.labels({ remote_name: remoteName, url });
@@ -55,6 +75,11 @@ function createObservers(registry: Registry): MetricsObservers {
       const child = intervals.labels({ interval: goDuration(intervalMs) });
       return (seconds) => child.observe(seconds);
     },
+    scrapeSync: (job) => {
+      const child = syncs.labels({ scrape_job: job });
+      return (seconds) => child.observe(seconds);
+    },
+    truncateDuration: (seconds) => truncations.observe(seconds),
   };
 }
 

@@ -187,6 +187,19 @@ function registerStorageMetrics(
     [],
     (g) => g.set(live().reduce((n, p) => n + p.storage.seriesCount, 0)),
   );
+  counters.counter(
+    'prometheus_agent_samples_appended_total',
+    'Total number of samples appended to the storage.',
+    ['type'],
+    (p, emit) => emit({ type: 'float' }, p.storage.samplesAppended),
+  );
+  gauge(
+    registry,
+    'prometheus_agent_data_replay_duration_seconds',
+    'Time taken to replay the data on disk (every metrics pipeline, at its last start).',
+    [],
+    (g) => g.set(live().reduce((n, p) => n + p.replaySeconds, 0)),
+  );
   total(
     'prometheus_agent_corruptions_total',
     'Total number of WAL corruptions: torn or corrupt tails cut off a WAL when it was opened.',

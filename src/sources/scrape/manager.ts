@@ -3,6 +3,7 @@
  * targets, and starts, keeps or stops a loop per target as discovery changes.
  */
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import { getLabel, type Labels } from '../../model/labels.js';
 import type { MetricMetadata } from '../../model/metadata.js';
@@ -29,8 +30,15 @@ export interface ManagerOptions {
   readonly awsClientFor: (job: ScrapeJobOptions, target: Target) => AwsClient | undefined;
   readonly userAgent: string;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
-  /** Where a target scraped every `intervalMs` reports its actual intervals, in seconds. */
-  readonly intervalObserver?: ((intervalMs: number) => (seconds: number) => void) | undefined;
+  readonly observers?: ScrapeObservers | undefined;
+}
+
+/** Where timings go as they happen, in seconds. */
+export interface ScrapeObservers {
+  /** The actual intervals of a target scraped every `intervalMs`. */
+  interval(intervalMs: number): (seconds: number) => void;
+  /** How long applying a discovery change to a job's targets took. */
+  sync(job: string): (seconds: number) => void;
 }
 
 /** What this manager counted since it started, for the self-metrics. */
@@ -183,6 +191,7 @@ export class ScrapeManager {
   }
 
   private sync(state: JobState): void {
+    const began = performance.now();
     const name = state.job.file.job_name;
     this.c.syncs.set(name, (this.c.syncs.get(name) ?? 0) + 1);
     const wanted = new Map<string, Target>();
@@ -230,13 +239,14 @@ export class ScrapeManager {
       state.loops.set(key, loop);
       loop.start();
     }
+    this.o.observers?.sync(name)((performance.now() - began) / 1000);
   }
 
   /** One observer per interval: loops of the same interval share its summary. */
   private observer(intervalMs: number): LoopObserver {
     let observer = this.observers.get(intervalMs);
     if (!observer) {
-      const interval = this.o.intervalObserver?.(intervalMs);
+      const interval = this.o.observers?.interval(intervalMs);
       observer = {
         interval: (seconds) => interval?.(seconds),
         exceeded: (limit) => {

@@ -55,6 +55,15 @@ async function scrapeMetrics(agent: Agent): Promise<{ text: string; parsed: Expo
   return { text, parsed: parseExposition(text) };
 }
 
+/** The WAL's newest segment number and the bytes of all its segments, from the directory. */
+function walOnDisk(walDir: string): { segment: number; bytes: number } {
+  const segments = readdirSync(walDir).filter((n) => /^\d+\.wal$/.test(n));
+  return {
+    segment: Math.max(...segments.map((n) => Number(n.slice(0, -4)))),
+    bytes: segments.reduce((n, s) => n + statSync(join(walDir, s)).size, 0),
+  };
+}
+
 /** promtool's verdict on an exposition: its exit status and what it printed. */
 function promtoolCheck(text: string): { status: number | null; output: string } {
   const run = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
@@ -80,11 +89,18 @@ test('/metrics passes promtool, counters are counters, and a reload that restart
     logStream: new LogCapture(),
     env: {},
     loadConfig: () => loadAgentConfig(file),
+    // Small segments truncated often, for the WAL's metrics.
+    segmentBytes: 4096,
+    truncateEveryMs: 200,
   });
   try {
     await waitFor('a delivered a few times', () =>
       acceptedValues(receiver, 'sm_a_total').values.size > 5 ? true : undefined,
     );
+    await waitFor('a WAL truncation', async () => {
+      const { value } = (await scrapeMetrics(agent)).parsed;
+      return value('prometheus_tsdb_wal_truncations_total')! > 0 ? true : undefined;
+    });
     const before = await scrapeMetrics(agent);
 
     await t.test('promtool check metrics finds nothing to say', () => {
@@ -127,15 +143,36 @@ test('/metrics passes promtool, counters are counters, and a reload that restart
         quantile: '0.5',
       });
       assert.ok(median! > 0.05 && median! < 0.5, `median interval ${median}`);
-      assert.ok(value('prometheus_tsdb_wal_segment_current')! >= 1);
-      assert.ok(value('prometheus_tsdb_wal_storage_size_bytes')! > 0);
       assert.equal(value('prometheus_agent_corruptions_total'), 0);
+      assert.equal(value('prometheus_tsdb_wal_truncations_failed_total'), 0);
+      assert.equal(
+        value('prometheus_agent_truncate_duration_seconds_count'),
+        value('prometheus_tsdb_wal_truncations_total'),
+      );
+      assert.ok(value('prometheus_agent_samples_appended_total', { type: 'float' })! > 0);
+      assert.ok(
+        value('prometheus_target_sync_length_seconds_count', { scrape_job: 'counted' })! >= 1,
+      );
       assert.equal(value('agent_config_last_load_successful'), 1);
       assert.equal(value('agent_config_load_failures_total'), 0);
       const build = [...(families.get('agent_build_info')?.samples ?? [])];
       assert.equal(build.length, 1);
       assert.equal(build[0]!.labels.nodeversion, process.version);
       assert.match(build[0]!.labels.version ?? '', /^\d+\.\d+\.\d+/);
+    });
+
+    await t.test('the WAL metrics say what is on disk', async () => {
+      // Read again until no append rolled a segment between /metrics and the listing.
+      const seen = await waitFor('/metrics and the disk agreeing', async () => {
+        const { value: v } = (await scrapeMetrics(agent)).parsed;
+        const disk = walOnDisk(join(dir.path, 'wal', 'one'));
+        const metrics = {
+          segment: v('prometheus_tsdb_wal_segment_current'),
+          bytes: v('prometheus_tsdb_wal_storage_size_bytes'),
+        };
+        return metrics.segment === disk.segment && metrics.bytes === disk.bytes ? disk : undefined;
+      });
+      assert.ok(seen.segment > 1, 'segments rolled');
     });
 
     // "counted" gains target b: the pipeline is restarted, its stats start at 0.
