@@ -2,7 +2,6 @@
  * The checks `signet doctor` runs for one destination: credentials, identity,
  * clock, and a signed probe, each turned into plain data for the report.
  */
-import snappy from 'snappy';
 import type { CorrectedClock } from '../aws/clock.js';
 import type { LayeredProvider } from '../aws/credentials/provider.js';
 import type { SourceAttempt } from '../aws/credentials/types.js';
@@ -13,6 +12,7 @@ import { AwsClient } from '../aws/http/aws-client.js';
 import { stsEndpoint } from '../aws/sts/endpoint.js';
 import { parseCallerIdentityXml, type CallerIdentity } from '../aws/sts/xml.js';
 import { SignetError } from '../errors.js';
+import { remoteWriteProbe } from '../sinks/remote-write/index.js';
 
 export interface CredentialsReport {
   readonly source: string | null;
@@ -156,9 +156,6 @@ export async function checkIdentity(
   }
 }
 
-/** An empty remote-write request: AMP checks the signature and aps:RemoteWrite, and stores nothing. */
-const EMPTY_WRITE_REQUEST = snappy.compressSync(Buffer.alloc(0));
-
 export async function probe(
   url: string,
   kind: 'remote_write' | 'url',
@@ -167,16 +164,7 @@ export async function probe(
   try {
     const res =
       kind === 'remote_write'
-        ? await client.send({
-            method: 'POST',
-            url,
-            headers: {
-              'content-type': 'application/x-protobuf',
-              'content-encoding': 'snappy',
-              'x-prometheus-remote-write-version': '0.1.0',
-            },
-            body: EMPTY_WRITE_REQUEST,
-          })
+        ? await client.send({ method: 'POST', url, ...remoteWriteProbe() })
         : await client.send({ method: 'GET', url });
     return { ok: true, status: res.status, problem: null };
   } catch (error) {

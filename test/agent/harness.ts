@@ -142,11 +142,15 @@ export class LogCapture extends Writable {
 /** A target as the agent's targets API (/agent/api/v1/metrics/targets) reports it. */
 export interface ApiTarget {
   readonly instance: string;
+  readonly target_group: string;
+  readonly endpoint: string;
+  readonly state: 'unknown' | 'up' | 'down';
+  readonly scrape_error: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Kept beside Grafana Agent's names: target_group, endpoint and state. */
   readonly job: string;
   readonly url: string;
-  readonly labels: Readonly<Record<string, string>>;
   readonly health: 'unknown' | 'up' | 'down';
-  readonly lastError: string;
 }
 
 /** Reads the running agent's targets API over HTTP. */

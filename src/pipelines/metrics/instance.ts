@@ -24,6 +24,7 @@ import {
 import type { MetricsInstance } from '../../config/agent/types.js';
 import { signingOptions } from '../../config/aws-auth.js';
 import { SeriesTable } from '../../model/series.js';
+import { compileRelabelConfigs } from '../../process/relabel/index.js';
 import type {
   QueueConfig,
   RemoteWriteQueue,
@@ -80,6 +81,16 @@ export async function prepareMetrics(
 ): Promise<PreparedPipeline> {
   const { instance } = config;
   const log = context.log.child({ instance: instance.name });
+  // Every rule compiles before anything runs: a reload with a bad regex is
+  // refused while the running pipeline keeps scraping.
+  compileRelabelConfigs(
+    instance.hostFilterRelabelConfigs,
+    `${instance.path}.host_filter_relabel_configs`,
+  );
+  for (const job of instance.jobs) {
+    compileRelabelConfigs(job.file.relabel_configs, `${job.path}.relabel_configs`);
+    compileRelabelConfigs(job.file.metric_relabel_configs, `${job.path}.metric_relabel_configs`);
+  }
   const destinations: PreparedDestination[] = [];
   for (const rw of instance.remoteWrite) {
     const build = await prepareQueue(rw, {

@@ -4,6 +4,7 @@
  * headers) with remote write 1.0's protocol headers. What a failure means is
  * the shared classification's (../shared/classify.ts).
  */
+import snappy from 'snappy';
 import { Agent } from 'undici';
 import { EndpointClient, type EndpointOptions } from '../shared/http.js';
 
@@ -27,4 +28,16 @@ export class RemoteWriteClient extends EndpointClient {
   constructor(options: SenderOptions) {
     super(options, 'remote_write', PROTOCOL_HEADERS);
   }
+}
+
+/**
+ * What `signet doctor` sends to check a remote-write destination: an empty
+ * WriteRequest, so AMP checks the signature and aps:RemoteWrite and stores
+ * nothing.
+ */
+export function remoteWriteProbe(): {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+} {
+  return { headers: PROTOCOL_HEADERS, body: snappy.compressSync(Buffer.alloc(0)) };
 }

@@ -33,6 +33,8 @@ export interface LoopOptions {
   readonly limits: LabelLimits;
   readonly metricRelabel: readonly RelabelRule[];
   readonly now?: () => number;
+  /** Told when a scrape changes the target's health (not for the first `up`). */
+  readonly onHealthChange?: (status: TargetStatus, before: TargetHealth) => void;
   readonly observer?: LoopObserver | undefined;
 }
 
@@ -230,6 +232,7 @@ export class ScrapeLoop {
     const values = [error ? 0 : 1, durationMs / 1000, scraped, kept, added];
     this.report.forEach((id, i) => this.builder.push(id, startMs, values[i]!));
     this.o.appender.append(this.builder.take());
+    const before = this.state.health;
     this.state = {
       health: error ? 'down' : 'up',
       lastError: error,
@@ -237,6 +240,8 @@ export class ScrapeLoop {
       lastScrapeDurationMs: durationMs,
       samples: kept,
     };
+    if (this.state.health !== before && !(before === 'unknown' && !error))
+      this.o.onHealthChange?.(this.state, before);
   }
 
   /** The id of a series text seen for the first time; 0 when metric relabeling drops it. */

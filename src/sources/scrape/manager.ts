@@ -69,6 +69,10 @@ interface JobState {
   readonly metricRelabel: readonly RelabelRule[];
   readonly http: JobHttp;
   readonly loops: Map<string, ScrapeLoop>;
+  /** Per target key, the labels discovery gave it. */
+  readonly discovered: Map<string, Labels>;
+  /** The dropped targets' reasons last logged, to log again only when they change. */
+  droppedSummary: string;
   readonly groups: Map<string, TargetGroup[]>;
   dropped: DroppedTarget[];
   discovery: FileDiscovery[];
@@ -78,7 +82,19 @@ export interface TargetReport extends TargetStatus {
   readonly job: string;
   readonly url: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The labels discovery gave, before relabeling (Prometheus's discoveredLabels). */
+  readonly discoveredLabels: Readonly<Record<string, string>>;
 }
+
+export interface DroppedReport {
+  readonly job: string;
+  readonly discoveredLabels: Readonly<Record<string, string>>;
+  /** Why: the relabel rule that dropped it, no address, host_filter… */
+  readonly reason: string;
+}
+
+const asRecord = (labels: Labels): Record<string, string> =>
+  Object.fromEntries(labels.map((l) => [l.name, l.value]));
 
 /** The labels Grafana Agent's host filter reads after `__address__` (its HostFilterLabelMatchers). */
 const HOST_LABELS = [
@@ -153,6 +169,8 @@ export class ScrapeManager {
       ),
       http: jobHttp(job.file),
       loops: new Map(),
+      discovered: new Map(),
+      droppedSummary: '',
       groups: new Map(),
       dropped: [],
       discovery: [],
@@ -196,6 +214,7 @@ export class ScrapeManager {
     this.c.syncs.set(name, (this.c.syncs.get(name) ?? 0) + 1);
     const wanted = new Map<string, Target>();
     const dropped: DroppedTarget[] = [];
+    state.discovered.clear();
     for (const group of [...state.groups.values()].flat()) {
       for (const address of group.targets) {
         const discovered = discoveredLabels(address, group, state.defaults);
@@ -203,10 +222,14 @@ export class ScrapeManager {
         if (!isTarget(t)) dropped.push(t);
         else if (this.o.instance.hostFilter && !matchesHost(discovered, this.hostFilterRelabel))
           dropped.push({ discovered, reason: 'host_filter: not this host' });
-        else wanted.set(t.key, t);
+        else {
+          wanted.set(t.key, t);
+          state.discovered.set(t.key, discovered);
+        }
       }
     }
     state.dropped = dropped;
+    this.logDropped(state);
     for (const [key, loop] of state.loops) {
       if (!wanted.has(key)) {
         state.loops.delete(key);
@@ -235,6 +258,12 @@ export class ScrapeManager {
         },
         metricRelabel: state.metricRelabel,
         observer: this.observer(target.intervalMs),
+        onHealthChange: (status) => {
+          const job = sc.job_name;
+          if (status.health === 'down')
+            this.o.log('warn', `target ${target.url} (job ${job}) is down: ${status.lastError}`);
+          else this.o.log('info', `target ${target.url} (job ${job}) is up again`);
+        },
       });
       state.loops.set(key, loop);
       loop.start();
@@ -273,13 +302,41 @@ export class ScrapeManager {
 
   targets(): TargetReport[] {
     return this.jobs.flatMap((state) =>
-      [...state.loops.values()].map((loop) => ({
+      [...state.loops.entries()].map(([key, loop]) => ({
         job: state.job.file.job_name,
         url: loop.target.url,
-        labels: Object.fromEntries(loop.target.labels.map((l) => [l.name, l.value])),
+        labels: asRecord(loop.target.labels),
+        discoveredLabels: asRecord(state.discovered.get(key) ?? []),
         ...loop.status(),
       })),
     );
+  }
+
+  /** Targets discovery found but relabeling, a missing address or host_filter dropped. */
+  dropped(): DroppedReport[] {
+    return this.jobs.flatMap((state) =>
+      state.dropped.map((d) => ({
+        job: state.job.file.job_name,
+        discoveredLabels: asRecord(d.discovered),
+        reason: d.reason,
+      })),
+    );
+  }
+
+  /** Says why targets are dropped each time the reasons change, so zero targets is never silent. */
+  private logDropped(state: JobState): void {
+    const counts = new Map<string, number>();
+    for (const d of state.dropped) counts.set(d.reason, (counts.get(d.reason) ?? 0) + 1);
+    const summary = [...counts].map(([reason, n]) => `${n} × ${reason}`).join('; ');
+    if (summary === state.droppedSummary) return;
+    state.droppedSummary = summary;
+    const job = state.job.file.job_name;
+    if (summary === '') this.o.log('info', `job ${job}: no targets dropped any more`);
+    else
+      this.o.log(
+        'warn',
+        `job ${job}: ${state.dropped.length} of its discovered targets are dropped: ${summary}`,
+      );
   }
 
   /** Every active target's metadata, each distinct entry once (as Prometheus's metadata watcher collects it). */

@@ -145,7 +145,7 @@ describe('scraping through proxy_url and with tls_config', () => {
         const before = plain.scrapes;
         const up = await waitFor('up for the proxied job', () => upByJob(receiver).get('proxied'));
         const [target] = await apiTargets(agent.server.url);
-        assert.equal(up, 1, target?.lastError);
+        assert.equal(up, 1, target?.scrape_error);
         assert.equal(target?.health, 'up');
         assert.ok(plain.scrapes > before, 'the proxy reached the real target');
         assert.ok(proxySeen.includes(`GET http://${HIDDEN}/metrics`), proxySeen.join('\n'));
@@ -177,12 +177,12 @@ describe('scraping through proxy_url and with tls_config', () => {
         const targets = await apiTargets(agent.server.url);
         const report = (job: string) => targets.find((x) => x.job === job);
         for (const ok of ['with-ca', 'insecure', 'ca-via-proxy']) {
-          assert.equal(ups.get(ok), 1, `${ok}: ${report(ok)?.lastError}`);
+          assert.equal(ups.get(ok), 1, `${ok}: ${report(ok)?.scrape_error}`);
           assert.equal(report(ok)?.health, 'up');
         }
         assert.equal(ups.get('default-verify'), 0);
         assert.equal(report('default-verify')?.health, 'down');
-        assert.match(report('default-verify')?.lastError ?? '', /self[- ]signed certificate/i);
+        assert.match(report('default-verify')?.scrape_error ?? '', /self[- ]signed certificate/i);
         assert.ok(secureScrapes > 0);
         assert.ok(proxySeen.includes(`CONNECT ${secureAddress}`), proxySeen.join('\n'));
       },
