@@ -32,6 +32,9 @@ metrics:
         - job_name: limited
           sample_limit: 1
           static_configs: [{ targets: ['${targets[0]!.address}'] }]
+        - job_name: too-big
+          body_size_limit: 10B
+          static_configs: [{ targets: ['${targets[0]!.address}'] }]
         - job_name: from-files
           file_sd_configs: [{ files: ['${join(dir, 'targets.json')}'], refresh_interval: 100ms }]
       remote_write:
@@ -124,7 +127,7 @@ test('/metrics passes promtool, counters are counters, and a reload that restart
       assert.equal(value('prometheus_remote_storage_shards_min', q), 2);
       assert.equal(value('prometheus_remote_storage_shard_capacity', q), 1234);
       assert.equal(value('prometheus_remote_storage_max_samples_per_send', q), 321);
-      assert.equal(value('prometheus_target_scrape_pools_total'), 3);
+      assert.equal(value('prometheus_target_scrape_pools_total'), 4);
       assert.equal(value('prometheus_target_scrape_pool_targets', { scrape_job: 'counted' }), 1);
       assert.equal(value('prometheus_target_scrape_pool_targets', { scrape_job: 'from-files' }), 0);
       assert.equal(
@@ -134,6 +137,8 @@ test('/metrics passes promtool, counters are counters, and a reload that restart
       assert.ok(value('prometheus_sd_file_read_errors_total')! > 0);
       // a serves 4 series: every scrape of "limited" (sample_limit 1) is refused.
       assert.ok(value('prometheus_target_scrapes_exceeded_sample_limit_total')! > 0);
+      // Its pages are larger than too-big's body_size_limit.
+      assert.ok(value('prometheus_target_scrapes_exceeded_body_size_limit_total')! > 0);
       assert.ok(value('prometheus_target_scrape_pool_sync_total', { scrape_job: 'counted' })! >= 1);
       assert.ok(
         value('prometheus_target_interval_length_seconds_count', { interval: '100ms' })! > 0,
@@ -195,8 +200,8 @@ test('/metrics passes promtool, counters are counters, and a reload that restart
         }
       }
       assert.ok(compared > 20, `compared only ${compared} counter samples`);
-      // The restarted pipeline created its three pools again.
-      assert.equal(after.parsed.value('prometheus_target_scrape_pools_total'), 6);
+      // The restarted pipeline created its four pools again.
+      assert.equal(after.parsed.value('prometheus_target_scrape_pools_total'), 8);
     });
 
     await t.test('a refused reload is counted', async () => {
