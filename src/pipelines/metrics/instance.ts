@@ -123,6 +123,8 @@ export class MetricsPipeline implements Pipeline {
   readonly kind = 'metrics';
   private truncateTimer: NodeJS.Timeout | undefined;
   private stopMetadata: (() => void)[] = [];
+  /** WAL segments deleted by wal_cleanup_age before every destination had sent them. */
+  segmentsDroppedUnsent = 0;
 
   private constructor(
     readonly name: string,
@@ -265,9 +267,11 @@ export class MetricsPipeline implements Pipeline {
       );
     this.storage.checkpointSeries(segment);
     const deleted = this.wal.truncateBefore({ segment, offset: 0 });
-    if (forced > (upTo?.segment ?? 0) && deleted.length > 0)
+    const unsent = deleted.filter((s) => s >= (upTo?.segment ?? 0));
+    this.segmentsDroppedUnsent += unsent.length;
+    if (forced > (upTo?.segment ?? 0) && unsent.length > 0)
       this.log.warn(
-        { segments: deleted },
+        { segments: unsent },
         'deleted WAL segments older than wal_cleanup_age that not every remote_write had sent: their unsent samples are lost',
       );
   }

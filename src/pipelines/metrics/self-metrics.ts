@@ -33,6 +33,13 @@ export function registerMetricsPipelineMetrics(
     });
   gauge(
     registry,
+    'signet_wal_segments_dropped_unsent_total',
+    'WAL segments deleted by wal_cleanup_age before every remote_write had sent them (their samples are lost).',
+    [],
+    (g) => g.set(sum((p) => p.segmentsDroppedUnsent)),
+  );
+  gauge(
+    registry,
     'signet_destination_blocked',
     '1 while a destination holds its data because of a refusal only a fix can cure (credentials, IAM, region, clock), by reason.',
     ['destination', 'reason'],
