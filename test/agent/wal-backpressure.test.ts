@@ -6,7 +6,7 @@
  * dropped.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Agent } from '../../src/agent/agent.js';
@@ -119,7 +119,9 @@ metrics:
   });
   t.after(() => agent.stop(500));
   await waitFor('unsent segments dropped for age', () =>
-    logs.lines.some((l) => /older than wal_cleanup_age .*lost/.test(l)) ? true : undefined,
+    logs.lines.some((l) => /older than wal_cleanup_age or beyond wal_max_size .*lost/.test(l))
+      ? true
+      : undefined,
   );
   const metrics = await (await fetch(`${agent.server.url}/metrics`)).text();
   const dropped = /signet_wal_segments_dropped_unsent_total (\d+)/.exec(metrics)?.[1];
@@ -128,4 +130,51 @@ metrics:
   // Scraping goes on at ~30 KB a second; what stays is about a second's worth.
   await new Promise((r) => setTimeout(r, 1500));
   assert.ok(segments(walDir).length <= 4, `${segments(walDir).length} segments kept`);
+});
+
+test('wal_max_size bounds the WAL of a destination that never recovers', async (t) => {
+  const dir = tempDir('signet-max-size-');
+  t.after(() => dir.remove());
+  const target = await counterTarget('size_scrape_number', 300);
+  t.after(() => target.close());
+  const receiver = new Receiver(() => ({ status: 503 }));
+  await receiver.start();
+  t.after(() => receiver.stop());
+  const { config } = parseAgentConfig(
+    `server: { http_listen_port: 0 }
+metrics:
+  wal_directory: ${join(dir.path, 'wal')}
+  wal_max_size: 256KiB
+  global: { scrape_interval: 50ms, scrape_timeout: 50ms }
+  configs:
+    - name: size
+      scrape_configs:
+        - job_name: counter
+          static_configs: [{ targets: ['${target.address}'] }]
+      remote_write:
+        - name: rx
+          url: ${receiver.url}
+          queue_config: { batch_send_deadline: 50ms, min_backoff: 10ms, max_backoff: 50ms }
+`,
+    'size.yaml',
+  );
+  const logs = new LogCapture();
+  const agent = await Agent.start(config, [], {
+    logStream: logs,
+    env: {},
+    segmentBytes: 32 * 1024,
+    truncateEveryMs: 100,
+  });
+  t.after(() => agent.stop(500));
+  await waitFor('unsent segments dropped for size', () =>
+    logs.lines.some((l) => /beyond wal_max_size .*lost/.test(l)) ? true : undefined,
+  );
+  const walDir = join(dir.path, 'wal', 'size');
+  const bytes = (): number =>
+    segments(walDir).reduce((n, f) => n + statSync(join(walDir, f)).size, 0);
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    // The bound plus the segment being written and one truncation period's growth.
+    assert.ok(bytes() <= 256 * 1024 + 2 * 32 * 1024, `${bytes()} bytes on disk`);
+  }
 });

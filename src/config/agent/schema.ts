@@ -151,6 +151,8 @@ const metricsSchema = z.strictObject({
   wal_directory: z.string().optional(),
   wal_dir: z.string().optional(),
   wal_cleanup_age: duration.prefault('12h'),
+  /** Signet's own: the most each instance's WAL may hold on disk; the oldest unsent segments go first. 0: no bound. */
+  wal_max_size: byteSize.prefault(0),
   wal_cleanup_period: duration.prefault('30m'),
   global: globalSchema.prefault({}),
   configs: z.array(instanceSchema).default([]),

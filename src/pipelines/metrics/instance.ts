@@ -38,6 +38,8 @@ export interface MetricsPipelineConfig {
   readonly instance: MetricsInstance;
   readonly walDirectory: string;
   readonly walCleanupAgeMs: number;
+  /** wal_max_size: 0 for no bound. */
+  readonly walMaxBytes: number;
   readonly externalLabels: Readonly<Record<string, string>>;
 }
 
@@ -247,7 +249,11 @@ export class MetricsPipeline implements Pipeline {
     };
   }
 
-  /** Deletes segments every endpoint has sent, and those older than wal_cleanup_age. */
+  /**
+   * Deletes segments every endpoint has sent, and — however long a blocked
+   * destination has held them — those older than wal_cleanup_age or beyond
+   * wal_max_size.
+   */
   truncate(): void {
     const names = this.deliveries.map((d) => d.name);
     const positions = names.map((n) => this.progress.get(n));
@@ -256,6 +262,8 @@ export class MetricsPipeline implements Pipeline {
       upTo = positions.reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
     }
     const old = this.wal.segmentsOlderThan(this.config.walCleanupAgeMs);
+    if (this.config.walMaxBytes > 0)
+      old.push(...this.wal.segmentsOverSize(this.config.walMaxBytes));
     const forced = old.length > 0 ? Math.max(...old) + 1 : 0;
     const segment = Math.max(upTo?.segment ?? 0, forced);
     if (segment === 0) return;
@@ -272,7 +280,7 @@ export class MetricsPipeline implements Pipeline {
     if (forced > (upTo?.segment ?? 0) && unsent.length > 0)
       this.log.warn(
         { segments: unsent },
-        'deleted WAL segments older than wal_cleanup_age that not every remote_write had sent: their unsent samples are lost',
+        'deleted WAL segments older than wal_cleanup_age or beyond wal_max_size that not every remote_write had sent: their unsent samples are lost',
       );
   }
 

@@ -34,7 +34,7 @@ export function registerMetricsPipelineMetrics(
   gauge(
     registry,
     'signet_wal_segments_dropped_unsent_total',
-    'WAL segments deleted by wal_cleanup_age before every remote_write had sent them (their samples are lost).',
+    'WAL segments deleted by wal_cleanup_age or wal_max_size before every remote_write had sent them (their samples are lost).',
     [],
     (g) => g.set(sum((p) => p.segmentsDroppedUnsent)),
   );
