@@ -3,6 +3,7 @@ import {
   startLocal,
   DEMO_ACCESS_KEY_ID,
   DEMO_SECRET_ACCESS_KEY,
+  DEMO_CONTAINER_TOKEN,
   type LocalStack,
 } from '../local/index.js';
 import { runDemo } from '../local/demo.js';
@@ -26,6 +27,35 @@ Options:
 
 export const DEFAULT_LOCAL_PORT = 4579;
 
+/** The IMDS and ECS lines: what an agent on "EC2" or in a "container" sets, if the config offers them. */
+function credentialEndpoints(stack: LocalStack): string[] {
+  const u = stack.url;
+  const { config } = stack;
+  const self = config.instances.find((i) => i.self);
+  const lines = [
+    self?.role
+      ? `  IMDSv2             AWS_EC2_METADATA_SERVICE_ENDPOINT=${u}/   (instance ${self.instanceId}, role ${self.role})`
+      : `  IMDSv2             AWS_EC2_METADATA_SERVICE_ENDPOINT=${u}/   (no instance role: add instances: with self: true and a role)`,
+  ];
+  const container = config.container;
+  if (container) {
+    const path = container.fullUriPath;
+    lines.push(
+      `  ECS credentials    AWS_CONTAINER_CREDENTIALS_FULL_URI=${u}${path}   (role ${container.role})`,
+    );
+    // The default config's token is public; a config file's token is not printed.
+    const token = container.authorizationToken;
+    if (token !== undefined) {
+      lines.push(
+        `                     AWS_CONTAINER_AUTHORIZATION_TOKEN=${token === DEMO_CONTAINER_TOKEN ? token : '<container.authorization_token from --config>'}`,
+      );
+    }
+  } else {
+    lines.push('  ECS credentials    none: add a container: section to the --config file');
+  }
+  return lines;
+}
+
 function describe(stack: LocalStack): string {
   const u = stack.url;
   const demo = stack.demoCredentials;
@@ -37,8 +67,7 @@ function describe(stack: LocalStack): string {
     `  S3                 ${u}/<bucket>/<key>   (path style)`,
     `  X-Ray              ${u}/TraceSegments   OTLP traces: ${u}/v1/traces`,
     `  API Gateway        ${u}/execute-api/<path>`,
-    `  IMDSv2             AWS_EC2_METADATA_SERVICE_ENDPOINT=${u}/`,
-    `  ECS credentials    AWS_CONTAINER_CREDENTIALS_FULL_URI=${u}/v2/credentials/local`,
+    ...credentialEndpoints(stack),
     `  What arrived       ${u}/_signet/requests      Faults: POST ${u}/_signet/faults`,
     demo
       ? `Demo credentials (AWS's documentation example keys, account 123456789012):\n  AWS_ACCESS_KEY_ID=${DEMO_ACCESS_KEY_ID}\n  AWS_SECRET_ACCESS_KEY=${DEMO_SECRET_ACCESS_KEY}\n  AWS_REGION=${stack.region}`
