@@ -38,9 +38,22 @@ const COMMAND_USAGE: Record<string, string> = {
   demo: DEMO_USAGE,
 };
 
+/**
+ * A reader that stops reading (`signet local --demo | head -1`) closes the pipe;
+ * the next write fails with EPIPE. Like a shell tool killed by SIGPIPE, the
+ * command then ends at once and says nothing: there is no one left to tell.
+ */
+function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 /** Runs a command line; returns the exit status. Errors become one line on stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  endQuietlyWhenStdoutCloses();
   try {
     switch (command) {
       case 'sign':
