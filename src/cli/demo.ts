@@ -60,15 +60,25 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        once: { type: 'boolean' },
+        port: { type: 'string' },
+        'agent-port': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('. ')[0]! : String(error), {
+      hint: 'run `signet help demo`',
+    });
+  }
+}
+
 export async function runDemoCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      once: { type: 'boolean' },
-      port: { type: 'string' },
-      'agent-port': { type: 'string' },
-    },
-  });
+  const { values } = parse(argv);
   const port = values.port === undefined ? 4579 : Number(values.port);
   const wanted = values['agent-port'] === undefined ? 12345 : Number(values['agent-port']);
   const agentPort = wanted === 0 ? await freePort() : wanted;
