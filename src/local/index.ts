@@ -109,6 +109,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalStack
       faults,
       log,
       clock,
+      beforeAnswer: () => store.flush(),
     },
     options.port ?? 0,
     options.host ?? '127.0.0.1',
