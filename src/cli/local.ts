@@ -9,12 +9,13 @@ import {
 import { runDemo } from '../local/demo.js';
 import { UsageError } from './usage-error.js';
 
-export const LOCAL_USAGE = `Usage: signet local [--port N] [--region R] [--data-dir DIR] [--config FILE]
+export const LOCAL_USAGE = `Usage: signet local [--port N] [--host ADDR] [--region R] [--data-dir DIR] [--config FILE] [--demo]
 
 Serves, on 127.0.0.1, strict stand-ins for the AWS APIs Signet talks to
 (AMP remote_write, CloudWatch Logs, S3, Firehose, Kinesis, X-Ray, CloudWatch,
 STS, EC2, IMDSv2, ECS credentials, API Gateway), verifying every SigV4
-signature like AWS. Out of the box it knows AWS's documentation example keys.
+signature like AWS. Out of the box it knows AWS's documentation example keys
+and offers an instance role (IMDSv2) and container credentials (ECS).
 
 Options:
   --port N         port to listen on (default 4579; 0 picks a free one)
