@@ -303,3 +303,67 @@ test('SigV4a: `signet sign --sigv4a --explain --json` (a child process) verifies
     sigV4aPublicKey(credentials.accessKeyId, credentials.secretAccessKey),
   );
 });
+
+test('SigV4a: a presigned S3 URL verifies against the string to sign built from its own query', () => {
+  const credentials = {
+    accessKeyId: 'ASIAEXAMPLEKEY000004',
+    secretAccessKey: 'c/d+'.repeat(10),
+    sessionToken: 'FwoGZXIvYXdzEXAMPLE/token+value==',
+  };
+  const signer = new SigV4Signer({
+    service: 's3',
+    region: 'us-east-1',
+    algorithm: 'sigv4a',
+    regionSet: ['*'],
+  });
+  const host = 'mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com';
+  const signed = signer.presign(
+    {
+      method: 'GET',
+      host,
+      path: '/reports/2026/q1.csv',
+      query: { 'response-content-type': 'text/csv' },
+    },
+    credentials,
+    { signingDate: AT, expiresIn: 900 },
+  );
+  // Everything the URL carries but the signature is signed, as the spec says.
+  const params = [...new URLSearchParams(signed.query)].filter(([k]) => k !== 'X-Amz-Signature');
+  const expected = new Map<string, string>([
+    ['X-Amz-Algorithm', LABEL],
+    ['X-Amz-Credential', `${credentials.accessKeyId}/${AMZ_DATE.slice(0, 8)}/s3/aws4_request`],
+    ['X-Amz-Date', AMZ_DATE],
+    ['X-Amz-Expires', '900'],
+    ['X-Amz-Region-Set', '*'],
+    ['X-Amz-SignedHeaders', 'host'],
+    ['X-Amz-Security-Token', credentials.sessionToken],
+    ['response-content-type', 'text/csv'],
+  ]);
+  assert.deepEqual(new Map(params), expected);
+  // Sorted by encoded name (no name here repeats, so values need no tie-break).
+  const canonicalQuery = params
+    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const canonical = [
+    'GET',
+    '/reports/2026/q1.csv',
+    canonicalQuery,
+    `host:${host}\n`,
+    'host',
+    'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  const stringToSign = [
+    LABEL,
+    AMZ_DATE,
+    `${AMZ_DATE.slice(0, 8)}/s3/aws4_request`,
+    sha256(canonical),
+  ].join('\n');
+  const signature = new URLSearchParams(signed.query).get('X-Amz-Signature') ?? '';
+  assertVerifies(
+    stringToSign,
+    signature,
+    sigV4aPublicKey(credentials.accessKeyId, credentials.secretAccessKey),
+  );
+});
