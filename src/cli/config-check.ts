@@ -18,11 +18,19 @@ export function runConfig(argv: string[]): number {
       hint: 'run `signet config check FILE`',
     });
   const args = rest.map((a) => (/^-config\./.test(a) ? `-${a}` : a));
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'config.expand-env': { type: 'boolean' }, 'config.file': { type: 'string' } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { 'config.expand-env': { type: 'boolean' }, 'config.file': { type: 'string' } },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('. ')[0]! : String(error), {
+      hint: 'run `signet help config`',
+    });
+  }
+  const { values, positionals } = parsed;
   const file = values['config.file'] ?? positionals[0];
   if (!file)
     throw new UsageError('config check needs a FILE', { hint: 'signet config check agent.yaml' });
