@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import { Agent } from '../../src/agent/agent.js';
 import { loadAgentConfig } from '../../src/config/agent/load.js';
 import {
@@ -75,12 +75,28 @@ function writeCredentials(home: string, secret: string): void {
   renameSync(join(home, 'staged'), join(home, '.aws', 'credentials'));
 }
 
-test('a wrong secret holds the data, says so everywhere, and everything arrives once the file is fixed', async (t) => {
+interface HeldAgent {
+  agent: Agent;
+  logs: LogCapture;
+  dir: string;
+  file: string;
+  /** When the agent started, and the first scrape number it can have taken. */
+  startedAt: number;
+  first: number;
+}
+
+/** An agent with credentials whose secret is `secret`, writing to `workspace` signed for `region`. */
+async function startAgent(
+  t: TestContext,
+  secret: string,
+  workspace: string,
+  region: string,
+): Promise<HeldAgent> {
   const dir = tempDir('signet-hold-');
   t.after(() => dir.remove());
-  writeCredentials(dir.path, 'wrongwrongwrongwrongwrongwrongwrongwrong');
+  writeCredentials(dir.path, secret);
   const file = join(dir.path, 'agent.yaml');
-  writeFileSync(file, agentYaml(join(dir.path, 'wal'), 'ws-hold', 'us-east-1'));
+  writeFileSync(file, agentYaml(join(dir.path, 'wal'), workspace, region));
   const logs = new LogCapture();
   const startedAt = Date.now();
   const first = target.scrapes + 1;
@@ -88,8 +104,19 @@ test('a wrong secret holds the data, says so everywhere, and everything arrives 
   const agent = await Agent.start(config, [], {
     logStream: logs,
     env: { HOME: dir.path, AWS_EC2_METADATA_DISABLED: 'true' },
+    loadConfig: () => loadAgentConfig(file),
   });
   t.after(() => agent.stop(500));
+  return { agent, logs, dir: dir.path, file, startedAt, first };
+}
+
+test('a wrong secret holds the data, says so everywhere, and everything arrives once the file is fixed', async (t) => {
+  const { agent, logs, dir, startedAt, first } = await startAgent(
+    t,
+    'wrongwrongwrongwrongwrongwrongwrongwrong',
+    'ws-hold',
+    'us-east-1',
+  );
 
   await waitFor('the block reported', () =>
     logs.lines.some((l) => /held|hold/i.test(l) && /amp/.test(l)) ? true : undefined,
@@ -111,7 +138,7 @@ test('a wrong secret holds the data, says so everywhere, and everything arrives 
   );
   await waitFor('scrapes while held', () => (target.scrapes > first + 10 ? true : undefined));
 
-  writeCredentials(dir.path, DEMO_SECRET_ACCESS_KEY);
+  writeCredentials(dir, DEMO_SECRET_ACCESS_KEY);
   const fixedAt = target.scrapes;
   await waitFor(
     'every value scraped while held',
@@ -130,21 +157,12 @@ test('a wrong secret holds the data, says so everywhere, and everything arrives 
 });
 
 test('a wrong region holds the data until /-/reload brings the right one; nothing is lost', async (t) => {
-  const dir = tempDir('signet-hold-region-');
-  t.after(() => dir.remove());
-  writeCredentials(dir.path, DEMO_SECRET_ACCESS_KEY);
-  const file = join(dir.path, 'agent.yaml');
-  writeFileSync(file, agentYaml(join(dir.path, 'wal'), 'ws-region', 'us-east-2'));
-  const logs = new LogCapture();
-  const startedAt = Date.now();
-  const first = target.scrapes + 1;
-  const { config } = loadAgentConfig(file);
-  const agent = await Agent.start(config, [], {
-    logStream: logs,
-    env: { HOME: dir.path, AWS_EC2_METADATA_DISABLED: 'true' },
-    loadConfig: () => loadAgentConfig(file),
-  });
-  t.after(() => agent.stop(500));
+  const { agent, dir, file, startedAt, first } = await startAgent(
+    t,
+    DEMO_SECRET_ACCESS_KEY,
+    'ws-region',
+    'us-east-2',
+  );
   await waitFor('the region block', async () => {
     const m = await (await fetch(`${agent.server.url}/metrics`)).text();
     return /signet_destination_blocked\{destination="remote_write\/amp",reason="region"\} 1/.test(m)
@@ -152,7 +170,7 @@ test('a wrong region holds the data until /-/reload brings the right one; nothin
       : undefined;
   });
   await waitFor('scrapes while held', () => (target.scrapes > first + 10 ? true : undefined));
-  writeFileSync(file, agentYaml(join(dir.path, 'wal'), 'ws-region', 'us-east-1'));
+  writeFileSync(file, agentYaml(join(dir, 'wal'), 'ws-region', 'us-east-1'));
   const answer = await fetch(`${agent.server.url}/-/reload`, { method: 'POST' });
   assert.equal(answer.status, 200, await answer.text());
   const fixedAt = target.scrapes;

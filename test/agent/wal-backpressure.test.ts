@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { Agent } from '../../src/agent/agent.js';
 import { parseAgentConfig } from '../../src/config/agent/load.js';
 import { Receiver } from '../sinks/remote-write/receiver.js';
@@ -84,10 +84,16 @@ metrics:
   assert.equal(pipeline!.queues[0]!.stats().samplesFailed, 0);
 });
 
-test('wal_cleanup_age drops unsent segments of a destination that never recovers, and says so', async (t) => {
-  const dir = tempDir('signet-cleanup-age-');
+/** An agent whose only endpoint answers 503 for good, with `bound` in its metrics block. */
+async function neverRecovering(
+  t: TestContext,
+  name: string,
+  bound: string,
+  tuning: { segmentBytes: number; truncateEveryMs: number; intervalMs: number },
+): Promise<{ agent: Agent; logs: LogCapture; walDir: string }> {
+  const dir = tempDir(`signet-${name}-`);
   t.after(() => dir.remove());
-  const target = await counterTarget('age_scrape_number', 300);
+  const target = await counterTarget(`${name}_scrape_number`, 300);
   t.after(() => target.close());
   const receiver = new Receiver(() => ({ status: 503 }));
   await receiver.start();
@@ -96,10 +102,10 @@ test('wal_cleanup_age drops unsent segments of a destination that never recovers
     `server: { http_listen_port: 0 }
 metrics:
   wal_directory: ${join(dir.path, 'wal')}
-  wal_cleanup_age: 1s
-  global: { scrape_interval: 100ms, scrape_timeout: 100ms }
+  ${bound}
+  global: { scrape_interval: ${tuning.intervalMs}ms, scrape_timeout: ${tuning.intervalMs}ms }
   configs:
-    - name: age
+    - name: ${name}
       scrape_configs:
         - job_name: counter
           static_configs: [{ targets: ['${target.address}'] }]
@@ -108,16 +114,25 @@ metrics:
           url: ${receiver.url}
           queue_config: { batch_send_deadline: 50ms, min_backoff: 10ms, max_backoff: 50ms }
 `,
-    'age.yaml',
+    `${name}.yaml`,
   );
   const logs = new LogCapture();
   const agent = await Agent.start(config, [], {
     logStream: logs,
     env: {},
-    segmentBytes: 64 * 1024,
-    truncateEveryMs: 200,
+    segmentBytes: tuning.segmentBytes,
+    truncateEveryMs: tuning.truncateEveryMs,
   });
   t.after(() => agent.stop(500));
+  return { agent, logs, walDir: join(dir.path, 'wal', name) };
+}
+
+test('wal_cleanup_age drops unsent segments of a destination that never recovers, and says so', async (t) => {
+  const { agent, logs, walDir } = await neverRecovering(t, 'age', 'wal_cleanup_age: 1s', {
+    segmentBytes: 64 * 1024,
+    truncateEveryMs: 200,
+    intervalMs: 100,
+  });
   await waitFor('unsent segments dropped for age', () =>
     logs.lines.some((l) => /older than wal_cleanup_age or beyond wal_max_size .*lost/.test(l))
       ? true
@@ -126,50 +141,20 @@ metrics:
   const metrics = await (await fetch(`${agent.server.url}/metrics`)).text();
   const dropped = /signet_wal_segments_dropped_unsent_total (\d+)/.exec(metrics)?.[1];
   assert.ok(Number(dropped) > 0, `dropped segments counted: ${dropped}`);
-  const walDir = join(dir.path, 'wal', 'age');
   // Scraping goes on at ~30 KB a second; what stays is about a second's worth.
   await new Promise((r) => setTimeout(r, 1500));
   assert.ok(segments(walDir).length <= 4, `${segments(walDir).length} segments kept`);
 });
 
 test('wal_max_size bounds the WAL of a destination that never recovers', async (t) => {
-  const dir = tempDir('signet-max-size-');
-  t.after(() => dir.remove());
-  const target = await counterTarget('size_scrape_number', 300);
-  t.after(() => target.close());
-  const receiver = new Receiver(() => ({ status: 503 }));
-  await receiver.start();
-  t.after(() => receiver.stop());
-  const { config } = parseAgentConfig(
-    `server: { http_listen_port: 0 }
-metrics:
-  wal_directory: ${join(dir.path, 'wal')}
-  wal_max_size: 256KiB
-  global: { scrape_interval: 50ms, scrape_timeout: 50ms }
-  configs:
-    - name: size
-      scrape_configs:
-        - job_name: counter
-          static_configs: [{ targets: ['${target.address}'] }]
-      remote_write:
-        - name: rx
-          url: ${receiver.url}
-          queue_config: { batch_send_deadline: 50ms, min_backoff: 10ms, max_backoff: 50ms }
-`,
-    'size.yaml',
-  );
-  const logs = new LogCapture();
-  const agent = await Agent.start(config, [], {
-    logStream: logs,
-    env: {},
+  const { logs, walDir } = await neverRecovering(t, 'size', 'wal_max_size: 256KiB', {
     segmentBytes: 32 * 1024,
     truncateEveryMs: 100,
+    intervalMs: 50,
   });
-  t.after(() => agent.stop(500));
   await waitFor('unsent segments dropped for size', () =>
     logs.lines.some((l) => /beyond wal_max_size .*lost/.test(l)) ? true : undefined,
   );
-  const walDir = join(dir.path, 'wal', 'size');
   const bytes = (): number =>
     segments(walDir).reduce((n, f) => n + statSync(join(walDir, f)).size, 0);
   for (let i = 0; i < 5; i++) {
