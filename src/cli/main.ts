@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'doctor':
         return await runDoctor(rest);
       case 'config':
-        return runConfig(rest);
+        return await runConfig(rest);
       case 'run':
         return await runAgent(rest);
       case 'demo':

@@ -1,0 +1,73 @@
+/**
+ * Everything `signet run` checks before it starts anything, in one place that
+ * `signet config check` calls too, so the two can never disagree: the file
+ * (schema, relabel rules, targets, unimplemented keys, environment references)
+ * and the signing region of every signed block that does not name one.
+ */
+import { envFlag } from '../../aws/env.js';
+import { RegionError, resolveRegion } from '../../aws/region.js';
+import { ConfigFileError, type ConfigProblem } from '../yaml/config-error.js';
+import {
+  loadAgentConfig,
+  type LoadedConfig,
+  type LoadOptions,
+  type LocatedRegionNeed,
+} from './load.js';
+
+export interface ValidateOptions extends LoadOptions {
+  /**
+   * Ask the instance metadata service (IMDS) for the region when nothing else
+   * gives one: `run` does, as the agent would; `config check` stays off the
+   * network and says so.
+   */
+  readonly imds: boolean;
+}
+
+function regionProblem(
+  need: LocatedRegionNeed,
+  env: NodeJS.ProcessEnv,
+  askedImds: boolean,
+): ConfigProblem {
+  const profile = need.profile ?? env.AWS_PROFILE ?? 'default';
+  const imdsOff = envFlag(env, 'AWS_EC2_METADATA_DISABLED');
+  const imds = askedImds
+    ? ', nor the instance metadata service (IMDS)'
+    : imdsOff
+      ? ''
+      : '; config check does not ask the instance metadata service (IMDS), which `signet run` would try on EC2';
+  return {
+    ...(need.line !== undefined ? { line: need.line, column: need.column } : {}),
+    keyPath: need.keyPath,
+    message: `no signing region: '${need.host}' names none, and neither AWS_REGION, AWS_DEFAULT_REGION nor profile '${profile}' gives one${imds}`,
+    hint: "set region: in this block (e.g. region: us-east-1), or AWS_REGION in the agent's environment",
+  };
+}
+
+/** Loads and checks `path` without starting anything; throws ConfigFileError listing every problem. */
+export async function validateAgentConfig(
+  path: string,
+  options: ValidateOptions,
+): Promise<LoadedConfig> {
+  const loaded = loadAgentConfig(path, options);
+  const env = options.env ?? process.env;
+  const problems: ConfigProblem[] = [];
+  // One answer per profile: IMDS is asked at most once, however many blocks need it.
+  const answers = new Map<string, Promise<boolean>>();
+  for (const need of loaded.regionNeeds) {
+    const key = need.profile ?? '';
+    let found = answers.get(key);
+    if (!found) {
+      found = resolveRegion({ profile: need.profile, env, imds: options.imds }).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof RegionError) return false;
+          throw error;
+        },
+      );
+      answers.set(key, found);
+    }
+    if (!(await found)) problems.push(regionProblem(need, env, options.imds));
+  }
+  if (problems.length > 0) throw new ConfigFileError(path, problems);
+  return loaded;
+}
