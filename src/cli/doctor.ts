@@ -23,13 +23,15 @@ import {
   type IdentityReport,
   type ProbeReport,
 } from './doctor-checks.js';
+import { diagnoseIdentity } from './doctor-identity.js';
 import { renderDoctorText } from './doctor-text.js';
 import { UsageError } from './usage-error.js';
 
-export const DOCTOR_USAGE = `Usage: signet doctor (--config.file FILE | --url URL) [options]
+export const DOCTOR_USAGE = `Usage: signet doctor [--config.file FILE | --url URL] [options]
 
 Checks that Signet can sign for each AWS destination: the credential chain, the
-identity AWS sees, the clock, and a signed probe to each destination.
+identity AWS sees, the clock, and a signed probe to each destination. With no
+file or URL, checks the credential chain, identity and clock only.
 
 Options:
       --config.file FILE   a Grafana Agent static-mode file: every remote_write with sigv4/aws_auth
@@ -155,7 +157,10 @@ export async function runDoctor(argv: string[]): Promise<number> {
     console.log(DOCTOR_USAGE);
     return 0;
   }
-  const report = await diagnose(targets(o), process.env);
+  const report =
+    o.url || o['config.file']
+      ? await diagnose(targets(o), process.env)
+      : await diagnoseIdentity(credentialSpec(o), o.region, process.env);
   console.log(o.json ? JSON.stringify(report, null, 2) : renderDoctorText(report));
   return report.ok ? 0 : 1;
 }

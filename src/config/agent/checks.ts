@@ -103,3 +103,16 @@ export function hostNamesRegion(host: string): boolean {
   const name = host.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/:\d+$/, '');
   return inferEndpoint(name)?.region !== undefined;
 }
+
+/** A remote_write URL whose host cannot be a host (an unexpanded `${VAR}`, say) would only fail to resolve. */
+export function checkUrlHost(url: string, path: PropertyKey[], issues: ConfigIssue[]): void {
+  const host = new URL(url).hostname;
+  if (!/[${}]/.test(host)) return;
+  issues.push({
+    path,
+    message: `'${url}' has '${host}' for a host, which no name resolves to`,
+    hint: BRACED_REFERENCE.test(url)
+      ? EXPAND_ENV_HINT
+      : 'write the host name or address of the endpoint',
+  });
+}

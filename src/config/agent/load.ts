@@ -12,7 +12,13 @@ import { ConfigFileError, type ConfigIssue, type ConfigProblem } from '../yaml/c
 import { locateIssues, parseYamlFile, type LocatedDocument } from '../yaml/document.js';
 import { formatKeyPath, parseKeyPath, translateIssues, valueAt } from '../yaml/issues.js';
 import { pathAtOffset } from '../yaml/locate.js';
-import { checkRelabel, checkStaticTargets, hostNamesRegion, type RegionNeed } from './checks.js';
+import {
+  checkRelabel,
+  checkStaticTargets,
+  checkUrlHost,
+  hostNamesRegion,
+  type RegionNeed,
+} from './checks.js';
 import {
   BRACED_REFERENCE,
   EXPAND_ENV_HINT,
@@ -177,6 +183,7 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
       const path = [...base, i];
       checkAuthExclusive(rw, path, issues);
       checkRelabel(rw.write_relabel_configs, [...path, 'write_relabel_configs'], issues);
+      checkUrlHost(rw.url, [...path, 'url'], issues);
       const name = queueName(rw);
       if (seen.has(name))
         issues.push({
