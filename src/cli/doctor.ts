@@ -128,8 +128,10 @@ function targets(o: ReturnType<typeof parse>): Target[] {
       hint: 'run `signet help doctor`',
     });
   // The agent's own loader: doctor sees the file exactly as `signet run` would.
+  // Keys Signet does not implement change no destination's signing: doctor probes anyway.
   const { config } = loadAgentConfig(o['config.file'], {
     expandEnv: Boolean(o['config.expand-env']),
+    allowUnimplemented: true,
   });
   const signed = new Map<string, RemoteWriteTarget & { aws: AwsAuth }>();
   const all = [...config.globalRemoteWrite, ...config.instances.flatMap((i) => i.remoteWrite)];
