@@ -77,7 +77,7 @@ function refuseFeatures(list: readonly string[]): void {
 export function parseAgentFlags(
   argv: readonly string[],
   command: 'run' | 'config check',
-): AgentFlags & { readonly positionals: readonly string[] } {
+): AgentFlags {
   let parsed;
   try {
     parsed = parseArgs({
@@ -104,6 +104,11 @@ export function parseAgentFlags(
     );
   }
   const { values, positionals } = parsed;
+  const extra = values['config.file'] !== undefined ? positionals : positionals.slice(1);
+  if (extra.length > 0)
+    throw new UsageError(`${command} takes one FILE; '${extra.join(' ')}' is one too many`, {
+      hint: 'check one file at a time',
+    });
   if (values['server.grpc.address'] !== undefined)
     throw new UsageError('Signet has no gRPC server; remove -server.grpc.address', {
       hint: 'the HTTP server (-server.http.address) serves /metrics, /-/reload and the agent API',
@@ -119,7 +124,6 @@ export function parseAgentFlags(
   return {
     file: values['config.file'] ?? positionals[0],
     help: values.help ?? false,
-    positionals,
     load: {
       expandEnv: values['config.expand-env'] ?? false,
       allowUnimplemented: values['allow-unimplemented'] ?? false,

@@ -32,10 +32,6 @@ export async function runConfig(argv: string[]): Promise<number> {
   const file = flags.file;
   if (!file)
     throw new UsageError('config check needs a FILE', { hint: 'signet config check agent.yaml' });
-  if (flags.positionals.length > (flags.positionals[0] === file ? 1 : 0))
-    throw new UsageError(`config check takes one FILE, got ${flags.positionals.join(' ')}`, {
-      hint: 'check one file at a time',
-    });
   try {
     const { config, warnings } = await validateAgentConfig(file, { ...flags.load, imds: false });
     for (const w of warnings)
