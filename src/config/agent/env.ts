@@ -6,6 +6,11 @@
  * like `http://${HOST}/…` would quietly become `http:///…`), and a value
  * holding `${VAR}` while expansion is off is pointed out.
  */
+import { ConfigFileError } from '../yaml/config-error.js';
+import { parseYamlFile, type LocatedDocument } from '../yaml/document.js';
+import { formatKeyPath } from '../yaml/issues.js';
+import { pathAtOffset } from '../yaml/locate.js';
+
 const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** `${NAME}` or `${NAME:-default}` as Grafana Agent would expand it. */
@@ -68,4 +73,25 @@ export function envReferencePaths(data: unknown, path: PropertyKey[] = []): Prop
       k.endsWith('relabel_configs') ? [] : envReferencePaths(v, [...path, k]),
     );
   return [];
+}
+
+/** `${VAR}` with nothing set and no default, each located in the file as written. */
+export function refuseUnsetVariables(text: string, file: string, env: NodeJS.ProcessEnv): void {
+  const unset = unsetReferences(text, env);
+  if (unset.length === 0) return;
+  let raw: LocatedDocument | undefined;
+  try {
+    raw = parseYamlFile(text, file);
+  } catch {
+    // The text may only become YAML once expanded; the line and column still say where.
+  }
+  throw new ConfigFileError(
+    file,
+    unset.map((u) => ({
+      ...lineColumn(text, u.offset),
+      keyPath: raw ? formatKeyPath(pathAtOffset(raw.doc, u.offset)) : '',
+      message: `${u.written}: ${u.name} is not set in the environment and has no default`,
+      hint: `set ${u.name}, or give a default: \${${u.name}:-value} (write $$ for a literal $)`,
+    })),
+  );
 }

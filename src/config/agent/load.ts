@@ -9,9 +9,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AwsAuthConfigError, parseAwsAuth, type AwsAuth } from '../aws-auth.js';
 import { ConfigFileError, type ConfigIssue, type ConfigProblem } from '../yaml/config-error.js';
-import { locateIssues, parseYamlFile, type LocatedDocument } from '../yaml/document.js';
+import { locateIssues, parseYamlFile } from '../yaml/document.js';
 import { formatKeyPath, parseKeyPath, translateIssues, valueAt } from '../yaml/issues.js';
-import { pathAtOffset } from '../yaml/locate.js';
 import {
   checkRelabel,
   checkStaticTargets,
@@ -24,8 +23,7 @@ import {
   EXPAND_ENV_HINT,
   envReferencePaths,
   expandEnv,
-  lineColumn,
-  unsetReferences,
+  refuseUnsetVariables,
 } from './env.js';
 import {
   agentFileSchema,
@@ -284,27 +282,6 @@ function inFileOrder(problems: ConfigProblem[]): ConfigProblem[] {
   const rank = (p: ConfigProblem): number =>
     p.line === undefined ? Number.MAX_SAFE_INTEGER : p.line * 10_000 + (p.column ?? 0);
   return problems.sort((a, b) => rank(a) - rank(b));
-}
-
-/** `${VAR}` with nothing set and no default, each located in the file as written. */
-function refuseUnsetVariables(text: string, file: string, env: NodeJS.ProcessEnv): void {
-  const unset = unsetReferences(text, env);
-  if (unset.length === 0) return;
-  let raw: LocatedDocument | undefined;
-  try {
-    raw = parseYamlFile(text, file);
-  } catch {
-    // The text may only become YAML once expanded; the line and column still say where.
-  }
-  throw new ConfigFileError(
-    file,
-    unset.map((u) => ({
-      ...lineColumn(text, u.offset),
-      keyPath: raw ? formatKeyPath(pathAtOffset(raw.doc, u.offset)) : '',
-      message: `${u.written}: ${u.name} is not set in the environment and has no default`,
-      hint: `set ${u.name}, or give a default: \${${u.name}:-value} (write $$ for a literal $)`,
-    })),
-  );
 }
 
 export function parseAgentConfig(
