@@ -4,6 +4,7 @@
  * would silently never be scraped, and signed blocks whose region must be
  * found in the environment.
  */
+import { accessSync, constants } from 'node:fs';
 import { inferEndpoint } from '../../aws/endpoints.js';
 import { compileRelabelConfigs, RelabelConfigError } from '../../process/relabel/index.js';
 import type { ConfigIssue } from '../yaml/config-error.js';
@@ -115,4 +116,43 @@ export function checkUrlHost(url: string, path: PropertyKey[], issues: ConfigIss
       ? EXPAND_ENV_HINT
       : 'write the host name or address of the endpoint',
   });
+}
+
+/** The keys whose value is a file the agent reads when a job or queue starts (or on every scrape). */
+const FILE_KEYS: readonly (readonly string[])[] = [
+  ['basic_auth', 'password_file'],
+  ['authorization', 'credentials_file'],
+  ['bearer_token_file'],
+  ['tls_config', 'ca_file'],
+  ['tls_config', 'cert_file'],
+  ['tls_config', 'key_file'],
+];
+
+/**
+ * A file named in a scrape job or remote_write that cannot be read would stop
+ * the agent as it starts (or fail every scrape), so it is refused here.
+ */
+export function checkReadableFiles(
+  block: object,
+  path: PropertyKey[],
+  issues: ConfigIssue[],
+): void {
+  for (const keys of FILE_KEYS) {
+    let value: unknown = block;
+    for (const key of keys) value = (value as Record<string, unknown> | undefined)?.[key];
+    if (typeof value !== 'string') continue;
+    try {
+      accessSync(value, constants.R_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      issues.push({
+        path: [...path, ...keys],
+        message: `'${value}' cannot be read (${code})`,
+        hint:
+          code === 'ENOENT'
+            ? 'check the path; a relative path is taken from the directory Signet runs in'
+            : 'let the user Signet runs as read it',
+      });
+    }
+  }
 }

@@ -12,6 +12,7 @@ import { ConfigFileError, type ConfigIssue, type ConfigProblem } from '../yaml/c
 import { locateIssues, parseYamlFile } from '../yaml/document.js';
 import { formatKeyPath, parseKeyPath, translateIssues, valueAt } from '../yaml/issues.js';
 import {
+  checkReadableFiles,
   checkRelabel,
   checkStaticTargets,
   checkUrlHost,
@@ -182,6 +183,7 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
       checkAuthExclusive(rw, path, issues);
       checkRelabel(rw.write_relabel_configs, [...path, 'write_relabel_configs'], issues);
       checkUrlHost(rw.url, [...path, 'url'], issues);
+      checkReadableFiles(rw, path, issues);
       const name = queueName(rw);
       if (seen.has(name))
         issues.push({
@@ -235,6 +237,7 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
       checkRelabel(sc.relabel_configs, [...path, 'relabel_configs'], issues);
       checkRelabel(sc.metric_relabel_configs, [...path, 'metric_relabel_configs'], issues);
       checkStaticTargets(sc.static_configs, [...path, 'static_configs'], c.expandEnvOn, issues);
+      checkReadableFiles(sc, path, issues);
       const aws = awsOf(sc, path, issues, warnings);
       // A target whose host names no region is signed for the region found outside the file.
       const unnamed = sc.static_configs

@@ -1,5 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expandEnv, parseAgentConfig } from '../../../src/config/agent/load.js';
 import { ConfigFileError } from '../../../src/config/yaml/config-error.js';
 
@@ -320,5 +323,35 @@ metrics:
     });
     assert.equal(config.file.server.http_listen_address, '0.0.0.0');
     assert.equal(config.file.server.http_listen_port, 9999);
+  });
+
+  test('files the agent reads when it starts must be readable now: secrets and TLS files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signet-load-'));
+    const secret = join(dir, 'password');
+    writeFileSync(secret, 'pw\n');
+    const missing = join(dir, 'missing.pem');
+    const text = `metrics:
+  configs:
+    - name: a
+      scrape_configs:
+        - job_name: j
+          tls_config: { ca_file: ${missing} }
+      remote_write:
+        - url: http://127.0.0.1:9/w
+          basic_auth: { username: u, password_file: ${secret} }
+        - url: http://127.0.0.1:9/w2
+          bearer_token_file: ${join(dir, 'token')}
+`;
+    try {
+      assert.deepEqual(
+        problems(text).map((p) => p.replace(dir, 'DIR')),
+        [
+          `6:34 metrics.configs[0].scrape_configs[0].tls_config.ca_file: 'DIR/missing.pem' cannot be read (ENOENT)`,
+          `11:30 metrics.configs[0].remote_write[1].bearer_token_file: 'DIR/token' cannot be read (ENOENT)`,
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
