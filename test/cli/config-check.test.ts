@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LocalStack } from '../../src/local/index.js';
 import { TempHome, isolatedEnv, startStack } from '../aws/credentials/harness.js';
@@ -227,6 +228,25 @@ metrics:
       env: isolatedEnv(home, { PUSH_HOST: '127.0.0.1:9' }),
     });
     assert.equal(set.status, 0, set.stderr);
+  });
+
+  test('a wal_directory that cannot be created is refused before anything starts, and check creates nothing', async () => {
+    const blocker = home.write('not-a-dir', 'x');
+    const lines = await bothRefuse(
+      'wal.yaml',
+      `metrics:\n  wal_directory: ${blocker}/wal\n  configs: [{ name: a }]\n`,
+    );
+    assert.deepEqual(lines, [
+      `2:18: metrics.wal_directory: '${blocker}' is a file, so '${blocker}/wal' cannot be a directory (give a wal_directory the user Signet runs as can write)`,
+    ]);
+    const fresh = home.path('fresh/wal');
+    const file = home.write(
+      'fresh.yaml',
+      `metrics:\n  wal_directory: ${fresh}\n  configs: [{ name: a }]\n`,
+    );
+    const ok = await runSignet(['config', 'check', file], { env: isolatedEnv(home) });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(existsSync(home.path('fresh')), false, 'check made no directory');
   });
 
   test('the demo file passes check with -config.expand-env and nothing set', async () => {

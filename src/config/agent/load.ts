@@ -60,6 +60,8 @@ export interface LoadedConfig {
   readonly warnings: readonly ConfigProblem[];
   /** Signed blocks whose region is resolved from the environment, profile or IMDS. */
   readonly regionNeeds: readonly LocatedRegionNeed[];
+  /** Where wal_directory (or wal_dir) is written; undefined for the default. */
+  readonly walLocation: ConfigProblem | undefined;
 }
 
 interface Collected {
@@ -336,9 +338,15 @@ export function parseAgentConfig(
     located,
     c.regionNeeds.map((n) => ({ path: n.path, message: '' })),
   );
+  const walKey = (['wal_directory', 'wal_dir'] as const).find(
+    (k) => valueAt(data, ['metrics', k]) !== undefined,
+  );
   return {
     config,
     warnings: locateIssues(located, c.warnings),
+    walLocation: walKey
+      ? locateIssues(located, [{ path: ['metrics', walKey], message: '' }])[0]
+      : undefined,
     regionNeeds: c.regionNeeds.map((need, i) => {
       const at = needs[i]!;
       return {

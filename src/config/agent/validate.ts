@@ -4,6 +4,8 @@
  * (schema, relabel rules, targets, unimplemented keys, environment references)
  * and the signing region of every signed block that does not name one.
  */
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { envFlag } from '../../aws/env.js';
 import { RegionError, resolveRegion } from '../../aws/region.js';
 import { ConfigFileError, type ConfigProblem } from '../yaml/config-error.js';
@@ -43,6 +45,46 @@ function regionProblem(
   };
 }
 
+/**
+ * The WAL directory must exist as a writable directory or be creatable: the
+ * nearest existing ancestor is what decides, without creating anything.
+ */
+function walProblem(loaded: LoadedConfig): ConfigProblem | undefined {
+  // The agent makes a directory per instance; with none it writes nothing.
+  if (loaded.config.instances.length === 0) return undefined;
+  const wanted = resolve(loaded.config.walDirectory);
+  let at = wanted;
+  for (;;) {
+    try {
+      const isDir = statSync(at).isDirectory();
+      if (!isDir)
+        return walRefusal(loaded, `'${at}' is a file, so '${wanted}' cannot be a directory`);
+      accessSync(at, constants.W_OK | constants.X_OK);
+      return undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(at) !== at) {
+        at = dirname(at);
+        continue;
+      }
+      return walRefusal(
+        loaded,
+        `'${wanted}' cannot be ${at === wanted ? 'written' : 'created'} (${code ?? String(error)} at '${at}')`,
+      );
+    }
+  }
+}
+
+function walRefusal(loaded: LoadedConfig, message: string): ConfigProblem {
+  const at = loaded.walLocation;
+  return {
+    ...(at?.line !== undefined ? { line: at.line, column: at.column } : {}),
+    keyPath: at?.keyPath ?? '',
+    message: at ? message : `the WAL directory ${message}`,
+    hint: 'give a wal_directory the user Signet runs as can write',
+  };
+}
+
 /** Loads and checks `path` without starting anything; throws ConfigFileError listing every problem. */
 export async function validateAgentConfig(
   path: string,
@@ -51,6 +93,8 @@ export async function validateAgentConfig(
   const loaded = loadAgentConfig(path, options);
   const env = options.env ?? process.env;
   const problems: ConfigProblem[] = [];
+  const wal = walProblem(loaded);
+  if (wal) problems.push(wal);
   // One answer per profile: IMDS is asked at most once, however many blocks need it.
   const answers = new Map<string, Promise<boolean>>();
   for (const need of loaded.regionNeeds) {
