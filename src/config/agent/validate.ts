@@ -1,12 +1,13 @@
 /**
  * Everything `signet run` checks before it starts anything, in one place that
  * `signet config check` calls too, so the two can never disagree: the file
- * (schema, relabel rules, targets, unimplemented keys, environment references)
- * and the signing region of every signed block that does not name one.
+ * (schema, relabel rules, targets, unimplemented keys, environment references,
+ * files it names), the WAL directory, and the signing region of every signed
+ * block that does not name one.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { envFlag } from '../../aws/env.js';
+import { envFlag, envValue } from '../../aws/env.js';
 import { RegionError, resolveRegion } from '../../aws/region.js';
 import { ConfigFileError, type ConfigProblem } from '../yaml/config-error.js';
 import {
@@ -30,12 +31,12 @@ function regionProblem(
   env: NodeJS.ProcessEnv,
   askedImds: boolean,
 ): ConfigProblem {
-  const profile = need.profile ?? env.AWS_PROFILE ?? 'default';
+  const profile = need.profile ?? envValue(env, 'AWS_PROFILE') ?? 'default';
   const imdsOff = envFlag(env, 'AWS_EC2_METADATA_DISABLED');
-  const imds = askedImds
-    ? ', nor the instance metadata service (IMDS)'
-    : imdsOff
-      ? ''
+  const imds = imdsOff
+    ? ''
+    : askedImds
+      ? ', nor the instance metadata service (IMDS)'
       : '; config check does not ask the instance metadata service (IMDS), which `signet run` would try on EC2';
   return {
     ...(need.line !== undefined ? { line: need.line, column: need.column } : {}),
