@@ -16,8 +16,8 @@ Commands:
   sign      Send a SigV4-signed HTTP request, or explain how one is signed
   demo      Run Signet end to end against signet local: no AWS account needed
   run       Run the agent: signet run -config.file=agent.yaml (Grafana Agent static mode)
-  config    Validate a Grafana Agent static-mode file (signet config check FILE)
-  doctor    Check credentials, identity, clock and each AWS destination, in plain words
+  config    Check a Grafana Agent static-mode file as run would (signet config check FILE)
+  doctor    Check credentials, identity, clock and each AWS destination (if given), in plain words
   local     Serve strict local AWS endpoints that verify every signature
   help      Show this help, or a command's (signet help sign)
   version   Print Signet's version`;
@@ -99,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'doctor':
         return await runDoctor(rest);
       case 'config':
-        return runConfig(rest);
+        return await runConfig(rest);
       case 'run':
         return await runAgent(rest);
       case 'demo':

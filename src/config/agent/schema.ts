@@ -1,7 +1,8 @@
 /**
  * Grafana Agent static-mode YAML, as far as Signet runs it. Every object is
  * strict, so a misspelt key is an error with "did you mean"; keys Signet knows
- * but does not implement yet are accepted and reported (see unimplemented.ts).
+ * but does not implement yet are refused saying what would be missing, or
+ * warned about under --allow-unimplemented (see unimplemented.ts).
  */
 import { z } from 'zod';
 import { byteSize, duration, labelSet, notImplemented } from './values.js';
