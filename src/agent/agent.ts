@@ -130,30 +130,41 @@ export class Agent {
     }
     routes.add(jsonDocument('/agent/api/v1/credentials', () => credentials.statuses()));
     routes.add(jsonDocument('/agent/api/v1/pipelines', () => all().map((p) => p.status())));
-    const prepared = await prepareAll(kinds, config, context, new Map());
-    const server = await startAgentServer(
-      s.http_listen_address,
-      options.listenPort ?? s.http_listen_port,
-      {
-        registry,
-        ready: () => true,
-        routes,
-        ...(options.loadConfig ? { reload: () => holder.agent!.reload() } : {}),
-      },
-    );
-    const agent = new Agent(
-      config,
-      server,
-      credentials,
-      log,
-      context,
-      kinds,
-      options,
-      configLoads,
-      kindMetrics,
-    );
-    holder.agent = agent;
-    agent.running = await startAll(prepared);
+    // Whatever fails from here on (a bad configuration, a busy port) must not
+    // leave credential refreshes or pipelines running in a process that exits.
+    let server: AgentServer | undefined;
+    try {
+      const prepared = await prepareAll(kinds, config, context, new Map());
+      server = await startAgentServer(
+        s.http_listen_address,
+        options.listenPort ?? s.http_listen_port,
+        {
+          registry,
+          ready: () => true,
+          routes,
+          ...(options.loadConfig ? { reload: () => holder.agent!.reload() } : {}),
+        },
+      );
+      const agent = new Agent(
+        config,
+        server,
+        credentials,
+        log,
+        context,
+        kinds,
+        options,
+        configLoads,
+        kindMetrics,
+      );
+      holder.agent = agent;
+      agent.running = await startAll(prepared);
+    } catch (error) {
+      await Promise.all((holder.agent?.running ?? []).map((r) => r.pipeline.stop(0, false)));
+      credentials.close();
+      await server?.close();
+      throw error;
+    }
+    const agent = holder.agent;
     configLoads.succeeded();
     log.info({ url: server.url, pipelines: agent.running.length }, 'Signet is running');
     return agent;
@@ -255,10 +266,17 @@ async function prepareAll(
   return planned;
 }
 
+/** Starts what is prepared; if one fails, stops those it started (kept ones stay) and throws. */
 async function startAll(planned: readonly Planned[]): Promise<Running[]> {
   const out: Running[] = [];
-  for (const p of planned)
-    out.push(p.keep ?? { spec: p.spec, pipeline: await p.prepared!.start() });
+  try {
+    for (const p of planned)
+      out.push(p.keep ?? { spec: p.spec, pipeline: await p.prepared!.start() });
+  } catch (error) {
+    const started = out.filter((r) => !planned.some((p) => p.keep === r));
+    await Promise.all(started.map((r) => r.pipeline.stop(0, false)));
+    throw error;
+  }
   return out;
 }
 

@@ -1,36 +1,41 @@
-/** `signet config check FILE`: validates a Grafana Agent static-mode file without running it. */
-import { parseArgs } from 'node:util';
-import { loadAgentConfig } from '../config/agent/load.js';
+/** `signet config check FILE`: the checks `signet run` makes before it starts, without starting anything. */
+import { validateAgentConfig } from '../config/agent/validate.js';
 import { ConfigFileError, formatProblem } from '../config/yaml/config-error.js';
+import { AGENT_FLAGS_USAGE, parseAgentFlags, printProblems } from './agent-flags.js';
 import { UsageError } from './usage-error.js';
 
-export const CONFIG_USAGE = `Usage: signet config check [-config.expand-env] FILE
+export const CONFIG_USAGE = `Usage: signet config check [options] FILE
 
-Validates a Grafana Agent static-mode file: every problem with file:line:column,
-key path and what to do; keys Signet does not implement yet are listed as warnings.
+Validates a Grafana Agent static-mode file with exactly the checks \`signet run\`
+makes before it starts (the same function), so a file check passes is one run
+accepts: every problem with file:line:column, key path and what to do. Relabel
+rules are compiled, targets checked, and the signing region of every sigv4 or
+aws_auth block found from the file, AWS_REGION or the profile; check does not
+ask the instance metadata service (IMDS), which run would on EC2.
+
+Options (as for signet run):
+${AGENT_FLAGS_USAGE}
 
 Exit status: 0 when the file is valid (warnings allowed), 1 when it is not, 2 for a bad command line.`;
 
-export function runConfig(argv: string[]): number {
+export async function runConfig(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'check')
     throw new UsageError(sub ? `unknown config command '${sub}'` : 'config needs a command', {
       hint: 'run `signet config check FILE`',
     });
-  const args = rest.map((a) => (/^-config\./.test(a) ? `-${a}` : a));
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'config.expand-env': { type: 'boolean' }, 'config.file': { type: 'string' } },
-  });
-  const file = values['config.file'] ?? positionals[0];
+  const flags = parseAgentFlags(rest, 'config check');
+  if (flags.help) {
+    console.log(CONFIG_USAGE);
+    return 0;
+  }
+  const file = flags.file;
   if (!file)
     throw new UsageError('config check needs a FILE', { hint: 'signet config check agent.yaml' });
   try {
-    const { config, warnings } = loadAgentConfig(file, {
-      expandEnv: Boolean(values['config.expand-env']),
-    });
-    for (const w of warnings) process.stderr.write(`warning: ${formatProblem(file, w)}\n`);
+    const { config, warnings } = await validateAgentConfig(file, { ...flags.load, imds: false });
+    for (const w of warnings)
+      process.stderr.write(`warning: ${formatProblem(file, w)} (${w.hint})\n`);
     const jobs = config.instances.reduce((n, i) => n + i.jobs.length, 0);
     const writes = new Set(config.instances.flatMap((i) => i.remoteWrite.map((r) => r.file.url)))
       .size;
@@ -40,7 +45,7 @@ export function runConfig(argv: string[]): number {
     return 0;
   } catch (error) {
     if (!(error instanceof ConfigFileError)) throw error;
-    for (const p of error.problems) process.stderr.write(`${formatProblem(file, p)} (${p.hint})\n`);
+    printProblems(file, error);
     return 1;
   }
 }

@@ -26,15 +26,17 @@ import {
   type IdentityReport,
   type ProbeReport,
 } from './doctor-checks.js';
+import { diagnoseIdentity } from './doctor-identity.js';
 import { renderDoctorText } from './doctor-text.js';
 import { UsageError } from './usage-error.js';
 
-export const DOCTOR_USAGE = `Usage: signet doctor (--config.file FILE | --url URL) [options]
+export const DOCTOR_USAGE = `Usage: signet doctor [--config.file FILE | --url URL] [options]
 
 Checks that Signet can sign for each AWS destination: the credential chain, the
 identity AWS sees, the clock, and a signed probe to each destination. The probe
 goes where \`signet run\` sends: AWS_ENDPOINT_URL_<SERVICE> (e.g. _AMP) and
-AWS_ENDPOINT_URL move it as they move run's requests.
+AWS_ENDPOINT_URL move it as they move run's requests. With no file or URL,
+checks the credential chain, identity and clock only.
 
 Options:
       --config.file FILE   a Grafana Agent static-mode file: every remote_write with sigv4/aws_auth
@@ -136,8 +138,10 @@ function targets(o: ReturnType<typeof parse>): Target[] {
       hint: 'run `signet help doctor`',
     });
   // The agent's own loader: doctor sees the file exactly as `signet run` would.
+  // Keys Signet does not implement change no destination's signing: doctor probes anyway.
   const { config } = loadAgentConfig(o['config.file'], {
     expandEnv: Boolean(o['config.expand-env']),
+    allowUnimplemented: true,
   });
   const signed = new Map<string, RemoteWriteTarget & { aws: AwsAuth }>();
   const all = [...config.globalRemoteWrite, ...config.instances.flatMap((i) => i.remoteWrite)];
@@ -175,7 +179,10 @@ export async function runDoctor(argv: string[]): Promise<number> {
     console.log(DOCTOR_USAGE);
     return 0;
   }
-  const report = await diagnose(targets(o), process.env);
+  const report =
+    o.url || o['config.file']
+      ? await diagnose(targets(o), process.env)
+      : await diagnoseIdentity(credentialSpec(o), o.region, process.env);
   console.log(o.json ? JSON.stringify(report, null, 2) : renderDoctorText(report));
   return report.ok ? 0 : 1;
 }

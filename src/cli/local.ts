@@ -3,17 +3,19 @@ import {
   startLocal,
   DEMO_ACCESS_KEY_ID,
   DEMO_SECRET_ACCESS_KEY,
+  DEMO_CONTAINER_TOKEN,
   type LocalStack,
 } from '../local/index.js';
 import { runDemo } from '../local/demo.js';
 import { UsageError } from './usage-error.js';
 
-export const LOCAL_USAGE = `Usage: signet local [--port N] [--region R] [--data-dir DIR] [--config FILE]
+export const LOCAL_USAGE = `Usage: signet local [--port N] [--host ADDR] [--region R] [--data-dir DIR] [--config FILE] [--demo]
 
 Serves, on 127.0.0.1, strict stand-ins for the AWS APIs Signet talks to
 (AMP remote_write, CloudWatch Logs, S3, Firehose, Kinesis, X-Ray, CloudWatch,
 STS, EC2, IMDSv2, ECS credentials, API Gateway), verifying every SigV4
-signature like AWS. Out of the box it knows AWS's documentation example keys.
+signature like AWS. Out of the box it knows AWS's documentation example keys
+and offers an instance role (IMDSv2) and container credentials (ECS).
 
 Options:
   --port N         port to listen on (default 4579; 0 picks a free one)
@@ -26,6 +28,35 @@ Options:
 
 export const DEFAULT_LOCAL_PORT = 4579;
 
+/** The IMDS and ECS lines: what an agent on "EC2" or in a "container" sets, if the config offers them. */
+function credentialEndpoints(stack: LocalStack): string[] {
+  const u = stack.url;
+  const { config } = stack;
+  const self = config.instances.find((i) => i.self);
+  const lines = [
+    self?.role
+      ? `  IMDSv2             AWS_EC2_METADATA_SERVICE_ENDPOINT=${u}/   (instance ${self.instanceId}, role ${self.role})`
+      : `  IMDSv2             AWS_EC2_METADATA_SERVICE_ENDPOINT=${u}/   (no instance role: add instances: with self: true and a role)`,
+  ];
+  const container = config.container;
+  if (container) {
+    const path = container.fullUriPath;
+    lines.push(
+      `  ECS credentials    AWS_CONTAINER_CREDENTIALS_FULL_URI=${u}${path}   (role ${container.role})`,
+    );
+    // The default config's token is public; a config file's token is not printed.
+    const token = container.authorizationToken;
+    if (token !== undefined) {
+      lines.push(
+        `                     AWS_CONTAINER_AUTHORIZATION_TOKEN=${token === DEMO_CONTAINER_TOKEN ? token : '<container.authorization_token from --config>'}`,
+      );
+    }
+  } else {
+    lines.push('  ECS credentials    none: add a container: section to the --config file');
+  }
+  return lines;
+}
+
 function describe(stack: LocalStack): string {
   const u = stack.url;
   const demo = stack.demoCredentials;
@@ -37,8 +68,7 @@ function describe(stack: LocalStack): string {
     `  S3                 ${u}/<bucket>/<key>   (path style)`,
     `  X-Ray              ${u}/TraceSegments   OTLP traces: ${u}/v1/traces`,
     `  API Gateway        ${u}/execute-api/<path>`,
-    `  IMDSv2             AWS_EC2_METADATA_SERVICE_ENDPOINT=${u}/`,
-    `  ECS credentials    AWS_CONTAINER_CREDENTIALS_FULL_URI=${u}/v2/credentials/local`,
+    ...credentialEndpoints(stack),
     `  What arrived       ${u}/_signet/requests      Faults: POST ${u}/_signet/faults`,
     demo
       ? `Demo credentials (AWS's documentation example keys, account 123456789012):\n  AWS_ACCESS_KEY_ID=${DEMO_ACCESS_KEY_ID}\n  AWS_SECRET_ACCESS_KEY=${DEMO_SECRET_ACCESS_KEY}\n  AWS_REGION=${stack.region}`

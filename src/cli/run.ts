@@ -1,11 +1,12 @@
 /** `signet run -config.file=FILE`: the agent, in the foreground until SIGTERM or SIGINT. */
-import { parseArgs } from 'node:util';
 import { Agent } from '../agent/agent.js';
 import { loadAgentConfig } from '../config/agent/load.js';
-import { ConfigFileError, formatProblem } from '../config/yaml/config-error.js';
+import { validateAgentConfig } from '../config/agent/validate.js';
+import { ConfigFileError } from '../config/yaml/config-error.js';
+import { AGENT_FLAGS_USAGE, parseAgentFlags, printProblems } from './agent-flags.js';
 import { UsageError } from './usage-error.js';
 
-export const RUN_USAGE = `Usage: signet run -config.file=FILE [-config.expand-env]
+export const RUN_USAGE = `Usage: signet run -config.file=FILE [-config.expand-env] [options]
 
 Runs the agent with a Grafana Agent static-mode file: scrapes the targets,
 writes every sample to the WAL in wal_directory, and remote-writes them,
@@ -13,47 +14,34 @@ signing AWS endpoints with SigV4. SIGHUP or a request to /-/reload re-reads
 the file and applies it without losing data (a file with errors is refused
 and the running configuration stays). Stops cleanly on SIGTERM or SIGINT.
 
+Before starting, the file gets exactly the checks of \`signet config check\`
+(with the same flags), and the signing region may also come from IMDS.
+
 Options:
-  -config.file FILE     the configuration (also --config.file)
-  -config.expand-env    expand \${VAR} and \${VAR:-default} in the file`;
+${AGENT_FLAGS_USAGE}`;
 
 export async function runAgent(argv: string[]): Promise<number> {
-  const args = argv.map((a) => (/^-config\./.test(a) ? `-${a}` : a));
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        'config.file': { type: 'string' },
-        'config.expand-env': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(String((error as Error).message).split('. ')[0]!, {
-      hint: 'run `signet help run`',
-    });
-  }
-  if (values.help) {
+  const flags = parseAgentFlags(argv, 'run');
+  if (flags.help) {
     console.log(RUN_USAGE);
     return 0;
   }
-  const file = values['config.file'];
+  const file = flags.file;
   if (!file)
     throw new UsageError('-config.file is required', {
       hint: 'signet run -config.file=agent.yaml',
     });
   let loaded;
   try {
-    loaded = loadAgentConfig(file, { expandEnv: Boolean(values['config.expand-env']) });
+    loaded = await validateAgentConfig(file, { ...flags.load, imds: true });
   } catch (error) {
     if (!(error instanceof ConfigFileError)) throw error;
-    for (const p of error.problems) process.stderr.write(`${formatProblem(file, p)} (${p.hint})\n`);
+    printProblems(file, error);
     return 1;
   }
-  const expandEnv = Boolean(values['config.expand-env']);
   const agent = await Agent.start(loaded.config, loaded.warnings, {
-    loadConfig: () => loadAgentConfig(file, { expandEnv }),
+    // A reload gets the same file checks; the region is resolved again as the queues start.
+    loadConfig: () => loadAgentConfig(file, flags.load),
   });
   const onHangUp = (): void => {
     agent.log.info({ signal: 'SIGHUP' }, 'reloading the configuration');

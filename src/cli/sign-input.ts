@@ -26,6 +26,26 @@ export function parseUrl(value: string | undefined): URL {
   return url;
 }
 
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * The path as the AWS SDKs put it on the wire: percent-encoded like a URL
+ * parser would, but with `.` and `..` segments kept. WHATWG URL parsing
+ * resolves them (`/a/b/..` becomes `/a/`), while botocore and the JavaScript
+ * SDK send `/a/b/..` and sign `/a`, the path the service resolves it to; the
+ * signer does that resolution, so it must see the path unresolved.
+ */
+export function wirePath(value: string, url: URL): string {
+  const afterAuthority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*([^?#]*)/i.exec(value)?.[1] ?? '';
+  if (!afterAuthority.split(/[/\\]/).some((s) => DOT_SEGMENT.test(s))) return url.pathname;
+  return afterAuthority
+    .split(/[/\\]/)
+    .map((segment) =>
+      DOT_SEGMENT.test(segment) ? segment : new URL(`http://x/${segment}`).pathname.slice(1),
+    )
+    .join('/');
+}
+
 /** `-H 'Name: value'` lines, in order; repeats are kept. */
 export function parseHeaders(lines: readonly string[]): Record<string, string[]> {
   const headers: Record<string, string[]> = {};

@@ -1,10 +1,17 @@
 import { STATUS_CODES } from 'node:http';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
+import { getGlobalDispatcher } from 'undici';
 import { SignetError } from '../errors.js';
-import { SigV4Signer } from '../aws/sigv4/index.js';
+import { SigV4Signer, type SignedRequest } from '../aws/sigv4/index.js';
 import { CREDENTIAL_OPTIONS, CREDENTIAL_USAGE, resolveCredentials } from './credentials.js';
-import { parseDate, parseHeaders, parseUrl, readData, signingScope } from './sign-input.js';
+import {
+  parseDate,
+  parseHeaders,
+  parseUrl,
+  readData,
+  signingScope,
+  wirePath,
+} from './sign-input.js';
 import { explainJson, explainText, signedUrl } from './sign-output.js';
 import { UsageError } from './usage-error.js';
 
@@ -98,7 +105,7 @@ export async function runSign(argv: string[]): Promise<number> {
   const input = {
     method,
     host: url.host,
-    path: url.pathname,
+    path: wirePath(positionals[0]!, url),
     query: url.search.slice(1),
     headers,
     body,
@@ -117,23 +124,30 @@ export async function runSign(argv: string[]): Promise<number> {
     console.log(signedUrl(url, signed));
     return 0;
   }
-  return send(signedUrl(url, signed), method, signed.headers, body, Boolean(o.include));
+  return send(url, signed, body, Boolean(o.include));
 }
 
 async function send(
-  target: string,
-  method: string,
-  headers: Record<string, string>,
+  url: URL,
+  signed: SignedRequest,
   body: Buffer | undefined,
   include: boolean,
 ): Promise<number> {
   let response;
   try {
-    response = await request(target, { method, headers, body });
+    // The dispatcher takes the path as given; undici's request() would parse the
+    // URL again and resolve the dot segments the signature was computed over.
+    response = await getGlobalDispatcher().request({
+      origin: url.origin,
+      path: signed.query ? `${signed.path}?${signed.query}` : signed.path,
+      method: signed.method,
+      headers: signed.headers,
+      body: body ?? null,
+    });
   } catch (error) {
     const code = (error as { code?: string }).code;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new SignetError(`could not reach ${new URL(target).origin}: ${code ?? reason}`, {
+    throw new SignetError(`could not reach ${url.origin}: ${code ?? reason}`, {
       hint:
         code === 'ECONNREFUSED'
           ? 'is the server running and the port right?'

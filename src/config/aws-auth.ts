@@ -50,6 +50,31 @@ const KNOWN = new Set([
   'role_chain',
 ]);
 
+/** What one `role_chain` hop may say; anything else would be dropped, so it is refused. */
+const HOP_KEYS = [
+  'role_arn',
+  'external_id',
+  'role_session_name',
+  'session_name',
+  'assume_role_duration',
+] as const;
+
+function refuseUnknownKeys(
+  block: Record<string, unknown>,
+  known: readonly string[],
+  path: string,
+): void {
+  for (const key of Object.keys(block)) {
+    if (known.includes(key)) continue;
+    const near = closest(key, known);
+    throw new AwsAuthConfigError(
+      `${path}.${key}`,
+      near ? `unknown key '${key}', did you mean '${near}'?` : `unknown key '${key}'`,
+      near ? `rename it to ${near}` : `the keys are ${known.join(', ')}`,
+    );
+  }
+}
+
 function str(block: Record<string, unknown>, key: string, path: string): string | undefined {
   const value = block[key];
   if (value === undefined || value === null || value === '') return undefined;
@@ -81,16 +106,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function parseAwsAuth(block: unknown, path: string): AwsAuth {
   if (!isRecord(block))
     throw new AwsAuthConfigError(path, 'must be a mapping', 'e.g. sigv4: { region: us-east-1 }');
-  for (const key of Object.keys(block)) {
-    if (!KNOWN.has(key)) {
-      const near = closest(key, [...KNOWN]);
-      throw new AwsAuthConfigError(
-        `${path}.${key}`,
-        near ? `unknown key '${key}', did you mean '${near}'?` : `unknown key '${key}'`,
-        near ? `rename it to ${near}` : `the keys are ${[...KNOWN].join(', ')}`,
-      );
-    }
-  }
+  refuseUnknownKeys(block, [...KNOWN], path);
   const accessKeyId = str(block, 'access_key_id', path) ?? str(block, 'access_key', path);
   const secretAccessKey = str(block, 'secret_access_key', path) ?? str(block, 'secret_key', path);
   if (Boolean(accessKeyId) !== Boolean(secretAccessKey))
@@ -134,6 +150,7 @@ export function parseAwsAuth(block: unknown, path: string): AwsAuth {
           'must be a mapping with role_arn',
           'e.g. { role_arn: …, external_id: … }',
         );
+      refuseUnknownKeys(hop, HOP_KEYS, at);
       const arn = str(hop, 'role_arn', at);
       if (!arn)
         throw new AwsAuthConfigError(at, 'has no role_arn', 'each hop names the role to assume');

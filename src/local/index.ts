@@ -3,7 +3,7 @@
  * the request log and the HTTP core. Tests start the same stack in-process.
  */
 import { loadLocalConfig } from './config/load.js';
-import { defaultLocalConfig } from './config/defaults.js';
+import { DEMO_ACCESS_KEY_ID, defaultLocalConfig } from './config/defaults.js';
 import type { LocalConfig } from './config/types.js';
 import { Faults } from './faults.js';
 import { IdentityStore, type KeyRecord } from './iam/identity-store.js';
@@ -25,8 +25,12 @@ import { createS3Service } from './services/s3/index.js';
 import { createStsService, isUnsignedStsRequest } from './services/sts/index.js';
 import { createXRayService, type XRayService } from './services/xray/index.js';
 
-export const DEMO_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
-export const DEMO_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+export {
+  DEMO_ACCESS_KEY_ID,
+  DEMO_SECRET_ACCESS_KEY,
+  DEMO_CONTAINER_PATH,
+  DEMO_CONTAINER_TOKEN,
+} from './config/defaults.js';
 
 export interface LocalOptions {
   readonly port?: number;
@@ -58,10 +62,10 @@ export interface LocalStack {
 }
 
 export async function startLocal(options: LocalOptions = {}): Promise<LocalStack> {
+  const region = options.region ?? 'us-east-1';
   const config =
     options.config ??
-    (options.configFile ? loadLocalConfig(options.configFile) : defaultLocalConfig());
-  const region = options.region ?? 'us-east-1';
+    (options.configFile ? loadLocalConfig(options.configFile) : defaultLocalConfig(region));
   const clock = options.clock ?? Date.now;
   const store = options.dataDir ? new DirectoryStore(options.dataDir) : new MemoryStore();
   const identities = new IdentityStore(config);
@@ -105,6 +109,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalStack
       faults,
       log,
       clock,
+      beforeAnswer: () => store.flush(),
     },
     options.port ?? 0,
     options.host ?? '127.0.0.1',

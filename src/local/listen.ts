@@ -9,6 +9,7 @@
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { listenError } from '../server/listen-error.js';
 import { controlEndpoint } from './control.js';
 import type { KnownKey } from './auth/verify.js';
 import { handle, type CoreOptions, type CoreRequest, type CoreResponse } from './server.js';
@@ -69,7 +70,11 @@ export async function listen<K extends KnownKey>(
     sniff(socket, (isHttp2) => (isHttp2 ? http2 : http1).emit('connection', socket));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) =>
+      reject(
+        listenError(error, 'signet local', host, port, 'pass --port N, where 0 picks a free one'),
+      ),
+    );
     server.listen(port, host, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;

@@ -41,6 +41,12 @@ export interface CoreOptions<K extends KnownKey> {
   readonly faults: Faults;
   readonly log: RequestLog;
   readonly clock: () => number;
+  /**
+   * Runs after a service has handled a request and before its answer goes
+   * out: `--data-dir` writes what the request changed here, so whatever was
+   * answered as accepted survives the process being killed.
+   */
+  readonly beforeAnswer?: () => void;
 }
 
 const ACCESS_DENIED: Record<string, [string, number]> = {
@@ -232,6 +238,8 @@ export async function handle<K extends KnownKey>(
       req.method ?? 'GET',
     );
   }
+  // A failed request may have changed state too (a batch with some records refused).
+  core.beforeAnswer?.();
   entry.status = response.status;
   core.log.add({ ...entry });
   send(res, { ...response, headers: { 'x-amzn-requestid': requestId, ...response.headers } });

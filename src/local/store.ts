@@ -36,9 +36,10 @@ export class MemoryStore implements ServiceStore {
 }
 
 /**
- * One JSON file per service in `--data-dir`. Saves are coalesced (a burst of
- * writes costs one file write) and written atomically via rename, so a crash
- * leaves the old or the new state, never half of one.
+ * One JSON file per service in `--data-dir`. Saves are coalesced (the changes
+ * one request makes cost one file write: the server flushes before it answers)
+ * and written atomically via rename, so a crash leaves the old or the new
+ * state, never half of one, and never loses what was answered as accepted.
  */
 export class DirectoryStore implements ServiceStore {
   private readonly pending = new Map<string, unknown>();

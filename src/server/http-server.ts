@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { listenError } from './listen-error.js';
 import type { RouteTable } from './routes.js';
 
 export interface StatusSources {
@@ -67,9 +68,13 @@ export function startAgentServer(
     return send(404, 'text/plain', 'not found\n');
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error) =>
+      reject(
+        listenError(error, 'the agent', address, port, 'set server.http_listen_port to a free one'),
+      );
+    server.once('error', failed);
     server.listen(port, address, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       const a = server.address() as AddressInfo;
       const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
       resolve({

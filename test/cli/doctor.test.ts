@@ -173,10 +173,42 @@ describe('signet doctor', () => {
     home.remove();
   });
 
+  test('no file or URL: the credential chain, identity and clock only, no destinations', async () => {
+    const home = new TempHome();
+    const env = isolatedEnv(home, {
+      AWS_ENDPOINT_URL_STS: stack.url,
+      AWS_ACCESS_KEY_ID: OPS_KEY,
+      AWS_SECRET_ACCESS_KEY: OPS_SECRET,
+      AWS_REGION: 'us-east-1',
+    });
+    const json = await runSignet(['doctor', '--json'], { env });
+    assert.equal(json.status, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as DoctorJson;
+    assert.equal(report.credentials.source, 'env');
+    assert.equal(report.identity?.arn, 'arn:aws:iam::123456789012:user/ops');
+    assert.equal(report.region, 'us-east-1');
+    assert.equal(typeof report.clockOffsetSeconds, 'number');
+    assert.deepEqual(report.destinations, []);
+    const text = await runSignet(['doctor'], { env });
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^Identity\s+arn:aws:iam::123456789012:user\/ops/m);
+    assert.match(text.stdout, /^Clock\s+/m);
+    assert.doesNotMatch(text.stdout, /Destination/);
+    assert.match(text.stdout, /All checks passed/);
+    assertNoSecrets(text, [OPS_SECRET]);
+
+    // No region anywhere: STS cannot be asked, and the report says what to set.
+    const noRegion = await runSignet(['doctor'], { env: { ...env, AWS_REGION: '' } });
+    assert.equal(noRegion.status, 1);
+    assert.match(noRegion.stdout, /✔ env\s+used/);
+    assert.match(
+      noRegion.stdout,
+      /STS was not asked who these credentials are: No AWS region configured[\s\S]*→ pass --region REGION, or set AWS_REGION/,
+    );
+    home.remove();
+  });
+
   test('bad command lines exit 2 with one line', async () => {
-    const r = await runSignet(['doctor']);
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /give --config.file FILE or --url URL/);
     const bad = await runSignet(['doctor', '--url', 'x', '--external-id', 'e']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--external-id needs --role-arn/);

@@ -202,7 +202,10 @@ describe('doctor and run send to the same place under an endpoint override', () 
         (printed) => Promise.resolve(printed.includes(`Could not reach https://${AMP_HOST}`)),
         'SIGKILL',
       );
-      assert.match(log, /remote write to \S+ failed, retrying: Could not reach https:\/\/aps-workspaces/);
+      assert.match(
+        log,
+        /remote write to \S+ failed, retrying: Could not reach https:\/\/aps-workspaces/,
+      );
       assert.doesNotMatch(log, /AWS_ENDPOINT_URL/);
       assert.deepEqual(await remoteWrites(start), []);
     } finally {

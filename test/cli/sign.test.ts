@@ -228,6 +228,30 @@ describe('signet sign against a server that verifies with @smithy/signature-v4',
     assert.equal(server.received.at(-1)!.verified, true);
   });
 
+  test('dot segments go on the wire as written and are signed as the service resolves them', async () => {
+    // botocore and the JavaScript SDK both send `/a/b/..` and sign `/a`.
+    for (const [path, canonical] of [
+      ['/a/b/..', '/a'],
+      ['/a/b/.', '/a/b'],
+      ['/a/./b/../c/', '/a/c/'],
+      // Signers do not decode %2E: an encoded dot is a name, not a dot segment.
+      ['/x%20y/%2E%2E', '/x%2520y/%252E%252E'],
+    ] as const) {
+      const explained = await signet(['sign', ...scope, '--explain', '--json', server.url + path], {
+        env: ENV,
+      });
+      assert.equal(explained.status, 0, explained.stderr);
+      const json = JSON.parse(explained.stdout) as { canonicalRequest: string; url: string };
+      assert.equal(json.canonicalRequest.split('\n')[1], canonical, path);
+      assert.equal(json.url, server.url + path);
+      const sent = await signet(['sign', ...scope, server.url + path], { env: ENV });
+      assert.equal(sent.status, 0, sent.stderr);
+      const last = server.received.at(-1)!;
+      assert.equal(last.url, path, 'the path on the wire');
+      assert.equal(last.verified, true, 'smithy, given the wire path, computes the same signature');
+    }
+  });
+
   test('an HTTP error prints the body and exits 22', async () => {
     const r = await signet(['sign', ...scope, `${server.url}/x`], {
       env: {

@@ -79,6 +79,21 @@ describe('sigv4: and aws_auth: blocks', () => {
     );
     assert.throws(() => parseAwsAuth({ region: 5 }, 'a'), /a\.region: must be a string/);
   });
+
+  test('role_chain hops are strict: a misspelt key would drop the external id, so it is refused', () => {
+    const hop = { role_arn: 'arn:aws:iam::1:role/r', externl_id: 'abc' };
+    assert.throws(
+      () => parseAwsAuth({ role_chain: [{ role_arn: 'arn:aws:iam::1:role/q' }, hop] }, 'a.sigv4'),
+      (e: unknown) =>
+        /^a\.sigv4\.role_chain\[1\]\.externl_id: unknown key 'externl_id', did you mean 'external_id'\?/.test(
+          (e as Error).message,
+        ) && (e as { hint?: string }).hint === 'rename it to external_id',
+    );
+    assert.throws(
+      () => parseAwsAuth({ role_chain: [{ role_arn: 'arn:aws:iam::1:role/q', policy: 'x' }] }, 'a'),
+      /role_chain\[0\]\.policy: unknown key 'policy'/,
+    );
+  });
 });
 
 describe('Prometheus durations', () => {

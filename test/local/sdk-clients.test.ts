@@ -203,9 +203,10 @@ describe('AWS SDK v3 clients against signet local', () => {
     assert.deepEqual(data.MetricDataResults?.[0]?.Values, [42]);
   });
 
-  test('EC2 DescribeInstances answers', async () => {
+  test("EC2 DescribeInstances lists the default config's instance", async () => {
     const out = await client(EC2Client).send(new DescribeInstancesCommand({}));
-    assert.deepEqual(out.Reservations ?? [], []);
+    const ids = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId);
+    assert.deepEqual(ids, ['i-0123456789abcdef0']);
   });
 
   test('every request so far was verified', () => {

@@ -4,6 +4,7 @@
  * the corrected time) and credentials AWS calls expired or unknown (refresh
  * them and sign again). Each is retried once; everything else is the caller's.
  */
+import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { CorrectedClock } from '../clock.js';
 import {
@@ -46,7 +47,16 @@ const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set([
   'expired-token',
 ]);
 
+/** Tells credentials apart without keeping another copy of the secret. */
+function fingerprint(c: AwsCredentials): string {
+  return createHash('sha256')
+    .update(`${c.accessKeyId}\0${c.secretAccessKey}\0${c.sessionToken ?? ''}`)
+    .digest('base64');
+}
+
 export class AwsClient {
+  /** The fingerprint of the credentials AWS last refused, until it accepts a request. */
+  private refusedWith: string | undefined;
   readonly service: string;
   readonly region: string;
   readonly clock: CorrectedClock;
@@ -73,6 +83,21 @@ export class AwsClient {
     await this.options.credentials.forceRefresh();
   }
 
+  /**
+   * Whether the credentials now differ from those AWS last refused (a
+   * rewritten credentials file, a new role session): a held sender retries
+   * at once when they do. Cheap: the provider stats its files at most every
+   * few seconds.
+   */
+  async credentialsChanged(): Promise<boolean> {
+    if (this.refusedWith === undefined) return false;
+    try {
+      return fingerprint(await this.options.credentials.get()) !== this.refusedWith;
+    } catch {
+      return false;
+    }
+  }
+
   /** Sends the request; resolves with a 2xx response, or throws an `AwsError` or `NetworkError`. */
   async send(request: AwsRequest): Promise<HttpResponse> {
     let credentials = await this.options.credentials.get();
@@ -87,6 +112,7 @@ export class AwsClient {
       );
       if (response.status >= 200 && response.status < 300) {
         this.options.credentials.noteAnswer?.(undefined);
+        this.refusedWith = undefined;
         return response;
       }
       const localNow = new Date(this.clock.localNow());
@@ -122,8 +148,10 @@ export class AwsClient {
           continue;
         }
       }
-      if (CREDENTIAL_REFUSALS.has(error.kind))
+      if (CREDENTIAL_REFUSALS.has(error.kind)) {
+        this.refusedWith = fingerprint(credentials);
         this.options.credentials.noteAnswer?.(`${error.code ?? error.kind}: ${error.message}`);
+      }
       throw error;
     }
   }

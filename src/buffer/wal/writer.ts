@@ -309,6 +309,21 @@ export class WalWriter {
     return out;
   }
 
+  /**
+   * The oldest finished segments to delete so that the WAL fits in
+   * `maxBytes` (the segment being written always stays), for a size bound.
+   */
+  segmentsOverSize(maxBytes: number): number[] {
+    let total = this.diskBytes();
+    const out: number[] = [];
+    for (const s of [...this.sizes.keys()].sort((a, b) => a - b)) {
+      if (total <= maxBytes) break;
+      out.push(s);
+      total -= this.sizes.get(s)!;
+    }
+    return out;
+  }
+
   /** Bytes of all segments on disk, from bookkeeping (no syscalls). */
   diskBytes(): number {
     let total = this.offset;

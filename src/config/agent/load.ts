@@ -1,14 +1,31 @@
 /**
  * Reads Grafana Agent static-mode YAML: `${VAR}` expansion when asked
  * (`-config.expand-env`), the schema, and the checks that need the whole file,
- * every problem located by file:line:column and key path.
+ * every problem located by file:line:column and key path. Everything here is
+ * synchronous and starts nothing; validateAgentConfig adds what needs a look
+ * outside the file (the signing region).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AwsAuthConfigError, parseAwsAuth, type AwsAuth } from '../aws-auth.js';
 import { ConfigFileError, type ConfigIssue, type ConfigProblem } from '../yaml/config-error.js';
 import { locateIssues, parseYamlFile } from '../yaml/document.js';
-import { formatKeyPath, translateIssues } from '../yaml/issues.js';
+import { formatKeyPath, parseKeyPath, translateIssues, valueAt } from '../yaml/issues.js';
+import {
+  checkReadableFiles,
+  checkRelabel,
+  checkStaticTargets,
+  checkUrlHost,
+  hostNamesRegion,
+  type RegionNeed,
+} from './checks.js';
+import {
+  BRACED_REFERENCE,
+  EXPAND_ENV_HINT,
+  envReferencePaths,
+  expandEnv,
+  refuseUnsetVariables,
+} from './env.js';
 import {
   agentFileSchema,
   type AgentFile,
@@ -17,28 +34,51 @@ import {
 } from './schema.js';
 import { keysAt, unimplementedPaths } from './schema-walk.js';
 import type { AgentConfig, MetricsInstance, RemoteWriteTarget, ScrapeJob } from './types.js';
+import { unimplementedIssue } from './unimplemented.js';
+
+export { expandEnv } from './env.js';
 
 export interface LoadOptions {
   readonly expandEnv?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** Keys Signet does not implement are warnings instead of errors (--allow-unimplemented). */
+  readonly allowUnimplemented?: boolean;
+  /** `-server.http.address`: replaces server.http_listen_address and http_listen_port. */
+  readonly httpListen?: { readonly address: string; readonly port: number };
+}
+
+/** A signed block whose region must come from outside the file, located for the error if none does. */
+export interface LocatedRegionNeed extends RegionNeed {
+  readonly keyPath: string;
+  readonly line?: number;
+  readonly column?: number;
 }
 
 export interface LoadedConfig {
   readonly config: AgentConfig;
-  /** Keys understood but not implemented, and other things worth saying; never fatal. */
+  /** Things worth saying that do not stop the agent, e.g. keys allowed by --allow-unimplemented. */
   readonly warnings: readonly ConfigProblem[];
+  /** Signed blocks whose region is resolved from the environment, profile or IMDS. */
+  readonly regionNeeds: readonly LocatedRegionNeed[];
+  /** Where wal_directory (or wal_dir) is written; undefined for the default. */
+  readonly walLocation: ConfigProblem | undefined;
 }
 
-/** Grafana Agent's expansion: `${VAR}`, `${VAR:-default}`, `$VAR`, and `$$` for a literal `$`. */
-export function expandEnv(text: string, env: NodeJS.ProcessEnv): string {
-  return text.replace(
-    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (match, braced?: string, fallback?: string, bare?: string) => {
-      if (match === '$$') return '$';
-      const value = env[braced ?? bare ?? ''];
-      return value === undefined || value === '' ? (fallback ?? '') : value;
-    },
-  );
+interface Collected {
+  readonly issues: ConfigIssue[];
+  readonly warnings: ConfigIssue[];
+  readonly regionNeeds: RegionNeed[];
+  readonly expandEnvOn: boolean;
+  readonly globalTimeoutWritten: boolean;
+}
+
+/** Where the signing block of `block` sits, if it has one. */
+function signingKeyPath(
+  block: { sigv4?: unknown; aws_auth?: unknown; authorization?: { sigv4?: unknown } | undefined },
+  path: PropertyKey[],
+): PropertyKey[] {
+  if (block.authorization?.sigv4 !== undefined) return [...path, 'authorization', 'sigv4'];
+  return [...path, block.sigv4 !== undefined ? 'sigv4' : 'aws_auth'];
 }
 
 function awsOf(
@@ -63,17 +103,17 @@ function awsOf(
   const key = present[0];
   if (!key) return undefined;
   const raw = block.authorization?.sigv4 ?? block[key];
-  const keyPath =
-    block.authorization?.sigv4 !== undefined ? [...path, 'authorization', 'sigv4'] : [...path, key];
+  const keyPath = signingKeyPath(block, path);
   try {
     return parseAwsAuth(raw ?? {}, formatKeyPath(keyPath));
   } catch (error) {
     if (!(error instanceof AwsAuthConfigError)) throw error;
-    const sub = error.path.slice(formatKeyPath(keyPath).length).replace(/^\./, '');
+    const message = error.message.slice(error.path.length + 2);
     issues.push({
-      path: sub ? [...keyPath, ...sub.split('.')] : keyPath,
-      message: error.message.slice(error.path.length + 2),
+      path: [...keyPath, ...parseKeyPath(error.path.slice(formatKeyPath(keyPath).length))],
+      message,
       hint: error.hint ?? 'fix the value',
+      atKey: message.startsWith('unknown key'),
     });
     return undefined;
   }
@@ -114,12 +154,8 @@ function queueName(rw: RemoteWriteFile): string {
   return rw.name ?? createHash('sha256').update(JSON.stringify(rw)).digest('hex').slice(0, 6);
 }
 
-function build(
-  file: AgentFile,
-  source: string,
-  issues: ConfigIssue[],
-  warnings: ConfigIssue[],
-): AgentConfig {
+function build(file: AgentFile, source: string, c: Collected, options: LoadOptions): AgentConfig {
+  const { issues, warnings } = c;
   const m = file.metrics;
   if (m.wal_directory !== undefined && m.wal_dir !== undefined)
     issues.push({
@@ -128,6 +164,17 @@ function build(
       hint: 'keep wal_directory',
     });
   const g = m.global;
+  // As Prometheus: only a timeout written down is held against the interval;
+  // the 10s default shrinks to a shorter interval.
+  if (c.globalTimeoutWritten && g.scrape_timeout > g.scrape_interval)
+    issues.push({
+      path: ['metrics', 'global', 'scrape_timeout'],
+      message: `global scrape timeout (${g.scrape_timeout / 1000}s) is greater than the scrape interval (${g.scrape_interval / 1000}s)`,
+      hint: 'make scrape_timeout at most scrape_interval, as Prometheus requires',
+    });
+  const globalTimeout = c.globalTimeoutWritten
+    ? g.scrape_timeout
+    : Math.min(g.scrape_timeout, g.scrape_interval);
   const remoteWrites = (
     list: readonly RemoteWriteFile[],
     base: PropertyKey[],
@@ -136,6 +183,9 @@ function build(
     return list.map((rw, i) => {
       const path = [...base, i];
       checkAuthExclusive(rw, path, issues);
+      checkRelabel(rw.write_relabel_configs, [...path, 'write_relabel_configs'], issues);
+      checkUrlHost(rw.url, [...path, 'url'], issues);
+      checkReadableFiles(rw, path, issues);
       const name = queueName(rw);
       if (seen.has(name))
         issues.push({
@@ -144,7 +194,11 @@ function build(
           hint: 'give each remote_write its own name',
         });
       seen.add(name);
-      return { file: rw, path: formatKeyPath(path), name, aws: awsOf(rw, path, issues, warnings) };
+      const aws = awsOf(rw, path, issues, warnings);
+      const host = new URL(rw.url).host;
+      if (aws && !aws.region && !hostNamesRegion(host))
+        c.regionNeeds.push({ path: signingKeyPath(rw, path), host, profile: aws.spec.profile });
+      return { file: rw, path: formatKeyPath(path), name, aws };
     });
   };
   const globalRw = remoteWrites(g.remote_write, ['metrics', 'global', 'remote_write']);
@@ -158,6 +212,11 @@ function build(
         hint: 'names must be unique',
       });
     names.add(inst.name);
+    checkRelabel(
+      inst.host_filter_relabel_configs,
+      [...base, 'host_filter_relabel_configs'],
+      issues,
+    );
     const jobNames = new Set<string>();
     const jobs: ScrapeJob[] = inst.scrape_configs.map((sc, j) => {
       const path = [...base, 'scrape_configs', j];
@@ -169,21 +228,30 @@ function build(
         });
       jobNames.add(sc.job_name);
       const intervalMs = sc.scrape_interval ?? g.scrape_interval;
-      const timeoutMs = sc.scrape_timeout ?? Math.min(g.scrape_timeout, intervalMs);
+      const timeoutMs = sc.scrape_timeout ?? Math.min(globalTimeout, intervalMs);
       if (timeoutMs > intervalMs)
         issues.push({
           path: [...path, sc.scrape_timeout !== undefined ? 'scrape_timeout' : 'scrape_interval'],
           message: `scrape timeout (${timeoutMs / 1000}s) is greater than the scrape interval (${intervalMs / 1000}s)`,
-          hint: 'make scrape_timeout at most scrape_interval',
+          hint: 'make scrape_timeout at most scrape_interval, as Prometheus requires',
         });
       checkAuthExclusive(sc, path, issues);
-      return {
-        file: sc,
-        path: formatKeyPath(path),
-        intervalMs,
-        timeoutMs,
-        aws: awsOf(sc, path, issues, warnings),
-      };
+      checkRelabel(sc.relabel_configs, [...path, 'relabel_configs'], issues);
+      checkRelabel(sc.metric_relabel_configs, [...path, 'metric_relabel_configs'], issues);
+      checkStaticTargets(sc.static_configs, [...path, 'static_configs'], c.expandEnvOn, issues);
+      checkReadableFiles(sc, path, issues);
+      const aws = awsOf(sc, path, issues, warnings);
+      // A target whose host names no region is signed for the region found outside the file.
+      const unnamed = sc.static_configs
+        .flatMap((group) => group.targets)
+        .find((target) => !hostNamesRegion(target));
+      if (aws && !aws.region && unnamed !== undefined)
+        c.regionNeeds.push({
+          path: signingKeyPath(sc, path),
+          host: unnamed,
+          profile: aws.spec.profile,
+        });
+      return { file: sc, path: formatKeyPath(path), intervalMs, timeoutMs, aws };
     });
     const own = remoteWrites(inst.remote_write, [...base, 'remote_write']);
     return {
@@ -195,8 +263,18 @@ function build(
       hostFilterRelabelConfigs: inst.host_filter_relabel_configs,
     };
   });
+  const listen = options.httpListen;
   return {
-    file,
+    file: listen
+      ? {
+          ...file,
+          server: {
+            ...file.server,
+            http_listen_address: listen.address,
+            http_listen_port: listen.port,
+          },
+        }
+      : file,
     source,
     walDirectory: m.wal_directory ?? m.wal_dir ?? 'data-agent/',
     globalRemoteWrite: globalRw,
@@ -204,33 +282,81 @@ function build(
   };
 }
 
+/** Problems as a reader meets them, top to bottom; those without a place keep theirs at the end. */
+function inFileOrder(problems: ConfigProblem[]): ConfigProblem[] {
+  const rank = (p: ConfigProblem): number =>
+    p.line === undefined ? Number.MAX_SAFE_INTEGER : p.line * 10_000 + (p.column ?? 0);
+  return problems.sort((a, b) => rank(a) - rank(b));
+}
+
 export function parseAgentConfig(
   text: string,
   file: string,
   options: LoadOptions = {},
 ): LoadedConfig {
-  const expanded = options.expandEnv ? expandEnv(text, options.env ?? process.env) : text;
+  const expandEnvOn = options.expandEnv ?? false;
+  if (expandEnvOn) refuseUnsetVariables(text, file, options.env ?? process.env);
+  const expanded = expandEnvOn ? expandEnv(text, options.env ?? process.env) : text;
   const located = parseYamlFile(expanded, file);
   const data = located.data ?? {};
+  // An unexpanded `${VAR}` is the likeliest cause of any problem with the value holding it.
+  const withEnvHint = (issue: ConfigIssue): ConfigIssue => {
+    const value = valueAt(data, issue.path);
+    return !expandEnvOn && typeof value === 'string' && BRACED_REFERENCE.test(value)
+      ? { ...issue, hint: EXPAND_ENV_HINT }
+      : issue;
+  };
   const parsed = agentFileSchema.safeParse(data);
   if (!parsed.success) {
     const issues = translateIssues(parsed.error.issues, data, (path) =>
       keysAt(agentFileSchema, path),
-    );
-    throw new ConfigFileError(file, locateIssues(located, issues));
+    ).map(withEnvHint);
+    throw new ConfigFileError(file, inFileOrder(locateIssues(located, issues)));
   }
-  const issues: ConfigIssue[] = [];
-  const warnings: ConfigIssue[] = unimplementedPaths(agentFileSchema, data).map((path) => ({
-    path,
-    atKey: true,
-    message: 'Signet understands this key but does not implement it yet: it has no effect',
-    hint: 'remove it, or keep it knowing Signet ignores it for now',
-  }));
-  const config = build(parsed.data, file, issues, warnings);
-  if (issues.length > 0) throw new ConfigFileError(file, locateIssues(located, issues));
-  return { config, warnings: locateIssues(located, warnings) };
+  const allowed = options.allowUnimplemented ?? false;
+  const unimplemented = unimplementedPaths(agentFileSchema, data).map((path) =>
+    unimplementedIssue(path, allowed),
+  );
+  const c: Collected = {
+    issues: allowed ? [] : unimplemented,
+    warnings: allowed ? unimplemented : [],
+    regionNeeds: [],
+    expandEnvOn,
+    globalTimeoutWritten: valueAt(data, ['metrics', 'global', 'scrape_timeout']) !== undefined,
+  };
+  const config = build(parsed.data, file, c, options);
+  if (c.issues.length > 0)
+    throw new ConfigFileError(file, inFileOrder(locateIssues(located, c.issues.map(withEnvHint))));
+  if (!expandEnvOn)
+    for (const path of envReferencePaths(data))
+      c.warnings.push({
+        path,
+        message: `holds ${String(BRACED_REFERENCE.exec(String(valueAt(data, path)))?.[0])}, used as written`,
+        hint: EXPAND_ENV_HINT,
+      });
+  const needs = locateIssues(
+    located,
+    c.regionNeeds.map((n) => ({ path: n.path, message: '' })),
+  );
+  const walKey = (['wal_directory', 'wal_dir'] as const).find(
+    (k) => valueAt(data, ['metrics', k]) !== undefined,
+  );
+  return {
+    config,
+    warnings: locateIssues(located, c.warnings),
+    walLocation: walKey
+      ? locateIssues(located, [{ path: ['metrics', walKey], message: '' }])[0]
+      : undefined,
+    regionNeeds: c.regionNeeds.map((need, i) => {
+      const at = needs[i]!;
+      return {
+        ...need,
+        keyPath: at.keyPath,
+        ...(at.line !== undefined ? { line: at.line, column: at.column } : {}),
+      };
+    }),
+  };
 }
-
 export function loadAgentConfig(path: string, options: LoadOptions = {}): LoadedConfig {
   let text: string;
   try {

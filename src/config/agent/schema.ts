@@ -1,7 +1,8 @@
 /**
  * Grafana Agent static-mode YAML, as far as Signet runs it. Every object is
  * strict, so a misspelt key is an error with "did you mean"; keys Signet knows
- * but does not implement yet are accepted and reported (see unimplemented.ts).
+ * but does not implement yet are refused saying what would be missing, or
+ * warned about under --allow-unimplemented (see unimplemented.ts).
  */
 import { z } from 'zod';
 import { byteSize, duration, labelSet, notImplemented } from './values.js';
@@ -151,6 +152,8 @@ const metricsSchema = z.strictObject({
   wal_directory: z.string().optional(),
   wal_dir: z.string().optional(),
   wal_cleanup_age: duration.prefault('12h'),
+  /** Signet's own: the most each instance's WAL may hold on disk; the oldest unsent segments go first. 0: no bound. */
+  wal_max_size: byteSize.prefault(0),
   wal_cleanup_period: duration.prefault('30m'),
   global: globalSchema.prefault({}),
   configs: z.array(instanceSchema).default([]),

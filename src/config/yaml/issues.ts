@@ -18,7 +18,7 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let current = data;
   for (const segment of path) {
     if (current === null || typeof current !== 'object') return undefined;
@@ -155,4 +155,16 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
       return `${i ? '.' : ''}${name}`;
     })
     .join('');
+}
+
+/** The inverse of formatKeyPath: `a.b[0]['/x']` back to `['a', 'b', 0, '/x']`. */
+export function parseKeyPath(text: string): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  const token = /\[(\d+)\]|\['([^']*)'\]|\.?([^.[\]]+)/y;
+  while (token.lastIndex < text.length) {
+    const m = token.exec(text);
+    if (!m) break;
+    out.push(m[1] !== undefined ? Number(m[1]) : (m[2] ?? m[3]!));
+  }
+  return out;
 }

@@ -61,3 +61,30 @@ export function locate(
   }
   return positionOf(atKey && current.keyNode ? current.keyNode : current.node, lines);
 }
+
+/**
+ * The key path of the innermost node whose source range holds `offset`, for a
+ * problem found in the text (an unset `${VAR}`) rather than in the data.
+ */
+export function pathAtOffset(doc: Document, offset: number): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  const holds = (node: unknown): boolean => {
+    const range = (node as Node | null)?.range;
+    return range !== undefined && range !== null && offset >= range[0] && offset < range[2];
+  };
+  let node: unknown = doc.contents;
+  for (let depth = 0; depth < 100 && node; depth++) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => holds(p.value) || holds(p.key));
+      if (!pair || !isScalar(pair.key)) break;
+      path.push(String(pair.key.value));
+      node = holds(pair.value) ? pair.value : undefined;
+    } else if (isSeq(node)) {
+      const index = node.items.findIndex((item) => holds(item));
+      if (index < 0) break;
+      path.push(index);
+      node = node.items[index];
+    } else break;
+  }
+  return path;
+}

@@ -44,6 +44,8 @@ export interface MetricsPipelineConfig {
   readonly instance: MetricsInstance;
   readonly walDirectory: string;
   readonly walCleanupAgeMs: number;
+  /** wal_max_size: 0 for no bound. */
+  readonly walMaxBytes: number;
   readonly externalLabels: Readonly<Record<string, string>>;
 }
 
@@ -147,6 +149,8 @@ export class MetricsPipeline implements Pipeline {
   private observeTruncation: (seconds: number) => void = () => {};
   /** How long reading the WAL back at start took (prometheus_agent_data_replay_duration_seconds). */
   replaySeconds = 0;
+  /** WAL segments deleted by wal_cleanup_age before every destination had sent them. */
+  segmentsDroppedUnsent = 0;
 
   private constructor(
     readonly name: string,
@@ -320,8 +324,9 @@ export class MetricsPipeline implements Pipeline {
   }
 
   /**
-   * Deletes segments every endpoint has sent, and those older than
-   * wal_cleanup_age. Returns how many it deleted.
+   * Deletes segments every endpoint has sent, and — however long a blocked
+   * destination has held them — those older than wal_cleanup_age or beyond
+   * wal_max_size. Returns how many it deleted.
    */
   truncate(): number {
     const names = this.deliveries.map((d) => d.name);
@@ -331,6 +336,8 @@ export class MetricsPipeline implements Pipeline {
       upTo = positions.reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
     }
     const old = this.wal.segmentsOlderThan(this.config.walCleanupAgeMs);
+    if (this.config.walMaxBytes > 0)
+      old.push(...this.wal.segmentsOverSize(this.config.walMaxBytes));
     const forced = old.length > 0 ? Math.max(...old) + 1 : 0;
     const segment = Math.max(upTo?.segment ?? 0, forced);
     if (segment === 0) return 0;
@@ -342,10 +349,12 @@ export class MetricsPipeline implements Pipeline {
       );
     this.storage.checkpointSeries(segment);
     const deleted = this.wal.truncateBefore({ segment, offset: 0 });
-    if (forced > (upTo?.segment ?? 0) && deleted.length > 0)
+    const unsent = deleted.filter((s) => s >= (upTo?.segment ?? 0));
+    this.segmentsDroppedUnsent += unsent.length;
+    if (forced > (upTo?.segment ?? 0) && unsent.length > 0)
       this.log.warn(
-        { segments: deleted },
-        'deleted WAL segments older than wal_cleanup_age that not every remote_write had sent: their unsent samples are lost',
+        { segments: unsent },
+        'deleted WAL segments older than wal_cleanup_age or beyond wal_max_size that not every remote_write had sent: their unsent samples are lost',
       );
     return deleted.length;
   }

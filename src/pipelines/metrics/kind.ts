@@ -20,6 +20,7 @@ export const metricsKind: PipelineKind<MetricsPipelineConfig, MetricsPipeline> =
         // Shared by every instance: a change to any of them restarts them all.
         walDirectory: config.walDirectory,
         walCleanupAgeMs: config.file.metrics.wal_cleanup_age,
+        walMaxBytes: config.file.metrics.wal_max_size,
         externalLabels: config.file.metrics.global.external_labels,
       },
     })),

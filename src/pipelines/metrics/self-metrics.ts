@@ -50,6 +50,12 @@ function registerRemoteStorageMetrics(
     gauge(registry, name, help, QUEUE_LABELS, (g) => {
       for (const p of counters.live()) for (const q of p.queues) g.set(queueLabels(q), pick(q));
     });
+  counters.counter(
+    'signet_wal_segments_dropped_unsent_total',
+    'WAL segments deleted by wal_cleanup_age or wal_max_size before every remote_write had sent them (their samples are lost).',
+    [],
+    (p, emit) => emit({}, p.segmentsDroppedUnsent),
+  );
   gauge(
     registry,
     'signet_destination_blocked',

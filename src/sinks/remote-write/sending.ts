@@ -89,8 +89,14 @@ export function createShardEncoder(kind: 'inline' | 'library', cache: LabelCache
   };
 }
 
-/** The client, each attempt timed (one performance.now() pair per request). */
-function timed(client: RemoteWriteClient, observe: (seconds: number) => void): SendTarget<Buffer> {
+/**
+ * The client, each attempt timed (one performance.now() pair per request).
+ * Required<>: a method SendTarget gains fails to compile here until forwarded.
+ */
+function timed(
+  client: RemoteWriteClient,
+  observe: (seconds: number) => void,
+): Required<SendTarget<Buffer>> {
   return {
     send: async (body) => {
       const began = performance.now();
@@ -100,7 +106,9 @@ function timed(client: RemoteWriteClient, observe: (seconds: number) => void): S
         observe((performance.now() - began) / 1000);
       }
     },
+    // Everything else of the SendTarget, forwarded as it is.
     refresh: () => client.refresh(),
+    changed: () => client.changed(),
   };
 }
 

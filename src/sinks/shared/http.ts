@@ -125,6 +125,10 @@ export class EndpointClient {
   async refresh(): Promise<void> {
     await this.options.aws?.refreshCredentials();
   }
+
+  changed(): Promise<boolean> {
+    return this.options.aws?.credentialsChanged() ?? Promise.resolve(false);
+  }
 }
 
 function checkUrl(url: string, what: string): void {

@@ -26,6 +26,8 @@ export interface RetryPolicy {
   readonly maxBackoffMs: number;
   /** The longest wait between two attempts while blocked. */
   readonly holdMaxBackoffMs: number;
+  /** How often held sends ask whether their credentials changed; DEFAULT_HOLD_POLL_MS. */
+  readonly holdPollMs?: number | undefined;
 }
 
 /** Two minutes: a fixed key or policy is picked up soon, a dead one costs a request per shard per 2 min. */
@@ -37,7 +39,16 @@ export interface SendTarget<B> {
   send(body: B): Promise<void>;
   /** New credentials before resending a refused body; optional for unauthenticated sinks. */
   refresh?(): Promise<void>;
+  /**
+   * Whether what the last refusal judged may have changed (the credentials
+   * file was rewritten, a role rotated): asked while a send is held, so a fix
+   * is picked up within a poll, not after a backoff of minutes.
+   */
+  changed?(): Promise<boolean>;
 }
+
+/** How often a held send asks its target whether the credentials changed. */
+export const DEFAULT_HOLD_POLL_MS = 1000;
 
 export type SendResult =
   | { readonly outcome: 'sent'; readonly attempts: number }
@@ -54,6 +65,7 @@ export class RetryingSender<B> {
   private readonly sleepers = new Map<NodeJS.Timeout, () => void>();
   /** The waits of held sends: a success elsewhere means the fix landed, so they retry at once. */
   private readonly heldSleepers = new Map<NodeJS.Timeout, () => void>();
+  private poll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly target: SendTarget<B>,
@@ -157,7 +169,29 @@ export class RetryingSender<B> {
         resolve();
       }, ms);
       this.sleepers.set(timer, resolve);
-      if (held) this.heldSleepers.set(timer, resolve);
+      if (held) {
+        this.heldSleepers.set(timer, resolve);
+        this.watchForFix();
+      }
     });
+  }
+
+  /** While sends are held, asks the target now and then whether a fix landed, and wakes them if so. */
+  private watchForFix(): void {
+    if (this.poll || !this.target.changed) return;
+    const every = this.policy.holdPollMs ?? DEFAULT_HOLD_POLL_MS;
+    const tick = (): void => {
+      this.poll = undefined;
+      if (this.heldSleepers.size === 0 || this.stopped) return;
+      void this.target.changed!().then(
+        (changed) => {
+          if (changed) this.wakeHeld();
+          if (this.heldSleepers.size > 0 && !this.stopped) this.watchForFix();
+        },
+        () => this.watchForFix(),
+      );
+    };
+    this.poll = setTimeout(tick, every);
+    this.poll.unref();
   }
 }

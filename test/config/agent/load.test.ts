@@ -1,5 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expandEnv, parseAgentConfig } from '../../../src/config/agent/load.js';
 import { ConfigFileError } from '../../../src/config/yaml/config-error.js';
 
@@ -153,14 +156,107 @@ describe('Grafana Agent static-mode files', () => {
     );
   });
 
-  test('keys understood but not implemented are warned about with their place, never silently ignored', () => {
+  test('keys understood but not implemented are refused, saying what would be missing', () => {
     const text = `integrations:\n  node_exporter: {}\nmetrics:\n  configs:\n    - name: a\n      scrape_configs:\n        - job_name: k\n          kubernetes_sd_configs: [{ role: pod }]\n`;
-    const { warnings } = parseAgentConfig(text, 'agent.yaml');
+    assert.deepEqual(problems(text), [
+      '1:1 integrations: Signet does not implement integrations: no integration would run, and nothing under it would be collected',
+      '8:11 metrics.configs[0].scrape_configs[0].kubernetes_sd_configs: Signet does not implement kubernetes_sd_configs: the agent would scrape nothing from kubernetes_sd_configs',
+    ]);
+    const { warnings } = parseAgentConfig(text, 'agent.yaml', { allowUnimplemented: true });
     assert.deepEqual(
       warnings.map((w) => `${w.line}:${w.column} ${w.keyPath}`),
       ['1:1 integrations', '8:11 metrics.configs[0].scrape_configs[0].kubernetes_sd_configs'],
     );
-    assert.match(warnings[0]!.message, /does not implement it yet/);
+    assert.match(warnings[1]!.message, /would scrape nothing.*allowed by --allow-unimplemented/);
+  });
+
+  test('every relabel list is compiled at load, each bad rule located at its field', () => {
+    const rule = (regex: string) => `[{ source_labels: [a], regex: '${regex}', action: keep }]`;
+    const text = `metrics:
+  global:
+    remote_write:
+      - url: http://127.0.0.1:9/w
+        write_relabel_configs: ${rule('(')}
+  configs:
+    - name: a
+      host_filter_relabel_configs: ${rule('[')}
+      scrape_configs:
+        - job_name: j
+          relabel_configs: ${rule('a{2,1}')}
+          metric_relabel_configs: [{ action: replace, target_label: '' }]
+`;
+    const found = problems(text).map((p) => p.split(': ')[0]);
+    assert.deepEqual(found, [
+      '5:62 metrics.global.remote_write[0].write_relabel_configs[0].regex',
+      '8:66 metrics.configs[0].host_filter_relabel_configs[0].regex',
+      '11:58 metrics.configs[0].scrape_configs[0].relabel_configs[0].regex',
+      '12:69 metrics.configs[0].scrape_configs[0].metric_relabel_configs[0].target_label',
+    ]);
+  });
+
+  test('a global scrape_timeout written over the global interval is refused; the default shrinks as in Prometheus', () => {
+    assert.deepEqual(
+      problems('metrics:\n  global:\n    scrape_interval: 5s\n    scrape_timeout: 6s\n'),
+      [
+        '4:21 metrics.global.scrape_timeout: global scrape timeout (6s) is greater than the scrape interval (5s)',
+      ],
+    );
+    const { config } = parseAgentConfig(
+      'metrics:\n  global:\n    scrape_interval: 5s\n  configs:\n    - name: a\n      scrape_configs:\n        - job_name: j\n          scrape_interval: 30s\n',
+      'agent.yaml',
+    );
+    assert.equal(config.instances[0]!.jobs[0]!.timeoutMs, 5000, 'the global timeout became 5s');
+  });
+
+  test('targets that would never be scraped are refused; host:port, IPv6 and names are fine', () => {
+    const text = `metrics:
+  configs:
+    - name: a
+      scrape_configs:
+        - job_name: j
+          static_configs:
+            - targets: ['localhost:9100', '[::1]:9090', 'node-1', 'host/metrics', 'a,b', '', 'u@h:1']
+`;
+    assert.deepEqual(
+      problems(text).map((p) =>
+        p.replace(/ metrics\.configs\[0\]\.scrape_configs\[0\]\.static_configs\[0\]/, ' '),
+      ),
+      [
+        "7:67 .targets[3]: 'host/metrics' is a URL, not host:port, so nothing would be scraped from it",
+        "7:83 .targets[4]: 'a,b' is not host:port",
+        '7:90 .targets[5]: is an empty target',
+        "7:94 .targets[6]: 'u@h:1' is not host:port",
+      ],
+    );
+  });
+
+  test('signed blocks whose host names no region are listed for validateAgentConfig, located', () => {
+    const { regionNeeds } = parseAgentConfig(
+      `metrics:
+  configs:
+    - name: a
+      scrape_configs:
+        - job_name: api
+          static_configs: [{ targets: ['abc.execute-api.eu-west-1.amazonaws.com:443', '10.0.0.1:80'] }]
+          aws_auth: { profile: ops }
+      remote_write:
+        - url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/w/api/v1/remote_write
+          sigv4: {}
+        - url: https://prom.example.com/api/v1/write
+          sigv4: { region: eu-west-1 }
+        - url: https://prom.example.com/api/v1/write
+          name: unsigned-region
+          sigv4: {}
+`,
+      'agent.yaml',
+    );
+    assert.deepEqual(
+      regionNeeds.map((n) => `${n.line}:${n.column} ${n.keyPath} ${n.host} ${n.profile}`),
+      [
+        '7:21 metrics.configs[0].scrape_configs[0].aws_auth 10.0.0.1:80 ops',
+        '15:18 metrics.configs[0].remote_write[2].sigv4 prom.example.com undefined',
+      ],
+    );
   });
 
   test('authorization: { sigv4: … } is taken as sigv4 with a warning saying where it belongs', () => {
@@ -182,5 +278,80 @@ describe('Grafana Agent static-mode files', () => {
       { expandEnv: true, env: {} },
     );
     assert.equal(config.walDirectory, '/tmp/default-wal');
+  });
+  test('-config.expand-env: an unset variable without a default is located and named; comments are left alone', () => {
+    const text = `# \${IN_A_COMMENT} is not expanded into anything that matters
+metrics:
+  wal_directory: \${WAL:-/tmp/w}   # \${ALSO_A_COMMENT}
+  global:
+    remote_write:
+      - url: http://\${HOST}/api/v1/write
+        headers: { x-a: '\${EMPTY}' }
+`;
+    try {
+      parseAgentConfig(text, 'agent.yaml', { expandEnv: true, env: { EMPTY: '' } });
+      assert.fail('expected the unset variable to be refused');
+    } catch (error) {
+      assert.ok(error instanceof ConfigFileError, String(error));
+      assert.deepEqual(
+        error.problems.map((p) => `${p.line}:${p.column} ${p.keyPath}: ${p.message}`),
+        [
+          '6:21 metrics.global.remote_write[0].url: ${HOST}: HOST is not set in the environment and has no default',
+        ],
+      );
+    }
+  });
+
+  test('without -config.expand-env a value holding ${VAR} is used as written, with a warning saying so', () => {
+    const { config, warnings } = parseAgentConfig(
+      "metrics:\n  wal_directory: '${WAL}'\n  configs:\n    - name: a\n      scrape_configs:\n        - job_name: j\n          metric_relabel_configs: [{ source_labels: [a], regex: '(?P<x>.*)', target_label: b, replacement: '${x}' }]\n",
+      'agent.yaml',
+    );
+    assert.equal(config.walDirectory, '${WAL}');
+    assert.deepEqual(
+      warnings.map((w) => `${w.line}:${w.column} ${w.keyPath}: ${w.message} (${w.hint})`),
+      [
+        '2:18 metrics.wal_directory: holds ${WAL}, used as written (this is an environment reference, but -config.expand-env is off so it is taken as written: run with -config.expand-env)',
+      ],
+      'a capture group in a relabel replacement is not an environment reference',
+    );
+  });
+
+  test('-server.http.address replaces the listen address and port of the file', () => {
+    const { config } = parseAgentConfig('server:\n  http_listen_port: 1\n', 'agent.yaml', {
+      httpListen: { address: '0.0.0.0', port: 9999 },
+    });
+    assert.equal(config.file.server.http_listen_address, '0.0.0.0');
+    assert.equal(config.file.server.http_listen_port, 9999);
+  });
+
+  test('files the agent reads when it starts must be readable now: secrets and TLS files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signet-load-'));
+    const secret = join(dir, 'password');
+    writeFileSync(secret, 'pw\n');
+    const missing = join(dir, 'missing.pem');
+    const text = `metrics:
+  configs:
+    - name: a
+      scrape_configs:
+        - job_name: j
+          tls_config: { ca_file: ${missing} }
+      remote_write:
+        - url: http://127.0.0.1:9/w
+          basic_auth: { username: u, password_file: ${secret} }
+        - url: http://127.0.0.1:9/w2
+          bearer_token_file: ${join(dir, 'token')}
+`;
+    try {
+      assert.deepEqual(
+        problems(text).map((p) => p.replace(dir, 'DIR')),
+        [
+          `6:34 metrics.configs[0].scrape_configs[0].tls_config.ca_file: 'DIR/missing.pem' cannot be read (ENOENT)`,
+          `11:30 metrics.configs[0].remote_write[1].bearer_token_file: 'DIR/token' cannot be read (ENOENT)`,
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -87,7 +87,8 @@ describe('ECS container credentials', () => {
   });
 
   test('without a container section, it says so', async () => {
-    const { get, ecs } = setup(defaultLocalConfig());
+    const withoutContainer = { ...defaultLocalConfig(), container: undefined };
+    const { get, ecs } = setup(withoutContainer);
     assert.equal((await get('/v2/credentials/x')).status, 404);
     assert.equal(ecs.operation(localRequest({ path: '/latest/meta-data/' })), undefined);
     assert.equal(

@@ -184,7 +184,7 @@ describe('IMDS metadata', () => {
   });
 
   test('without a self instance, only tokens are served', async () => {
-    const { get, token } = setup(defaultLocalConfig());
+    const { get, token } = setup({ ...defaultLocalConfig(), instances: [] });
     await token();
     assert.equal((await get('/latest/meta-data/instance-id')).status, 404);
     assert.equal((await get('/latest/meta-data/iam/security-credentials/')).status, 404);

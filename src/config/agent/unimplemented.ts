@@ -1,0 +1,44 @@
+/**
+ * Keys Signet knows from Grafana Agent and Prometheus but does not implement:
+ * what a file that uses one would lose. They stop `run` and `config check`
+ * unless --allow-unimplemented says the loss is understood; then they are
+ * warnings, so a file written for Grafana Agent can still be tried.
+ */
+import type { ConfigIssue } from '../yaml/config-error.js';
+
+const ALLOW_HINT = 'remove it, or pass --allow-unimplemented to run without it';
+
+/** What would be missing, in the words of someone reading the file. */
+function consequence(key: string): string {
+  if (key.endsWith('_sd_configs')) return `the agent would scrape nothing from ${key}`;
+  switch (key) {
+    case 'integrations':
+      return 'no integration would run, and nothing under it would be collected';
+    case 'logs':
+      return 'no logs would be read or sent';
+    case 'traces':
+      return 'no traces would be received or sent';
+    case 'agent_management':
+      return 'the configuration would not be fetched from agent management';
+    case 'oauth2':
+      return 'requests would be sent without the OAuth 2.0 token';
+    case 'scraping_service':
+    case 'scraping_service_client':
+      return 'the instances would not be shared out among agents';
+    default:
+      return 'it would have no effect';
+  }
+}
+
+export function unimplementedIssue(path: readonly PropertyKey[], allowed: boolean): ConfigIssue {
+  const key = String(path.at(-1));
+  const what = `Signet does not implement ${key}: ${consequence(key)}`;
+  return allowed
+    ? {
+        path,
+        atKey: true,
+        message: `${what} (allowed by --allow-unimplemented)`,
+        hint: 'remove it',
+      }
+    : { path, atKey: true, message: what, hint: ALLOW_HINT };
+}
