@@ -26,7 +26,7 @@ const segments = (dir: string): string[] => readdirSync(dir).filter((f) => f.end
 test('a full queue hands over to the WAL and back: every value arrives, and sent segments are truncated', async (t) => {
   const dir = tempDir('signet-backpressure-');
   t.after(() => dir.remove());
-  const target = await counterTarget('bp_scrape_number', 300);
+  const target = await counterTarget('bp_scrape_number', 100);
   t.after(() => target.close());
   let down = true;
   const receiver = new Receiver(() => ({ status: down ? 503 : 200 }));
@@ -36,7 +36,7 @@ test('a full queue hands over to the WAL and back: every value arrives, and sent
     `server: { http_listen_port: 0 }
 metrics:
   wal_directory: ${join(dir.path, 'wal')}
-  global: { scrape_interval: 100ms, scrape_timeout: 100ms }
+  global: { scrape_interval: 200ms, scrape_timeout: 200ms }
   configs:
     - name: bp
       scrape_configs:
@@ -56,7 +56,7 @@ metrics:
   const agent = await Agent.start(config, [], {
     logStream: logs,
     env: {},
-    segmentBytes: 64 * 1024,
+    segmentBytes: 16 * 1024,
     truncateEveryMs: 200,
   });
   t.after(() => agent.stop(500));
@@ -76,7 +76,7 @@ metrics:
       for (let v = first; v <= downTo; v++) if (!values.has(v)) return undefined;
       return true;
     },
-    300,
+    900,
   );
   const [pipeline] = metricsPipelines(agent);
   assert.ok(pipeline!.deliveries[0]!.walReadSamples > 0, 'samples were read back from the WAL');
