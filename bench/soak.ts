@@ -43,6 +43,8 @@ interface Scenario {
   readonly region?: string;
   readonly secret?: string;
   readonly remoteTimeout?: string;
+  /** Counts the writes AMP refused or cut; not for faults AMP never sees or answers late. */
+  readonly countsRefusals?: boolean;
   run(ctx: Context): Promise<void>;
 }
 
@@ -53,6 +55,8 @@ interface Row {
   readonly delivered: number;
   readonly duplicated: number;
   readonly lost: number;
+  /** Remote writes AMP refused or cut while the fault lasted; null where it never saw the fault. */
+  readonly refused: number | null;
   readonly seconds: number;
   readonly notes: string;
   /** The first lost values, for investigation. */
@@ -82,6 +86,7 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: '503',
+    countsRefusals: true,
     title: `503 ServiceUnavailable for ${FAULT_MS / 1000} s`,
     async run(ctx) {
       await flowing(ctx);
@@ -91,6 +96,7 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: '429',
+    countsRefusals: true,
     title: `429 ThrottlingException for ${FAULT_MS / 1000} s`,
     async run(ctx) {
       await flowing(ctx);
@@ -100,6 +106,7 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'reset',
+    countsRefusals: true,
     title: `connection reset on every request for ${FAULT_MS / 1000} s`,
     async run(ctx) {
       await flowing(ctx);
@@ -133,6 +140,7 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'wrong-secret',
+    countsRefusals: true,
     title: 'wrong secret key for 20 s, then the credentials file fixed',
     secret: WRONG_SECRET,
     async run(ctx) {
@@ -142,6 +150,7 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'wrong-region',
+    countsRefusals: true,
     title: 'signing for us-east-2 at a us-east-1 endpoint for 20 s, then config fixed + /-/reload',
     region: 'us-east-2',
     async run(ctx) {
@@ -193,6 +202,7 @@ async function runScenario(scenario: Scenario, keepLogs: boolean): Promise<Row> 
     for (const v of ctx.inFlight)
       notes += `${notes ? '; ' : ''}scrape ${v} in flight at the kill ${stored.has(v) ? 'arrived' : 'not appended, not expected'}`;
     const stats = await amp.stats();
+    const refused = scenario.countsRefusals ? await amp.refusedWrites() : null;
     const expected = expectedValues();
     const lostValues = expected.filter((v) => !stored.has(v));
     return {
@@ -202,6 +212,7 @@ async function runScenario(scenario: Scenario, keepLogs: boolean): Promise<Row> 
       delivered: expected.length - lostValues.length,
       duplicated: stats.repeated,
       lost: lostValues.length,
+      refused,
       seconds: Math.round((Date.now() - started) / 1000),
       notes,
       lostValues: lostValues.slice(0, 20),
@@ -226,10 +237,11 @@ function expectedLost(stored: Set<number>, served: number, inFlight: Set<number>
 
 function markdown(rows: readonly Row[]): string {
   const lines = [
-    '| scenario | samples expected | delivered | duplicated | lost |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| scenario | writes refused by AMP | samples expected | delivered | duplicated | lost |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
-      (r) => `| ${r.title} | ${r.expected} | ${r.delivered} | ${r.duplicated} | ${r.lost} |`,
+      (r) =>
+        `| ${r.title} | ${r.refused ?? '—'} | ${r.expected} | ${r.delivered} | ${r.duplicated} | ${r.lost} |`,
     ),
   ];
   return lines.join('\n');
@@ -255,7 +267,7 @@ async function main(): Promise<number> {
     const row = await runScenario(scenario, keepLogs);
     rows.push(row);
     process.stderr.write(
-      `expected ${row.expected}, delivered ${row.delivered}, duplicated ${row.duplicated}, lost ${row.lost} (${row.seconds} s)` +
+      `refused ${row.refused ?? '—'}, expected ${row.expected}, delivered ${row.delivered}, duplicated ${row.duplicated}, lost ${row.lost} (${row.seconds} s)` +
         `${row.notes ? ` — ${row.notes}` : ''}${row.logDir ? ` — logs in ${row.logDir}` : ''}\n`,
     );
   }

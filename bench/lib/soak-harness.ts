@@ -141,6 +141,20 @@ export class LocalAmp {
     if (!res.ok) throw new Error(`POST /_signet/faults: ${res.status} ${await res.text()}`);
   }
 
+  /**
+   * Remote writes this run of `signet local` refused or cut (status ≥ 400 or a
+   * reset), from its request log (GET /_signet/requests, the last 1,000).
+   */
+  async refusedWrites(): Promise<number> {
+    const res = await fetch(`${this.url}/_signet/requests`);
+    const body = (await res.json()) as {
+      requests: { operation?: string; status: number; errorCode?: string }[];
+    };
+    return body.requests.filter(
+      (r) => r.operation === 'RemoteWrite' && (r.status >= 400 || r.errorCode !== undefined),
+    ).length;
+  }
+
   /** What remote write brought to the workspace (GET /_signet/aps/stats). */
   async stats(): Promise<{ received: number; repeated: number; stored: number }> {
     const res = await fetch(`${this.url}/_signet/aps/stats`);
