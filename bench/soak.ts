@@ -126,9 +126,14 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'sigkill',
-    title: 'agent SIGKILLed mid-run, restarted 3 s later on the same WAL',
+    countsRefusals: true,
+    title:
+      'agent SIGKILLed with 3 s of samples unsent (AMP answering 503), restarted on the same WAL',
     async run(ctx) {
       await flowing(ctx);
+      // The kill lands while nothing is being accepted, so the unsent samples
+      // exist only in the WAL when the process dies.
+      await ctx.amp.fault({ kind: 'error', status: 503, duration_ms: 8000 });
       await sleep(3000);
       await ctx.agent.stop('SIGKILL');
       // The last scrape served may not have been appended when the kill landed.
