@@ -1,9 +1,17 @@
-/** `/_signet/requests` and `/_signet/faults`: what arrived, and misbehaviour on demand. */
+/**
+ * `/_signet/requests` and `/_signet/faults`: what arrived, and misbehaviour on
+ * demand; `/_signet/{signingName}/…` goes to that service's own `control`.
+ */
 import { parseFaultRules, type Faults } from './faults.js';
 import type { RequestLog } from './request-log.js';
-import type { LocalRequest, LocalResponse } from './service.js';
+import type { LocalRequest, LocalResponse, LocalService } from './service.js';
 
-export function controlEndpoint(faults: Faults, log: RequestLog, clock: () => number) {
+export function controlEndpoint(
+  faults: Faults,
+  log: RequestLog,
+  clock: () => number,
+  services: readonly LocalService[] = [],
+) {
   return (request: LocalRequest): Promise<LocalResponse | undefined> => {
     if (!request.rawPath.startsWith('/_signet/')) return Promise.resolve(undefined);
     const json = (status: number, value: unknown): LocalResponse => ({
@@ -33,6 +41,12 @@ export function controlEndpoint(faults: Faults, log: RequestLog, clock: () => nu
           );
         }
       }
+    }
+    const serviceName = /^\/_signet\/([^/]+)\//.exec(request.rawPath)?.[1];
+    for (const service of services) {
+      if (service.signingName !== serviceName || !service.control) continue;
+      const answer = service.control(request);
+      if (answer) return Promise.resolve(answer);
     }
     return Promise.resolve(
       json(404, { message: `no control endpoint ${request.method} ${request.rawPath}` }),

@@ -49,7 +49,7 @@ export async function listen<K extends KnownKey>(
   port: number,
   host = '127.0.0.1',
 ): Promise<ListeningServer> {
-  const control = controlEndpoint(core.faults, core.log, core.clock);
+  const control = controlEndpoint(core.faults, core.log, core.clock, core.services);
   const serve = (req: CoreRequest, res: CoreResponse) => {
     handle(core, req, res, control).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(error));

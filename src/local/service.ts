@@ -118,6 +118,11 @@ export interface LocalService {
   readonly batchOperations?: ReadonlySet<string>;
   /** Carries the operation out. Throws ServiceError for an error answer. */
   handle(request: LocalRequest, operation: Operation): Promise<LocalResponse> | LocalResponse;
+  /**
+   * The service's part of the unsigned control API: answers requests under
+   * `/_signet/{signingName}/`, undefined for a path it does not serve.
+   */
+  control?(request: LocalRequest): LocalResponse | undefined;
 }
 
 /** Where services keep what they accepted; in memory, or also in `--data-dir`. */

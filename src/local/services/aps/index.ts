@@ -14,6 +14,7 @@ import type {
 import { queryApi } from './query-api.js';
 import { remoteWrite } from './remote-write.js';
 import { matchRoute, operationFor } from './routes.js';
+import type { SeriesStore } from './series-store.js';
 import { fromState, toState } from './state.js';
 
 const SERVICE = 'aps';
@@ -44,5 +45,41 @@ export function createApsService(store: ServiceStore): LocalService {
       }
       return queryApi(route.kind, route, request, series);
     },
+    control(request: LocalRequest): LocalResponse | undefined {
+      if (request.rawPath !== '/_signet/aps/stats' || request.method !== 'GET') return undefined;
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(stats(series)),
+      };
+    },
   };
+}
+
+/**
+ * `GET /_signet/aps/stats`: per workspace, the samples remote write brought,
+ * how many repeated a stored series and timestamp (a retry after a lost
+ * answer, or a sender's duplicate), and how many distinct samples are stored.
+ */
+function stats(series: SeriesStore) {
+  const workspaces: Record<
+    string,
+    { samples_received: number; samples_repeated: number; samples_stored: number; series: number }
+  > = {};
+  for (const workspaceId of series.countedWorkspaceIds()) {
+    const { samplesReceived, samplesRepeated } = series.writeCounts(workspaceId);
+    let stored = 0;
+    let count = 0;
+    for (const s of series.series(workspaceId)) {
+      stored += s.timestamps.length;
+      count++;
+    }
+    workspaces[workspaceId] = {
+      samples_received: samplesReceived,
+      samples_repeated: samplesRepeated,
+      samples_stored: stored,
+      series: count,
+    };
+  }
+  return { workspaces };
 }

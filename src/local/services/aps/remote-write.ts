@@ -33,10 +33,12 @@ export function remoteWrite(
   }
   const accepted = wire.map(acceptSeries);
   let count = 0;
+  let repeated = 0;
   for (const series of accepted) {
-    store.append(workspaceId, series.labels, series.samples);
+    repeated += store.append(workspaceId, series.labels, series.samples);
     count += series.samples.length;
   }
+  store.count(workspaceId, count, repeated);
   return count;
 }
 

@@ -23,12 +23,28 @@ export interface SampleInput {
   readonly value: StoredValue;
 }
 
+/**
+ * What remote write brought to a workspace. Because a repeated timestamp
+ * overwrites, the stored samples cannot show a sample delivered twice; these
+ * counts can (`GET /_signet/aps/stats`).
+ */
+export interface WriteCounts {
+  /** Samples in accepted remote-write requests. */
+  samplesReceived: number;
+  /** Of those, samples whose series already had a sample at that timestamp. */
+  samplesRepeated: number;
+}
+
 export class SeriesStore {
   private readonly workspaces = new Map<string, Map<string, Series>>();
+  private readonly counts = new Map<string, WriteCounts>();
 
-  /** Adds samples to a series, creating it; a repeated timestamp overwrites (last write wins). */
-  append(workspaceId: string, labels: Labels, samples: readonly SampleInput[]): void {
-    if (samples.length === 0) return;
+  /**
+   * Adds samples to a series, creating it; a repeated timestamp overwrites
+   * (last write wins). Returns how many samples repeated a stored timestamp.
+   */
+  append(workspaceId: string, labels: Labels, samples: readonly SampleInput[]): number {
+    if (samples.length === 0) return 0;
     let workspace = this.workspaces.get(workspaceId);
     if (!workspace) {
       workspace = new Map();
@@ -40,7 +56,26 @@ export class SeriesStore {
       series = { labels, timestamps: [], values: [] };
       workspace.set(key, series);
     }
-    for (const sample of samples) insertSample(series, sample);
+    let repeated = 0;
+    for (const sample of samples) if (insertSample(series, sample)) repeated++;
+    return repeated;
+  }
+
+  /** Adds to a workspace's write counts (remote write calls it; a restore does not). */
+  count(workspaceId: string, received: number, repeated: number): void {
+    const counts = this.writeCounts(workspaceId);
+    counts.samplesReceived += received;
+    counts.samplesRepeated += repeated;
+  }
+
+  /** A workspace's write counts, live (zero for a workspace never written to). */
+  writeCounts(workspaceId: string): WriteCounts {
+    let counts = this.counts.get(workspaceId);
+    if (!counts) {
+      counts = { samplesReceived: 0, samplesRepeated: 0 };
+      this.counts.set(workspaceId, counts);
+    }
+    return counts;
   }
 
   /** Every series of a workspace (none for a workspace never written to). */
@@ -51,6 +86,10 @@ export class SeriesStore {
   workspaceIds(): Iterable<string> {
     return this.workspaces.keys();
   }
+
+  countedWorkspaceIds(): Iterable<string> {
+    return this.counts.keys();
+  }
 }
 
 /** A string that equals another series' key exactly when the label sets are equal. */
@@ -58,22 +97,24 @@ export function seriesKey(labels: Labels): string {
   return JSON.stringify(labels);
 }
 
-function insertSample(series: Series, sample: SampleInput): void {
+/** Stores one sample; true when it overwrote one at the same timestamp. */
+function insertSample(series: Series, sample: SampleInput): boolean {
   const { timestamps, values } = series;
   const last = timestamps[timestamps.length - 1];
   // The common case: samples arrive in time order.
   if (last === undefined || sample.timestamp > last) {
     timestamps.push(sample.timestamp);
     values.push(sample.value);
-    return;
+    return false;
   }
   const index = lastIndexAtOrBefore(timestamps, sample.timestamp);
   if (index >= 0 && timestamps[index] === sample.timestamp) {
     values[index] = sample.value;
-    return;
+    return true;
   }
   timestamps.splice(index + 1, 0, sample.timestamp);
   values.splice(index + 1, 0, sample.value);
+  return false;
 }
 
 /** The index of the last timestamp ≤ `t`, or -1. */

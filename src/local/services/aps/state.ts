@@ -17,9 +17,16 @@ const SavedSeries = z.object({
   samples: z.array(z.tuple([z.number(), SavedValue])),
 });
 
+const SavedCounts = z.object({
+  samples_received: z.number().int().min(0),
+  samples_repeated: z.number().int().min(0),
+});
+
 export const ApsState = z.object({
   version: z.literal(1),
   workspaces: z.record(z.string(), z.array(SavedSeries)),
+  /** Remote-write counts per workspace; absent in state saved before they were kept. */
+  counts: z.record(z.string(), SavedCounts).optional(),
 });
 export type ApsState = z.infer<typeof ApsState>;
 
@@ -34,7 +41,12 @@ export function toState(store: SeriesStore): ApsState {
       ]),
     }));
   }
-  return { version: 1, workspaces };
+  const counts: Record<string, z.infer<typeof SavedCounts>> = {};
+  for (const workspaceId of store.countedWorkspaceIds()) {
+    const { samplesReceived, samplesRepeated } = store.writeCounts(workspaceId);
+    counts[workspaceId] = { samples_received: samplesReceived, samples_repeated: samplesRepeated };
+  }
+  return { version: 1, workspaces, counts };
 }
 
 /** Rebuilds the store from saved state; a malformed state is an error, not an empty store. */
@@ -56,6 +68,8 @@ export function fromState(saved: unknown): SeriesStore {
       store.append(workspaceId, labels, samples);
     }
   }
+  for (const [workspaceId, saved] of Object.entries(parsed.data.counts ?? {}))
+    store.count(workspaceId, saved.samples_received, saved.samples_repeated);
   return store;
 }
 
