@@ -3,6 +3,7 @@
  * strict, so a misspelt key is an error with "did you mean"; keys Signet knows
  * but does not implement yet are accepted and reported (see unimplemented.ts).
  */
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { byteSize, duration, labelSet, notImplemented } from './values.js';
 
@@ -14,23 +15,82 @@ const basicAuth = z.strictObject({
   password_file: z.string().optional(),
 });
 
-const authorization = z.strictObject({
-  type: z.string().default('Bearer'),
-  credentials: z.string().optional(),
-  credentials_file: z.string().optional(),
-  /** Seen in guides for API Gateway; accepted with a warning saying where it belongs. */
-  sigv4: awsBlock.optional(),
+const authorization = z
+  .strictObject({
+    // Sent as `Authorization: <type> <credentials>`; Prometheus refuses Basic here.
+    type: z
+      .string()
+      .default('Bearer')
+      .refine((type) => type.toLowerCase() !== 'basic', {
+        message: 'authorization type cannot be set to "basic", use "basic_auth" instead',
+        params: { hint: 'write basic_auth: { username: …, password: … } instead' },
+      }),
+    credentials: z.string().optional(),
+    credentials_file: z.string().optional(),
+    /** Seen in guides for API Gateway; accepted with a warning saying where it belongs. */
+    sigv4: awsBlock.optional(),
+  })
+  .refine((a) => a.credentials === undefined || a.credentials_file === undefined, {
+    message: 'sets both credentials and credentials_file',
+    path: ['credentials_file'],
+    params: { hint: 'keep one of them' },
+  });
+
+/** A file the client must read (a CA, a certificate, a key): refused now if it cannot be read. */
+const readableFile = z.string().superRefine((path, ctx) => {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    ctx.issues.push({
+      code: 'custom',
+      input: path,
+      message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      params: {
+        hint: 'give the path of a readable PEM file (relative paths are from the working directory)',
+      },
+    });
+  }
 });
 
-const tlsConfig = z.strictObject({
-  ca_file: z.string().optional(),
-  ca: z.string().optional(),
-  cert_file: z.string().optional(),
-  key_file: z.string().optional(),
-  server_name: z.string().optional(),
-  insecure_skip_verify: z.boolean().default(false),
-  min_version: notImplemented,
-});
+const tlsConfig = z
+  .strictObject({
+    ca_file: readableFile.optional(),
+    ca: z.string().optional(),
+    cert_file: readableFile.optional(),
+    key_file: readableFile.optional(),
+    server_name: z.string().optional(),
+    insecure_skip_verify: z.boolean().default(false),
+    min_version: notImplemented,
+  })
+  .superRefine((tls, ctx) => {
+    if (tls.ca_file !== undefined && tls.ca !== undefined)
+      ctx.issues.push({
+        code: 'custom',
+        input: tls,
+        path: ['ca'],
+        message: 'is set together with ca_file',
+        params: { hint: 'keep one of them' },
+      });
+    const [has, missing] =
+      tls.cert_file !== undefined ? ['cert_file', 'key_file'] : ['key_file', 'cert_file'];
+    if ((tls.cert_file === undefined) !== (tls.key_file === undefined))
+      ctx.issues.push({
+        code: 'custom',
+        input: tls,
+        path: [has],
+        message: `is set without ${missing}`,
+        params: { hint: 'a client certificate needs both cert_file and key_file' },
+      });
+  });
+
+/** Prometheus's proxies are http or https URLs (socks5 is not offered here). */
+const proxyUrl = z
+  .string()
+  .url()
+  .refine((url) => /^https?:$/.test(new URL(url).protocol), {
+    message: 'must be an http:// or https:// URL',
+    params: { hint: 'write the proxy as http://host:port' },
+  });
 
 /** What every HTTP client block shares (scrape and remote_write). */
 const httpClient = {
@@ -39,11 +99,12 @@ const httpClient = {
   bearer_token: z.string().optional(),
   bearer_token_file: z.string().optional(),
   tls_config: tlsConfig.optional(),
-  proxy_url: z.string().url().optional(),
+  proxy_url: proxyUrl.optional(),
   sigv4: awsBlock.optional(),
   aws_auth: awsBlock.optional(),
   follow_redirects: z.boolean().default(true),
-  enable_http2: z.boolean().optional(),
+  // Prometheus's defaults differ: true for scrapes, false for remote_write (set below).
+  enable_http2: z.boolean().default(true),
   oauth2: notImplemented,
   no_proxy: notImplemented,
   proxy_from_environment: notImplemented,
@@ -115,6 +176,8 @@ export const remoteWriteSchema = z.strictObject({
   write_relabel_configs: relabelList,
   queue_config: queueConfig.prefault({}),
   ...httpClient,
+  // One connection per shard carries more than multiplexed streams on one.
+  enable_http2: z.boolean().default(false),
   metadata_config: z
     .strictObject({
       send: z.boolean().default(true),
@@ -151,7 +214,15 @@ const metricsSchema = z.strictObject({
   wal_directory: z.string().optional(),
   wal_dir: z.string().optional(),
   wal_cleanup_age: duration.prefault('12h'),
-  wal_cleanup_period: duration.prefault('30m'),
+  // How often the WAL is truncated. Grafana Agent's 30m is for its cleaner of
+  // abandoned WALs; here the period drives the truncation of sent segments,
+  // which the agent has always run every minute.
+  wal_cleanup_period: duration
+    .refine((ms) => ms > 0, {
+      message: 'must be more than 0',
+      params: { hint: 'without truncation the WAL would grow without bound: write e.g. 1m' },
+    })
+    .prefault('1m'),
   global: globalSchema.prefault({}),
   configs: z.array(instanceSchema).default([]),
   scraping_service: notImplemented,

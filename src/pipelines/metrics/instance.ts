@@ -38,10 +38,10 @@ export interface MetricsPipelineConfig {
   readonly instance: MetricsInstance;
   readonly walDirectory: string;
   readonly walCleanupAgeMs: number;
+  /** wal_cleanup_period: how often truncate() runs (sent segments deleted, old ones dropped). */
+  readonly walCleanupPeriodMs: number;
   readonly externalLabels: Readonly<Record<string, string>>;
 }
-
-const DEFAULT_TRUNCATE_EVERY_MS = 60_000;
 
 export interface QueueView {
   readonly name: string;
@@ -190,7 +190,7 @@ export class MetricsPipeline implements Pipeline {
       appender: storage,
       userAgent: context.userAgent,
       log: (level, message) => log[level](message),
-      awsClientFor: (job, target) => {
+      awsClientFor: (job, target, dispatcher) => {
         if (!job.aws) return undefined;
         const inferred = inferEndpoint(new URL(target.url).hostname);
         const region = job.aws.region ?? inferred?.region ?? scrapeRegions.get(job.path)!;
@@ -199,6 +199,7 @@ export class MetricsPipeline implements Pipeline {
           region,
           credentials: context.credentials.provider(job.aws.spec, region),
           clock: context.clock,
+          dispatcher,
         });
       },
     });
@@ -217,9 +218,10 @@ export class MetricsPipeline implements Pipeline {
     running.stopMetadata = queuesBuilt.map(({ queue, d }) =>
       sendMetadataPeriodically(queue, () => scrapes.metadata(), d.metadata),
     );
+    // A test's tuning wins over the file, so a test can truncate fast whatever it loads.
     running.truncateTimer = setInterval(
       () => running.truncate(),
-      truncateEveryMs ?? DEFAULT_TRUNCATE_EVERY_MS,
+      truncateEveryMs ?? config.walCleanupPeriodMs,
     );
     running.truncateTimer.unref();
     return running;

@@ -19,6 +19,7 @@ export const metricsKind: PipelineKind<MetricsPipelineConfig, MetricsPipeline> =
         // Shared by every instance: a change to any of them restarts them all.
         walDirectory: config.walDirectory,
         walCleanupAgeMs: config.file.metrics.wal_cleanup_age,
+        walCleanupPeriodMs: config.file.metrics.wal_cleanup_period,
         externalLabels: config.file.metrics.global.external_labels,
       },
     })),

@@ -23,6 +23,7 @@ export {
   RemoteWriteHttpError,
   classifySendError,
   createRemoteWriteAgent,
+  remoteWritePool,
   type BasicAuth,
   type SendFailure,
 } from './sender.js';

@@ -53,8 +53,12 @@ export class RemoteWriteHttpError extends SignetError {
 }
 
 /** A keep-alive pool sized for one connection per shard. */
+export function remoteWritePool(maxShards: number) {
+  return { connections: maxShards, pipelining: 1, keepAliveTimeout: 60_000 } as const;
+}
+
 export function createRemoteWriteAgent(maxShards: number): Agent {
-  return new Agent({ connections: maxShards, pipelining: 1, keepAliveTimeout: 60_000 });
+  return new Agent(remoteWritePool(maxShards));
 }
 
 export class RemoteWriteClient {

@@ -3,6 +3,7 @@
  * targets, and starts, keeps or stops a loop per target as discovery changes.
  */
 import { hostname } from 'node:os';
+import type { Dispatcher } from 'undici';
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import type { MetricsInstance, ScrapeJob } from '../../config/agent/types.js';
 import { getLabel, type Labels } from '../../model/labels.js';
@@ -25,8 +26,15 @@ import {
 export interface ManagerOptions {
   readonly instance: MetricsInstance;
   readonly appender: SampleAppender;
-  /** The signing client for a job with sigv4/aws_auth, built by the caller (credentials are shared). */
-  readonly awsClientFor: (job: ScrapeJob, target: Target) => AwsClient | undefined;
+  /**
+   * The signing client for a job with sigv4/aws_auth, built by the caller
+   * (credentials are shared) over the job's dispatcher (its TLS and proxy).
+   */
+  readonly awsClientFor: (
+    job: ScrapeJob,
+    target: Target,
+    dispatcher: Dispatcher,
+  ) => AwsClient | undefined;
   readonly userAgent: string;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -113,7 +121,7 @@ export class ScrapeManager {
         job.file.metric_relabel_configs,
         `${job.path}.metric_relabel_configs`,
       ),
-      http: jobHttp(job.file),
+      http: jobHttp(job.file, job.path),
       loops: new Map(),
       groups: new Map(),
       dropped: [],
@@ -179,7 +187,7 @@ export class ScrapeManager {
         fetch: {
           bodySizeLimit: sc.body_size_limit,
           http: state.http,
-          aws: this.o.awsClientFor(state.job, target),
+          aws: this.o.awsClientFor(state.job, target, state.http.dispatcher),
           userAgent: this.o.userAgent,
         },
         honorLabels: sc.honor_labels,
