@@ -46,7 +46,7 @@ const readableFile = z.string().superRefine((path, ctx) => {
       input: path,
       message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
       params: {
-        hint: 'give the path of a readable PEM file (relative paths are from the working directory)',
+        hint: 'give the path of a readable PEM file; a relative path is from the working directory',
       },
     });
   }
