@@ -129,7 +129,7 @@ describe('remote_write HTTP client keys', () => {
   let proxy: ForwardProxy;
   const receivers: Record<string, Receiver> = {};
   before(async () => {
-    for (const name of ['proxied', 'token', 'redirected', 'tls']) {
+    for (const name of ['proxied', 'token', 'basic', 'redirected', 'tls']) {
       receivers[name] = new Receiver();
       await receivers[name].start();
     }
@@ -142,7 +142,7 @@ describe('remote_write HTTP client keys', () => {
     await Promise.all(Object.values(receivers).map((r) => r.stop()));
   });
 
-  test('proxy_url sends an http endpoint its POSTs through the proxy as absolute-URI requests; authorization type Token arrives as such', async () => {
+  test('proxy_url sends an http endpoint its POSTs through the proxy as absolute-URI requests; authorization type Token, basic_auth and headers arrive as set', async () => {
     await runAgent(
       `        - name: proxied
           url: http://${HIDDEN}/api/v1/write
@@ -151,6 +151,11 @@ describe('remote_write HTTP client keys', () => {
         - name: token
           url: ${receivers['token']!.url}
           authorization: { type: Token, credentials: x }
+          queue_config: { batch_send_deadline: 50ms }
+        - name: basic
+          url: ${receivers['basic']!.url}
+          basic_auth: { username: u, password: p }
+          headers: { X-Scope-OrgID: team-a }
           queue_config: { batch_send_deadline: 50ms }`,
       async () => {
         await waitFor('samples through the proxy', () => arrived(receivers['proxied']!));
@@ -160,6 +165,11 @@ describe('remote_write HTTP client keys', () => {
 
         await waitFor('samples with the Token header', () => arrived(receivers['token']!));
         assert.equal(receivers['token']!.received[0]!.headers['authorization'], 'Token x');
+
+        await waitFor('samples with basic auth', () => arrived(receivers['basic']!));
+        const basic = receivers['basic']!.received[0]!.headers;
+        assert.equal(basic['authorization'], `Basic ${Buffer.from('u:p').toString('base64')}`);
+        assert.equal(basic['x-scope-orgid'], 'team-a');
       },
     );
   });
@@ -202,7 +212,7 @@ describe('remote_write HTTP client keys', () => {
     assert.ok(redirects > 0);
   });
 
-  test('tls_config: ca_file trusts a self-signed receiver (directly and through a CONNECT proxy), a client certificate is presented, server_name is checked; without trust nothing is sent', async (t) => {
+  test('tls_config: ca_file (or an inline ca) trusts a self-signed receiver (directly and through a CONNECT proxy), a client certificate is presented, server_name is checked; without trust nothing is sent', async (t) => {
     if (typeof cert === 'string') return t.skip(`openssl could not make a certificate: ${cert}`);
     const front = await startTlsFront(cert, receivers['tls']!);
     const at = (path: string) => `https://127.0.0.1:${front.port}/${path}`;
@@ -221,6 +231,10 @@ describe('remote_write HTTP client keys', () => {
             'proxied',
             `\n          tls_config: { ca_file: '${cert.certFile}' }\n          proxy_url: ${proxy.url}`,
           ),
+          rw(
+            'inline-ca',
+            `\n          tls_config: { ca: ${JSON.stringify(cert.cert.toString())} }`,
+          ),
           rw('insecure', `\n          tls_config: { insecure_skip_verify: true }`),
           rw('untrusted', ''),
           rw(
@@ -235,7 +249,7 @@ describe('remote_write HTTP client keys', () => {
         async (logs) => {
           const paths = () => new Set(front.seen.map((s) => s.path));
           await waitFor('requests on every trusted path', () =>
-            ['/trusted', '/client-cert', '/proxied', '/insecure', '/h2'].every((p) =>
+            ['/trusted', '/client-cert', '/proxied', '/inline-ca', '/insecure', '/h2'].every((p) =>
               paths().has(p),
             )
               ? true
