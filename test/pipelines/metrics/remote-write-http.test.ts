@@ -22,7 +22,8 @@ import {
   DEMO_SECRET_ACCESS_KEY,
   startLocal,
 } from '../../../src/local/index.js';
-import { LogCapture, TestTarget, counterTarget, tempDir, waitFor } from '../../agent/harness.js';
+import type { TestTarget } from '../../agent/harness.js';
+import { LogCapture, counterTarget, tempDir, waitFor } from '../../agent/harness.js';
 import {
   selfSignedCertificate,
   startForwardProxy,

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Agent, type AgentOptions } from '../../../src/agent/agent.js';
 import { parseAgentConfig } from '../../../src/config/agent/load.js';
 import { segmentFileName } from '../../../src/buffer/wal/format.js';
-import { LogCapture, TestTarget, counterTarget, tempDir, waitFor } from '../../agent/harness.js';
+import type { TestTarget } from '../../agent/harness.js';
+import { LogCapture, counterTarget, tempDir, waitFor } from '../../agent/harness.js';
 import { Receiver } from '../../sinks/remote-write/receiver.js';
 
 let target: TestTarget;
