@@ -90,8 +90,15 @@ async function verify(
     : 'The request signature we calculated does not match the signature you provided.';
 }
 
+/** What a verified request is answered with, when not the default JSON echo (e.g. a metrics page). */
+export type VerifiedAnswer = (request: Received) => {
+  readonly contentType: string;
+  readonly body: string;
+};
+
 export async function startVerifyingServer(
   secrets: ReadonlyMap<string, string>,
+  answer?: VerifiedAnswer,
 ): Promise<VerifyingServer> {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
@@ -101,19 +108,23 @@ export async function startVerifyingServer(
       const body = Buffer.concat(chunks);
       verify(req, body, secrets).then(
         (problem) => {
-          received.push({
+          const request: Received = {
             method: req.method ?? '',
             url: req.url ?? '',
             headers: req.headers,
             body,
             verified: problem === undefined,
-          });
+          };
+          received.push(request);
           if (problem) {
             res.writeHead(403, {
               'content-type': 'application/json',
               'x-amzn-errortype': 'SignatureDoesNotMatch',
             });
             res.end(JSON.stringify({ __type: 'SignatureDoesNotMatch', message: problem }));
+          } else if (answer) {
+            const { contentType, body: page } = answer(request);
+            res.writeHead(200, { 'content-type': contentType }).end(page);
           } else {
             res.writeHead(200, { 'content-type': 'application/json', 'x-signet-test': 'yes' });
             res.end(

@@ -5,6 +5,7 @@
  * names a region (and service) is signed for that instead. Targets are where
  * they are discovered: no endpoint override moves them.
  */
+import type { Dispatcher } from 'undici';
 import type { AwsClient } from '../http/aws-client.js';
 import { inferEndpoint } from '../endpoints.js';
 import { knownRegion, RegionError, resolveRegion } from '../region.js';
@@ -19,8 +20,8 @@ export type TargetSignerOptions = Pick<
   readonly onNoRegion: (error: RegionError) => string;
 };
 
-/** A signed client for one target URL. */
-export type TargetSigner = (targetUrl: string) => AwsClient;
+/** A signed client for one target URL, through the job's connection pool (its TLS and proxy). */
+export type TargetSigner = (targetUrl: string, dispatcher?: Dispatcher) => AwsClient;
 
 export async function createTargetSigner(options: TargetSignerOptions): Promise<TargetSigner> {
   const { signing } = options;
@@ -39,7 +40,7 @@ export async function createTargetSigner(options: TargetSignerOptions): Promise<
     if (!(error instanceof RegionError)) throw error;
     fallback = options.onNoRegion(error);
   }
-  return (targetUrl) => {
+  return (targetUrl, dispatcher) => {
     const host = new URL(targetUrl).hostname;
     return signedClient({
       service: signing.service ?? inferEndpoint(host)?.service ?? options.defaultService,
@@ -47,7 +48,7 @@ export async function createTargetSigner(options: TargetSignerOptions): Promise<
       credentials: signing.credentials,
       registry: options.registry,
       clock: options.clock,
-      dispatcher: options.dispatcher,
+      dispatcher: dispatcher ?? options.dispatcher,
       timeoutMs: options.timeoutMs,
     }).client;
   };

@@ -74,3 +74,42 @@ export function unimplementedPaths(root: AnySchema, data: unknown): PropertyKey[
   visit(root, data, []);
   return out;
 }
+
+/** A key the schema accepts, for checks over the whole schema (e.g. that code reads it). */
+export interface SchemaLeaf {
+  /** e.g. `metrics.configs[].remote_write[].tls_config.ca_file`. */
+  readonly path: string;
+  readonly key: string;
+  /** Accepted only to be reported as not implemented. */
+  readonly notImplemented: boolean;
+}
+
+/**
+ * Every key whose value is not itself a mapping of known keys (a list of
+ * mappings is walked into). A mapping met again under another path (the
+ * shared HTTP client keys, remote_write under global and under an instance)
+ * is listed once, at the first path it is met.
+ */
+export function schemaLeaves(root: AnySchema): SchemaLeaf[] {
+  const out: SchemaLeaf[] = [];
+  const seen = new Set<AnySchema>();
+  const visit = (schema: AnySchema, path: string): void => {
+    const structure = unwrap(schema);
+    const def = defOf(structure);
+    if (def.type === 'array' && def.element) return visit(def.element, `${path}[]`);
+    if (def.type !== 'object' || !def.shape || seen.has(structure)) return;
+    seen.add(structure);
+    for (const [key, child] of Object.entries(def.shape)) {
+      const at = path ? `${path}.${key}` : key;
+      const inner = defOf(unwrap(child));
+      const element = inner.type === 'array' && inner.element ? inner.element : undefined;
+      const structural =
+        (inner.type === 'object' && inner.shape !== undefined) ||
+        (element !== undefined && defOf(unwrap(element)).type === 'object');
+      if (child !== notImplemented && structural) visit(child, at);
+      else out.push({ path: at, key, notImplemented: child === notImplemented });
+    }
+  };
+  visit(root, '');
+  return out;
+}

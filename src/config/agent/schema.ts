@@ -15,23 +15,66 @@ const basicAuth = z.strictObject({
   password_file: z.string().optional(),
 });
 
-const authorization = z.strictObject({
-  type: z.string().default('Bearer'),
-  credentials: z.string().optional(),
-  credentials_file: z.string().optional(),
-  /** Seen in guides for API Gateway; accepted with a warning saying where it belongs. */
-  sigv4: awsBlock.optional(),
-});
+const authorization = z
+  .strictObject({
+    // Sent as `Authorization: <type> <credentials>`; Prometheus refuses Basic here.
+    type: z
+      .string()
+      .default('Bearer')
+      .refine((type) => type.toLowerCase() !== 'basic', {
+        message: 'authorization type cannot be set to "basic", use "basic_auth" instead',
+        params: { hint: 'write basic_auth: { username: …, password: … } instead' },
+      }),
+    credentials: z.string().optional(),
+    credentials_file: z.string().optional(),
+    /** Seen in guides for API Gateway; accepted with a warning saying where it belongs. */
+    sigv4: awsBlock.optional(),
+  })
+  .refine((a) => a.credentials === undefined || a.credentials_file === undefined, {
+    message: 'sets both credentials and credentials_file',
+    path: ['credentials_file'],
+    params: { hint: 'keep one of them' },
+  });
 
-const tlsConfig = z.strictObject({
-  ca_file: z.string().optional(),
-  ca: z.string().optional(),
-  cert_file: z.string().optional(),
-  key_file: z.string().optional(),
-  server_name: z.string().optional(),
-  insecure_skip_verify: z.boolean().default(false),
-  min_version: notImplemented,
-});
+const tlsConfig = z
+  .strictObject({
+    ca_file: z.string().optional(),
+    ca: z.string().optional(),
+    cert_file: z.string().optional(),
+    key_file: z.string().optional(),
+    server_name: z.string().optional(),
+    insecure_skip_verify: z.boolean().default(false),
+    min_version: notImplemented,
+  })
+  .superRefine((tls, ctx) => {
+    if (tls.ca_file !== undefined && tls.ca !== undefined)
+      ctx.issues.push({
+        code: 'custom',
+        input: tls,
+        path: ['ca'],
+        message: 'is set together with ca_file',
+        params: { hint: 'keep one of them' },
+      });
+    const [has, missing] =
+      tls.cert_file !== undefined ? ['cert_file', 'key_file'] : ['key_file', 'cert_file'];
+    if ((tls.cert_file === undefined) !== (tls.key_file === undefined))
+      ctx.issues.push({
+        code: 'custom',
+        input: tls,
+        path: [has],
+        message: `is set without ${missing}`,
+        params: { hint: 'a client certificate needs both cert_file and key_file' },
+      });
+  });
+
+/** Prometheus's proxies are http or https URLs (socks5 is not offered here). */
+const proxyUrl = z
+  .string()
+  .url()
+  .refine((url) => /^https?:$/.test(new URL(url).protocol), {
+    message: 'must be an http:// or https:// URL',
+    params: { hint: 'write the proxy as http://host:port' },
+  });
 
 /** What every HTTP client block shares (scrape and remote_write). */
 const httpClient = {
@@ -40,11 +83,12 @@ const httpClient = {
   bearer_token: z.string().optional(),
   bearer_token_file: z.string().optional(),
   tls_config: tlsConfig.optional(),
-  proxy_url: z.string().url().optional(),
+  proxy_url: proxyUrl.optional(),
   sigv4: awsBlock.optional(),
   aws_auth: awsBlock.optional(),
   follow_redirects: z.boolean().default(true),
-  enable_http2: z.boolean().optional(),
+  // Prometheus's defaults differ: true for scrapes, false for remote_write (set below).
+  enable_http2: z.boolean().default(true),
   oauth2: notImplemented,
   no_proxy: notImplemented,
   proxy_from_environment: notImplemented,
@@ -116,6 +160,8 @@ export const remoteWriteSchema = z.strictObject({
   write_relabel_configs: relabelList,
   queue_config: queueConfig.prefault({}),
   ...httpClient,
+  // One connection per shard carries more than multiplexed streams on one.
+  enable_http2: z.boolean().default(false),
   metadata_config: z
     .strictObject({
       send: z.boolean().default(true),
@@ -154,7 +200,15 @@ const metricsSchema = z.strictObject({
   wal_cleanup_age: duration.prefault('12h'),
   /** Signet's own: the most each instance's WAL may hold on disk; the oldest unsent segments go first. 0: no bound. */
   wal_max_size: byteSize.prefault(0),
-  wal_cleanup_period: duration.prefault('30m'),
+  // How often the WAL is truncated. Grafana Agent's 30m is for its cleaner of
+  // abandoned WALs; here the period drives the truncation of sent segments,
+  // which the agent has always run every minute.
+  wal_cleanup_period: duration
+    .refine((ms) => ms > 0, {
+      message: 'must be more than 0',
+      params: { hint: 'without truncation the WAL would grow without bound: write e.g. 1m' },
+    })
+    .prefault('1m'),
   global: globalSchema.prefault({}),
   configs: z.array(instanceSchema).default([]),
   scraping_service: notImplemented,

@@ -46,10 +46,10 @@ export interface MetricsPipelineConfig {
   readonly walCleanupAgeMs: number;
   /** wal_max_size: 0 for no bound. */
   readonly walMaxBytes: number;
+  /** wal_cleanup_period: how often truncate() runs (sent segments deleted, old ones dropped). */
+  readonly walCleanupPeriodMs: number;
   readonly externalLabels: Readonly<Record<string, string>>;
 }
-
-const DEFAULT_TRUNCATE_EVERY_MS = 60_000;
 
 export interface QueueView {
   readonly name: string;
@@ -240,7 +240,7 @@ export class MetricsPipeline implements Pipeline {
         interval: (intervalMs) => observers.scrapeInterval(intervalMs),
         sync: (job) => observers.scrapeSync(job),
       },
-      awsClientFor: (job, target) => signers.get(job.path)?.(target.url),
+      awsClientFor: (job, target, dispatcher) => signers.get(job.path)?.(target.url, dispatcher),
     });
     const running = new MetricsPipeline(
       instance.name,
@@ -259,9 +259,10 @@ export class MetricsPipeline implements Pipeline {
     running.stopMetadata = queuesBuilt.map(({ queue, d }) =>
       sendMetadataPeriodically(queue, () => scrapes.metadata(), d.metadata),
     );
+    // A test's tuning wins over the file, so a test can truncate fast whatever it loads.
     running.truncateTimer = setInterval(
       () => running.truncateCounted(),
-      truncateEveryMs ?? DEFAULT_TRUNCATE_EVERY_MS,
+      truncateEveryMs ?? config.walCleanupPeriodMs,
     );
     running.truncateTimer.unref();
     return running;

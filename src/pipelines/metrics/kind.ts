@@ -21,6 +21,7 @@ export const metricsKind: PipelineKind<MetricsPipelineConfig, MetricsPipeline> =
         walDirectory: config.walDirectory,
         walCleanupAgeMs: config.file.metrics.wal_cleanup_age,
         walMaxBytes: config.file.metrics.wal_max_size,
+        walCleanupPeriodMs: config.file.metrics.wal_cleanup_period,
         externalLabels: config.file.metrics.global.external_labels,
       },
     })),

@@ -15,9 +15,10 @@ import { signingOptions } from '../../config/aws-auth.js';
 import { normalizeLabels, type Labels } from '../../model/labels.js';
 import type { SeriesTable } from '../../model/series.js';
 import { compileRelabelConfigs, relabel } from '../../process/relabel/index.js';
+import { createHttpDispatcher } from '../../net/http-dispatcher.js';
 import {
-  createRemoteWriteAgent,
   RemoteWriteQueue,
+  remoteWritePool,
   resolveQueueConfig,
   type RemoteWriteLog,
 } from '../../sinks/remote-write/index.js';
@@ -54,7 +55,9 @@ export async function prepareQueue(rw: RemoteWriteTarget, deps: QueueDeps): Prom
     maxBackoffMs: qc.max_backoff,
     retryOnHttp429: qc.retry_on_http_429,
   });
-  const dispatcher = createRemoteWriteAgent(queueConfig.maxShards);
+  // tls_config, proxy_url, follow_redirects and enable_http2, for signed and
+  // unsigned requests alike; a CA or key file that cannot be read fails here.
+  const dispatcher = createHttpDispatcher(f, rw.path, remoteWritePool(queueConfig.maxShards));
   let aws: AwsClient | undefined;
   let url = f.url;
   if (rw.aws) {
@@ -90,22 +93,19 @@ export async function prepareQueue(rw: RemoteWriteTarget, deps: QueueDeps): Prom
   const password = f.basic_auth?.password_file
     ? readFileSync(f.basic_auth.password_file, 'utf8').trim()
     : f.basic_auth?.password;
-  const bearer = f.authorization?.credentials_file
-    ? readFileSync(f.authorization.credentials_file, 'utf8').trim()
-    : (f.authorization?.credentials ??
-      f.bearer_token ??
-      (f.bearer_token_file ? readFileSync(f.bearer_token_file, 'utf8').trim() : undefined));
+  const authorization = authorizationHeader(f);
   return (runtime) =>
     new RemoteWriteQueue<WalPosition>({
       url,
       name: rw.name,
       ...(aws ? { aws, dispatcher } : { dispatcher }),
       ownsDispatcher: true,
-      headers: f.headers,
+      // The loader lets one way to authenticate through, so this header and
+      // basic_auth never meet; with sigv4 the signer owns Authorization.
+      headers: authorization && !rw.aws ? { ...f.headers, authorization } : f.headers,
       ...(f.basic_auth
         ? { basicAuth: { username: f.basic_auth.username, password: password ?? '' } }
         : {}),
-      ...(bearer && !rw.aws ? { bearerToken: bearer } : {}),
       userAgent: deps.userAgent,
       series: seriesOf(runtime.table),
       compareTokens: comparePositions,
@@ -115,4 +115,17 @@ export async function prepareQueue(rw: RemoteWriteTarget, deps: QueueDeps): Prom
       remoteTimeoutMs: f.remote_timeout,
       log: deps.log,
     });
+}
+
+/** `Authorization: <type> <credentials>` as Prometheus sends it (type Bearer unless set). */
+function authorizationHeader(f: RemoteWriteTarget['file']): string | undefined {
+  const a = f.authorization;
+  const credentials = a?.credentials_file
+    ? readFileSync(a.credentials_file, 'utf8').trim()
+    : a?.credentials;
+  if (a && credentials !== undefined) return `${a.type} ${credentials}`;
+  const bearer =
+    f.bearer_token ??
+    (f.bearer_token_file ? readFileSync(f.bearer_token_file, 'utf8').trim() : undefined);
+  return bearer === undefined ? undefined : `Bearer ${bearer}`;
 }

@@ -20,7 +20,12 @@ export {
   resolveQueueConfig,
   type QueueConfig,
 } from './options.js';
-export { createRemoteWriteAgent, remoteWriteProbe, type BasicAuth } from './sender.js';
+export {
+  createRemoteWriteAgent,
+  remoteWritePool,
+  remoteWriteProbe,
+  type BasicAuth,
+} from './sender.js';
 export type { BlockedReason, BlockedState, DropReason } from '../shared/verdict.js';
 export type { LabelsOf } from './label-cache.js';
 export { encodeMetadataRequest, type MetricMetadata } from './metadata.js';

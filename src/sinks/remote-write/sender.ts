@@ -20,8 +20,12 @@ const PROTOCOL_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** A keep-alive pool sized for one connection per shard. */
+export function remoteWritePool(maxShards: number) {
+  return { connections: maxShards, pipelining: 1, keepAliveTimeout: 60_000 } as const;
+}
+
 export function createRemoteWriteAgent(maxShards: number): Agent {
-  return new Agent({ connections: maxShards, pipelining: 1, keepAliveTimeout: 60_000 });
+  return new Agent(remoteWritePool(maxShards));
 }
 
 export class RemoteWriteClient extends EndpointClient {

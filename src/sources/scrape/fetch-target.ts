@@ -8,6 +8,7 @@ import { gunzip } from 'node:zlib';
 import { request } from 'undici';
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import { SignetError } from '../../errors.js';
+import { MAX_REDIRECTS } from '../../net/http-dispatcher.js';
 import type { JobHttp } from './http-client.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -95,6 +96,24 @@ async function decode(raw: Buffer, encoding: string | undefined, limit: number):
   return bytes;
 }
 
+/** A 3xx that was the last word: not followed (follow_redirects: false), or one too many. */
+function redirectError(
+  res: { statusCode: number; headers: Record<string, string | string[] | undefined> },
+  http: JobHttp,
+): ScrapeError {
+  const location = res.headers['location'];
+  const to = location ? ` to ${String(location)}` : '';
+  return http.followRedirects
+    ? new ScrapeError(
+        `server returned HTTP status ${res.statusCode} (a redirect${to}; stopped after ${MAX_REDIRECTS} redirects or it had no Location)`,
+        { hint: 'scrape the final URL directly' },
+      )
+    : new ScrapeError(
+        `server returned HTTP status ${res.statusCode} (a redirect${to}, not followed: follow_redirects is false)`,
+        { hint: 'scrape the final URL, or set follow_redirects: true' },
+      );
+}
+
 export async function fetchTarget(o: FetchOptions): Promise<FetchedPage> {
   const headers: Record<string, string> = {
     accept: SCRAPE_ACCEPT,
@@ -128,6 +147,7 @@ export async function fetchTarget(o: FetchOptions): Promise<FetchedPage> {
   const length = Number(res.headers['content-length'] ?? 0);
   if (res.statusCode !== 200) {
     await res.body.dump();
+    if (res.statusCode >= 300 && res.statusCode < 400) throw redirectError(res, o.http);
     throw new ScrapeError(`server returned HTTP status ${res.statusCode}`);
   }
   if (o.bodySizeLimit > 0 && length > o.bodySizeLimit) {

@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import { getLabel, type Labels } from '../../model/labels.js';
 import type { MetricMetadata } from '../../model/metadata.js';
@@ -26,8 +27,15 @@ import {
 export interface ManagerOptions {
   readonly instance: ScrapeOptions;
   readonly appender: SampleAppender;
-  /** The signing client for a job with sigv4/aws_auth, built by the caller (credentials are shared). */
-  readonly awsClientFor: (job: ScrapeJobOptions, target: Target) => AwsClient | undefined;
+  /**
+   * The signing client for a job with sigv4/aws_auth, built by the caller
+   * (credentials are shared) over the job's dispatcher (its TLS and proxy).
+   */
+  readonly awsClientFor: (
+    job: ScrapeJobOptions,
+    target: Target,
+    dispatcher: Dispatcher,
+  ) => AwsClient | undefined;
   readonly userAgent: string;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
   readonly observers?: ScrapeObservers | undefined;
@@ -167,7 +175,7 @@ export class ScrapeManager {
         job.file.metric_relabel_configs,
         `${job.path}.metric_relabel_configs`,
       ),
-      http: jobHttp(job.file),
+      http: jobHttp(job.file, job.path),
       loops: new Map(),
       discovered: new Map(),
       droppedSummary: '',
@@ -245,7 +253,7 @@ export class ScrapeManager {
         fetch: {
           bodySizeLimit: sc.body_size_limit,
           http: state.http,
-          aws: this.o.awsClientFor(state.job, target),
+          aws: this.o.awsClientFor(state.job, target, state.http.dispatcher),
           userAgent: this.o.userAgent,
         },
         honorLabels: sc.honor_labels,
@@ -360,5 +368,8 @@ export class ScrapeManager {
       this.jobs.flatMap((s) => [...s.loops.values()].map((l) => l.stop(markStale))),
     );
     for (const state of this.jobs) state.loops.clear();
+    // The jobs' connection pools go with them: an idle keep-alive or HTTP/2
+    // session would otherwise keep the process alive after a stop.
+    await Promise.all(this.jobs.map((s) => s.http.dispatcher.destroy()));
   }
 }

@@ -4,18 +4,10 @@
  * names are Prometheus's scrape_config keys, which the config loader already
  * validated and defaulted; the metrics pipeline passes its jobs as they are.
  */
-
-export interface ScrapeTls {
-  readonly ca_file?: string | undefined;
-  readonly ca?: string | undefined;
-  readonly cert_file?: string | undefined;
-  readonly key_file?: string | undefined;
-  readonly server_name?: string | undefined;
-  readonly insecure_skip_verify: boolean;
-}
+import type { HttpClientKeys } from '../../net/http-dispatcher.js';
 
 /** How a job reaches its targets (Prometheus's HTTP client settings). */
-export interface ScrapeHttpSettings {
+export interface ScrapeHttpSettings extends HttpClientKeys {
   readonly basic_auth?:
     | {
         readonly username: string;
@@ -32,8 +24,6 @@ export interface ScrapeHttpSettings {
     | undefined;
   readonly bearer_token?: string | undefined;
   readonly bearer_token_file?: string | undefined;
-  readonly tls_config?: ScrapeTls | undefined;
-  readonly proxy_url?: string | undefined;
 }
 
 /** One scrape job's settings, by Prometheus's scrape_config key. */

@@ -1,96 +1,58 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { Agent } from '../../../src/agent/agent.js';
 import { parseAgentConfig } from '../../../src/config/agent/load.js';
 import { LogCapture, TestTarget, apiTargets, tempDir, waitFor } from '../../agent/harness.js';
+import {
+  selfSignedCertificate,
+  startForwardProxy,
+  type ForwardProxy,
+  type SelfSigned,
+} from '../../helpers/forward-proxy.js';
 import { Receiver } from '../../sinks/remote-write/receiver.js';
 
 /** A name only the proxy can resolve: scraping it proves the request went through the proxy. */
 const HIDDEN = 'metrics.internal.test:9100';
 const PAGE = '# TYPE proxied_thing gauge\nproxied_thing 42\n';
 
-/**
- * A small forward proxy: absolute-URI requests are forwarded (HIDDEN mapped
- * to the plain target), CONNECT is tunnelled. It records every request line.
- */
-function startProxy(plain: TestTarget, seen: string[]): Promise<Server> {
-  const server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const url = new URL(req.url ?? '');
-    if (url.host !== HIDDEN) return void res.writeHead(502).end('unknown host\n');
-    const [host, port] = plain.address.split(':');
-    const upstream = request(
-      { host, port, path: url.pathname + url.search, method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  server.on('connect', (req, socket, head) => {
-    seen.push(`CONNECT ${req.url}`);
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(socket).pipe(upstream);
-    });
-    upstream.on('error', () => socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
-    socket.on('error', () => upstream.destroy());
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-const certs = tempDir('signet-scrape-tls-');
-const certFile = join(certs.path, 'cert.pem');
+let cert: SelfSigned | string;
+let certFile = '';
 let opensslMissing = '';
 let plain: TestTarget;
 let secure: Server;
 let secureAddress = '';
 let secureScrapes = 0;
-let proxy: Server;
-const proxySeen: string[] = [];
+let proxy: ForwardProxy;
 before(async () => {
-  try {
-    // A self-signed certificate for 127.0.0.1, made fresh for this run.
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(certs.path, 'key.pem'), '-out', certFile, '-days', '1',
-      '-subj', '/CN=signet-scrape-test', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ], { stdio: 'pipe' }); // prettier-ignore
-  } catch (error) {
-    opensslMissing = String(error);
-  }
   plain = await TestTarget.start(PAGE);
-  proxy = await startProxy(plain, proxySeen);
-  if (opensslMissing) return;
-  secure = createHttpsServer(
-    { key: readFileSync(join(certs.path, 'key.pem')), cert: readFileSync(certFile) },
-    (_req, res) => {
-      secureScrapes++;
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(PAGE);
-    },
-  );
+  proxy = await startForwardProxy((host) => (host === HIDDEN ? plain.address : undefined));
+  cert = selfSignedCertificate();
+  if (typeof cert === 'string') {
+    opensslMissing = cert;
+    return;
+  }
+  certFile = cert.certFile;
+  secure = createHttpsServer({ key: cert.key, cert: cert.cert }, (_req, res) => {
+    secureScrapes++;
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(PAGE);
+  });
   await new Promise<void>((r) => secure.listen(0, '127.0.0.1', r));
   secureAddress = `127.0.0.1:${(secure.address() as AddressInfo).port}`;
 });
 after(async () => {
-  const close = (s: Server | undefined) =>
+  await Promise.all([
+    plain.close(),
+    proxy.close(),
     new Promise<void>((r) => {
-      if (!s?.listening) return r();
-      s.closeAllConnections();
-      s.close(() => r());
-    });
-  await Promise.all([plain.close(), close(proxy), close(secure)]);
-  certs.remove();
+      if (!secure?.listening) return r();
+      secure.closeAllConnections();
+      secure.close(() => r());
+    }),
+  ]);
+  if (typeof cert !== 'string') cert.remove();
 });
 
 /** The latest `up` the receiver got for each job. */
@@ -133,7 +95,7 @@ ${jobs}
   }
 }
 
-const proxyUrl = () => `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+const proxyUrl = () => proxy.url;
 
 describe('scraping through proxy_url and with tls_config', () => {
   test('proxy_url: an http target is fetched with an absolute-URI GET through the proxy', async () => {
@@ -148,8 +110,8 @@ describe('scraping through proxy_url and with tls_config', () => {
         assert.equal(up, 1, target?.scrape_error);
         assert.equal(target?.health, 'up');
         assert.ok(plain.scrapes > before, 'the proxy reached the real target');
-        assert.ok(proxySeen.includes(`GET http://${HIDDEN}/metrics`), proxySeen.join('\n'));
-        assert.ok(!proxySeen.some((l) => l.startsWith(`CONNECT ${HIDDEN}`)), 'not tunnelled');
+        assert.ok(proxy.seen.includes(`GET http://${HIDDEN}/metrics`), proxy.seen.join('\n'));
+        assert.ok(!proxy.seen.some((l) => l.startsWith(`CONNECT ${HIDDEN}`)), 'not tunnelled');
       },
     );
   });
@@ -184,7 +146,7 @@ describe('scraping through proxy_url and with tls_config', () => {
         assert.equal(report('default-verify')?.health, 'down');
         assert.match(report('default-verify')?.scrape_error ?? '', /self[- ]signed certificate/i);
         assert.ok(secureScrapes > 0);
-        assert.ok(proxySeen.includes(`CONNECT ${secureAddress}`), proxySeen.join('\n'));
+        assert.ok(proxy.seen.includes(`CONNECT ${secureAddress}`), proxy.seen.join('\n'));
       },
     );
   });
