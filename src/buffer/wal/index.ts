@@ -14,11 +14,5 @@ export type { LogFn as WalLogFn } from './repair.js';
 // For record kinds' codecs.
 export { RecordBuilder } from './record-builder.js';
 export { RECORD_MAX_BYTES, RECORD_TARGET_BYTES } from './format.js';
-export {
-  MalformedRecordError,
-  PayloadCursor,
-  unzigzag,
-  uvarintSize,
-  writeUvarint,
-  zigzag,
-} from './varint.js';
+export { MalformedRecordError, PayloadCursor, unzigzag, zigzag } from './varint.js';
+export { uvarintSize, writeUvarint } from '../../model/varint.js';
