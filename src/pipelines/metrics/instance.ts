@@ -20,6 +20,7 @@ import {
   WalWriter,
   type WalPosition,
 } from '../../buffer/wal/index.js';
+import type { LogCallback } from '../../log.js';
 import type { MetricsInstance } from '../../config/agent/types.js';
 import { signingOptions } from '../../config/aws-auth.js';
 import { SeriesTable } from '../../model/series.js';
@@ -134,7 +135,7 @@ export class MetricsPipeline implements Pipeline {
   ): Promise<MetricsPipeline> {
     const { instance } = config;
     const dir = join(config.walDirectory, instance.name);
-    const onLog = (level: 'info' | 'warn' | 'error', message: string): void => log[level](message);
+    const onLog: LogCallback = (level, message) => log[level](message);
     const { segmentBytes, truncateEveryMs } = context.tuning;
     const wal = await WalWriter.open({ dir, onLog, ...(segmentBytes ? { segmentBytes } : {}) });
     const table = new SeriesTable();
@@ -188,7 +189,7 @@ export class MetricsPipeline implements Pipeline {
       instance,
       appender: storage,
       userAgent: context.userAgent,
-      log: (level, message) => log[level](message),
+      log: onLog,
       awsClientFor: (job, target) => signers.get(job.path)?.(target.url),
     });
     const running = new MetricsPipeline(

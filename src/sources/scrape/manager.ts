@@ -3,6 +3,7 @@
  * targets, and starts, keeps or stops a loop per target as discovery changes.
  */
 import { hostname } from 'node:os';
+import type { LogCallback } from '../../log.js';
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import { getLabel, type Labels } from '../../model/labels.js';
 import type { MetricMetadata } from '../../model/metadata.js';
@@ -28,7 +29,7 @@ export interface ManagerOptions {
   /** The signing client for a job with sigv4/aws_auth, built by the caller (credentials are shared). */
   readonly awsClientFor: (job: ScrapeJobOptions, target: Target) => AwsClient | undefined;
   readonly userAgent: string;
-  readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  readonly log: LogCallback;
 }
 
 interface JobState {
