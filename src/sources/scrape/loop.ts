@@ -17,7 +17,7 @@ import {
   detach,
   ExpositionError,
   formatFromContentType,
-  parseExpositionBytes,
+  parseExpositionBytesAsync,
   parseSeriesLabels,
 } from './parse/index.js';
 import { attachTargetLabels, checkLabelLimits, type LabelLimits } from './series-labels.js';
@@ -54,6 +54,13 @@ const REPORT_NAMES = [
 ] as const;
 
 class LimitError extends SignetError {}
+
+/**
+ * The most metric families whose metadata one target's scrape keeps (with
+ * HELP texts cut to MAX_HELP_CHARS, at most ~40 MB); real exporters have
+ * hundreds. A page of a million HELP lines would otherwise keep them all.
+ */
+export const MAX_METADATA_FAMILIES = 10_000;
 
 export class ScrapeLoop {
   private readonly cache = new ScrapeCache();
@@ -124,10 +131,14 @@ export class ScrapeLoop {
 
   private tick(): void {
     if (this.stopped) return;
-    const started = this.now();
-    this.running = this.scrapeOnce(started).finally(() => {
-      this.running = undefined;
-    });
+    // One scrape of a target at a time, as Prometheus's loop: a scrape still
+    // parsing a huge page (it yields to the event loop) makes the next tick a
+    // missed one, rather than a second scrape overwriting the body it reads.
+    if (this.running === undefined) {
+      this.running = this.scrapeOnce(this.now()).finally(() => {
+        this.running = undefined;
+      });
+    }
     // Like Prometheus's ticker, the next scrape keeps to the fixed grid: a
     // timer that fired late (a busy event loop) must not push every later
     // scrape back too, or a busy agent scrapes less often than configured.
@@ -152,11 +163,13 @@ export class ScrapeLoop {
         buffer: this.body,
       });
       const families = new Map<string, { -readonly [K in keyof MetricMetadata]: string }>();
-      parseExpositionBytes(page.body, formatFromContentType(page.contentType), {
+      await parseExpositionBytesAsync(page.body, formatFromContentType(page.contentType), {
         metadata: (family, kind, text) => {
           let entry = families.get(family);
-          if (!entry)
+          if (!entry) {
+            if (families.size >= MAX_METADATA_FAMILIES) return;
             families.set(family, (entry = { family, type: 'unknown', help: '', unit: '' }));
+          }
           entry[kind] = text;
         },
         sample: (text, value, ts) => {

@@ -13,7 +13,7 @@ import { HASH, LBRACE, LF, METRIC_CHAR, METRIC_START, SPACE, isClass, skipClass 
 import { errorAt, expectedAt } from './error.js';
 import { formatSpecial, parseFloatToken, scanDecimal, type ScanResult } from './float.js';
 import { scanLabelSet } from './label-scan.js';
-import { OPENMETRICS_TYPES, emitMetadata, unitFitsMetric } from './metadata.js';
+import { OPENMETRICS_TYPES, boundedHelp, emitMetadata, unitFitsMetric } from './metadata.js';
 import {
   active,
   emitSample,
@@ -187,7 +187,7 @@ function commentLine(s: string, i: number, sink: ParseSink): number {
     }
     emitMetadata(sink, name, 'unit', text);
   } else {
-    emitMetadata(sink, name, 'help', unescape(text, true));
+    emitMetadata(sink, name, 'help', unescape(boundedHelp(text), true));
   }
   return lineEnd + 1;
 }

@@ -26,7 +26,7 @@ import {
 import { errorAt, expectedAt } from './error.js';
 import { parseFloatToken, scanDecimal, type ScanResult } from './float.js';
 import { scanLabelSet } from './label-scan.js';
-import { PROM_TYPES, emitMetadata } from './metadata.js';
+import { PROM_TYPES, boundedHelp, emitMetadata } from './metadata.js';
 import {
   active,
   emitSample,
@@ -174,7 +174,7 @@ function commentLine(s: string, i: number, sink: ParseSink): number {
     }
     emitMetadata(sink, name, 'type', text);
   } else {
-    emitMetadata(sink, name, 'help', unescape(text, false));
+    emitMetadata(sink, name, 'help', unescape(boundedHelp(text), false));
   }
   return lineEnd + 1;
 }
