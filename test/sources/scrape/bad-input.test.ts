@@ -43,6 +43,8 @@ test('invalid UTF-8 in a label value, a label name, a metric name or HELP fails 
     ['label value (lone continuation byte)', withBytes(`${filler}m{v="`, [0x80], `"} 1\n`)],
     ['label value (surrogate)', withBytes(`${filler}m{v="`, [0xed, 0xa0, 0x80], `"} 1\n`)],
     ['HELP text', withBytes(`${filler}# HELP m help `, [0xff], `\nm 1\n`)],
+    ['label name', withBytes(`${filler}m{na`, [0xc3], `me="v"} 1\n`)],
+    ['metric name', withBytes(`${filler}metr`, [0xe2, 0x82], `ic 1\n`)],
   ] as const) {
     assert.throws(
       () => parseAll(body),
