@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BodyBuffer, fetchTarget, ScrapeError } from '../../../src/sources/scrape/fetch-target.js';
+import { getLabel, labelsFromRecord } from '../../../src/model/labels.js';
+import { SeriesTable } from '../../../src/model/series.js';
 import { jobHttp } from '../../../src/sources/scrape/http-client.js';
+import { ScrapeLoop } from '../../../src/sources/scrape/loop.js';
 import {
   ExpositionError,
   parseExpositionBytes,
@@ -146,4 +149,50 @@ test("the agent's /metrics answers within 2 s while it parses a page of 400,000 
   assert.ok(up, 'the scrape finished');
   assert.ok(answers >= 3, `answered ${answers} times while scraping`);
   assert.ok(slowest < 2000, `the slowest /metrics answer took ${slowest} ms`);
+});
+
+test('label_value_length_limit: a 1 MB label value fails the scrape at that series; nothing of the page is forwarded', async (t) => {
+  const page = Buffer.from(
+    `before{a="1"} 1\nhuge{v="${'x'.repeat(1024 * 1024)}"} 2\n${'after{i="%"} 3\n'.repeat(1000)}`,
+  );
+  const target = await PageTarget.start(page);
+  t.after(() => target.close());
+  const table = new SeriesTable();
+  const appended: number[] = [];
+  let seriesAsked = 0;
+  const loop = new ScrapeLoop({
+    target: {
+      url: `http://${target.address}/metrics`,
+      labels: labelsFromRecord({ instance: target.address, job: 'limits' }),
+      intervalMs: 60_000,
+      timeoutMs: 10_000,
+      key: target.address,
+    },
+    appender: {
+      series: (labels) => {
+        seriesAsked++;
+        return table.create(labels).id;
+      },
+      append: (batch) => {
+        for (let i = 0; i < batch.count; i++) appended.push(batch.ids[i]!);
+      },
+    },
+    fetch: { bodySizeLimit: 0, http: jobHttp({}), userAgent: 'Signet/test' },
+    honorLabels: false,
+    honorTimestamps: true,
+    sampleLimit: 0,
+    limits: { labelLimit: 0, nameLengthLimit: 0, valueLengthLimit: 1024 },
+    metricRelabel: [],
+  });
+  await loop.scrapeOnce();
+  assert.equal(loop.status().health, 'down');
+  assert.match(
+    loop.status().lastError,
+    /label_value_length_limit exceeded \(label: v, length: 1048576, limit: 1024\)/,
+  );
+  // Five report series and `before`; the parse stopped at `huge`, so no `after` was ever looked at.
+  assert.equal(seriesAsked, 5 + 1);
+  const names = appended.map((id) => getLabel(table.get(id)!.labels, '__name__'));
+  assert.ok(!names.includes('huge') && !names.includes('after'), names.join(' '));
+  assert.equal(names.filter((n) => n === 'up').length, 1);
 });
