@@ -30,10 +30,17 @@ const OPENMETRICS_LINE: LineGrammar = { seriesEnd, rest };
 const CHECK_OPENMETRICS_LINE = strictLineCheck(OPENMETRICS_LINE);
 
 /**
- * `s` is the body with a `\n` appended when it did not end with one (so every
- * scan stops inside the text); `bodyLength` is the length before that.
+ * `s` is the body, or a run of its whole lines, with a `\n` appended when it
+ * did not end with one (so every scan stops inside the text); `bodyLength` is
+ * the length before that. Only the `final` run must end with `# EOF`.
+ * Returns whether `# EOF` ended the text.
  */
-export function parseOpenMetrics(s: string, bodyLength: number, sink: ParseSink): void {
+export function parseOpenMetrics(
+  s: string,
+  bodyLength: number,
+  sink: ParseSink,
+  final = true,
+): boolean {
   const line = newSampleLine();
   const num: ScanResult = { value: 0 };
   active.body = s;
@@ -56,13 +63,14 @@ export function parseOpenMetrics(s: string, bodyLength: number, sink: ParseSink)
       i = next;
     } else if (c === HASH) {
       i = commentLine(s, i, sink);
-      if (i === -1) return;
+      if (i === -1) return true;
     } else if (c === LBRACE) {
       scanLabelSet(s, i + 1, true);
       throw errorAt(s, i, 'metric name not set (quoted metric names are not supported)');
     } else throw expectedAt(s, i, 'metric name or "# "');
   }
-  throw errorAt(s, bodyLength, 'data does not end with # EOF');
+  if (final) throw errorAt(s, bodyLength, 'data does not end with # EOF');
+  return false;
 }
 
 /** The series text from the metric name at `i`: its label set, if any, follows the name directly. */

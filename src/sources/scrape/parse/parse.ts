@@ -18,14 +18,28 @@ import { checkUtf8 } from './utf8.js';
  * line checked but its label set.
  */
 export function parseExposition(body: string, format: ExpositionFormat, sink: ParseSink): void {
+  parseText(body, format, sink, true);
+}
+
+/**
+ * parseExposition of a whole body (`final`) or of a run of whole lines of
+ * one; returns whether an OpenMetrics `# EOF` ended the text.
+ */
+function parseText(
+  body: string,
+  format: ExpositionFormat,
+  sink: ParseSink,
+  final: boolean,
+): boolean {
   // A final `\n` lets every scan stop at a line end instead of checking bounds.
   // Appending copies the body once, only when the exporter left it off.
   const s = body.charCodeAt(body.length - 1) === LF ? body : body + '\n';
   // A sink may itself parse another body; the outer line must survive that.
   const { body: outerBody, seriesStart, seriesText, check } = active;
   try {
-    if (format === 'openmetrics') parseOpenMetrics(s, body.length, sink);
-    else parsePromText(s, sink);
+    if (format === 'openmetrics') return parseOpenMetrics(s, body.length, sink, final);
+    parsePromText(s, sink);
+    return false;
   } finally {
     active.body = outerBody;
     active.seriesStart = seriesStart;
@@ -51,9 +65,9 @@ const YIELD_EVERY_BYTES = 4 * CHUNK_BYTES;
  * a whole page into one string put every scrape's body in V8's large-object
  * space, which only a full mark-compact frees — at 10 scrapes a second that
  * was a full collection of the heap every second, half of the agent's CPU.
- * Lines are independent in the text format, so the result is the same;
- * errors name the line in the whole body. OpenMetrics, whose `# EOF` and
- * family rules span lines, is parsed whole. Invalid UTF-8 is refused (utf8.ts).
+ * Lines are independent in both formats but for OpenMetrics's closing
+ * `# EOF`, so the result is the same; errors name the line in the whole
+ * body. Invalid UTF-8 is refused (utf8.ts).
  */
 export function parseExpositionBytes(
   bytes: Buffer,
@@ -87,19 +101,36 @@ export async function parseExpositionBytesAsync(
   } while (start < bytes.length);
 }
 
-/** Parses the run of whole lines from `start` (the whole body for OpenMetrics); returns its end. */
+/** Parses the run of whole lines from `start`; returns its end. */
 function parseRun(bytes: Buffer, start: number, format: ExpositionFormat, sink: ParseSink): number {
-  const end = format === 'openmetrics' ? bytes.length : runEnd(bytes, start);
+  const end = runEnd(bytes, start);
+  const final = end === bytes.length;
   checkUtf8(bytes, start, end, format);
+  let ended: boolean;
   try {
-    parseExposition(bytes.toString('utf8', start, end), format, sink);
+    ended = parseText(bytes.toString('utf8', start, end), format, sink, final);
   } catch (error) {
     if (!(error instanceof ExpositionError) || start === 0) throw error;
-    let before = 0;
-    for (let i = bytes.indexOf(LF); i !== -1 && i < start; i = bytes.indexOf(LF, i + 1)) before++;
+    const before = linesBefore(bytes, start);
     throw new ExpositionError(error.detail, error.line + before, error.column, error.lineText);
   }
+  if (ended && !final) {
+    // `# EOF` closed this run, yet more lines follow.
+    const lineEnd = bytes.indexOf(LF, end);
+    const text = bytes.toString(
+      'utf8',
+      end,
+      Math.min(lineEnd === -1 ? bytes.length : lineEnd, end + 100),
+    );
+    throw new ExpositionError('unexpected data after # EOF', linesBefore(bytes, end) + 1, 1, text);
+  }
   return end;
+}
+
+function linesBefore(bytes: Buffer, at: number): number {
+  let lines = 0;
+  for (let i = bytes.indexOf(LF); i !== -1 && i < at; i = bytes.indexOf(LF, i + 1)) lines++;
+  return lines;
 }
 
 /** The end of the run from `start`: after its last line end under CHUNK_BYTES, or after one long line. */
