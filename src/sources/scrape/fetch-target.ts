@@ -49,6 +49,8 @@ export interface FetchedPage {
 export class BodyBuffer {
   private bytes: Buffer = Buffer.allocUnsafe(0);
   private inUse = false;
+  /** Bytes the last read took: a buffer grown for one huge page is let go once pages are small again. */
+  private lastUsed = 0;
 
   /**
    * Reads the whole stream; the result is valid until the next read.
@@ -68,6 +70,9 @@ export class BodyBuffer {
       return Buffer.concat(chunks);
     }
     this.inUse = true;
+    if (this.bytes.length > 16 * 1024 * 1024 && this.lastUsed < this.bytes.length / 4) {
+      this.bytes = Buffer.allocUnsafe(0);
+    }
     try {
       let used = 0;
       for await (const chunk of stream) {
@@ -80,6 +85,7 @@ export class BodyBuffer {
         }
         used += chunk.copy(this.bytes, used);
       }
+      this.lastUsed = used;
       return this.bytes.subarray(0, used);
     } finally {
       this.inUse = false;

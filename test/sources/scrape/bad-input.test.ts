@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { BodyBuffer, fetchTarget, ScrapeError } from '../../../src/sources/scrape/fetch-target.js';
 import { getLabel, labelsFromRecord } from '../../../src/model/labels.js';
 import { SeriesTable } from '../../../src/model/series.js';
@@ -195,4 +196,27 @@ test('label_value_length_limit: a 1 MB label value fails the scrape at that seri
   const names = appended.map((id) => getLabel(table.get(id)!.labels, '__name__'));
   assert.ok(!names.includes('huge') && !names.includes('after'), names.join(' '));
   assert.equal(names.filter((n) => n === 'up').length, 1);
+});
+
+test("a target's body buffer grown for one huge page is let go once its pages are small again", async () => {
+  const buffer = new BodyBuffer();
+  const held = (): number => (buffer as unknown as { bytes: Buffer }).bytes.length;
+  function stream(bytes: number): AsyncIterable<Buffer> {
+    return Readable.from(pieces(bytes));
+  }
+  function* pieces(bytes: number): Iterable<Buffer> {
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    for (let left = bytes; left > 0; left -= chunk.length)
+      yield chunk.subarray(0, Math.min(left, chunk.length));
+  }
+  assert.equal((await buffer.read(stream(40 * 1024 * 1024))).length, 40 * 1024 * 1024);
+  assert.ok(held() >= 40 * 1024 * 1024);
+  await buffer.read(stream(100_000));
+  assert.equal((await buffer.read(stream(100_000))).length, 100_000);
+  assert.ok(held() < 1024 * 1024, `still holds ${held()} bytes`);
+  // A steady large page keeps its buffer (no new allocation per scrape).
+  await buffer.read(stream(30 * 1024 * 1024));
+  const steady = held();
+  await buffer.read(stream(30 * 1024 * 1024));
+  assert.equal(held(), steady);
 });
