@@ -12,7 +12,7 @@
  * One operation encodes one request of 500 samples, cycling through a whole
  * scrape, so label lookups see 100,000 series, not a cache-warm few:
  *   inline       SnappyWriteRequestEncoder: compressed output written directly (what the queue sends)
- *   plain+snappy WriteRequestEncoder, then snappy.compressSync
+ *   plain+snappy WriteRequestEncoder (bench/lib/plain-encode.ts), then snappy.compressSync
  *   plain        WriteRequestEncoder alone (no compression), for scale
  *   protobufjs   message objects → protobufjs encode → snappy.compressSync: the baseline
  * Two orders: "1 shard" (samples as scraped) and "10 shards" (series id % 10
@@ -30,13 +30,13 @@ import { createCredentialProvider } from '../src/aws/credentials/provider.js';
 import { AwsClient } from '../src/aws/http/aws-client.js';
 import { labelsFromRecord, type Labels } from '../src/model/labels.js';
 import { SeriesTable } from '../src/model/series.js';
-import { WriteRequestEncoder } from '../src/sinks/remote-write/encode.js';
 import { createRemoteWriteAgent } from '../src/sinks/remote-write/index.js';
 import { LabelCache } from '../src/sinks/remote-write/label-cache.js';
 import { RemoteWriteQueue } from '../src/sinks/remote-write/queue.js';
 import { SampleColumns } from '../src/sinks/remote-write/sample-columns.js';
 import { SnappyWriteRequestEncoder } from '../src/sinks/remote-write/snappy-encode.js';
 import { runInterleaved, type Contender, type RunOptions } from './lib/interleave.js';
+import { WriteRequestEncoder } from './lib/plain-encode.js';
 
 const TARGETS = 100;
 const SERIES_PER_TARGET = 1000;

@@ -9,6 +9,13 @@ import { Writable } from 'node:stream';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'logfmt' | 'json';
 
+/**
+ * How a building block (the WAL, delivery, the scrape manager) says what
+ * happened without knowing the agent's logger; the pipeline that wires it
+ * passes its logger's methods.
+ */
+export type LogCallback = (level: Exclude<LogLevel, 'debug'>, message: string) => void;
+
 function logfmtValue(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return /^[^\s"=]+$/.test(text) ? text : JSON.stringify(text);

@@ -6,6 +6,7 @@
  * Nothing in the WAL is skipped either way: this is Prometheus's WAL watcher
  * and queue manager hand-off, written once for every pipeline.
  */
+import type { LogCallback } from '../log.js';
 import {
   readWal,
   recordOf,
@@ -25,8 +26,6 @@ export interface DeliveryQueue<T> {
   close(options: { drainMs: number }): Promise<{ unsent: number }>;
 }
 
-export type DeliveryLog = (level: 'info' | 'warn' | 'error', message: string) => void;
-
 export interface DeliveryOptions<T> {
   /** The destination's name, for messages and its progress entry. */
   readonly name: string;
@@ -39,7 +38,7 @@ export interface DeliveryOptions<T> {
   readonly wal: WalWriter;
   /** Items in a value (samples in a batch, lines in a chunk), for walReadItems. */
   readonly count: (value: T) => number;
-  readonly log: DeliveryLog;
+  readonly log: LogCallback;
 }
 
 export class Delivery<T> {

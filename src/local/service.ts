@@ -134,3 +134,8 @@ export interface ServiceStore {
 }
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
+
+/** The account a request acts in: its principal's, or the default one for anonymous requests. */
+export function accountOf(request: LocalRequest): string {
+  return request.principal?.accountId ?? DEFAULT_ACCOUNT_ID;
+}

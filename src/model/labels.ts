@@ -58,6 +58,10 @@ export function labelsKey(labels: Labels): string {
     }
     key += String.fromCharCode(n) + l.value;
   }
+  // Built with `+=`, the key is a tree of V8 cons strings over the pieces; a
+  // Map keeps that tree (~600 bytes a series) unless it is flattened into one
+  // string first, which charCodeAt does (measured: 1M series, 1 GB → 0.5 GB).
+  key.charCodeAt(0);
   return key;
 }
 

@@ -10,15 +10,8 @@ export { WalRecordKinds, recordOf, type WalRecord, type WalRecordKind } from './
 export { WalWriter, type WalOptions } from './writer.js';
 export { readWal, type WalEntry, type ReadWalOptions } from './reader.js';
 export { WalProgress, type WalProgressOptions } from './progress.js';
-export type { LogFn as WalLogFn } from './repair.js';
 // For record kinds' codecs.
 export { RecordBuilder } from './record-builder.js';
 export { RECORD_MAX_BYTES, RECORD_TARGET_BYTES } from './format.js';
-export {
-  MalformedRecordError,
-  PayloadCursor,
-  unzigzag,
-  uvarintSize,
-  writeUvarint,
-  zigzag,
-} from './varint.js';
+export { MalformedRecordError, PayloadCursor, unzigzag, zigzag } from './varint.js';
+export { uvarintSize, writeUvarint } from '../../model/varint.js';

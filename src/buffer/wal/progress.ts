@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { SignetError } from '../../errors.js';
 import { errnoCode, toWalWriteError } from './errors.js';
 import type { WalPosition } from './position.js';
-import type { LogFn } from './repair.js';
+import type { LogCallback } from '../../log.js';
 
 export const PROGRESS_FILE = 'progress.json';
 const FORMAT = 1;
@@ -34,7 +34,7 @@ export interface WalProgressOptions {
   /** Least time between two rewrites of the file; default 1000 ms. */
   readonly flushIntervalMs?: number;
   /** Told when the file cannot be read (progress restarts empty) or a deferred write fails. */
-  readonly onLog?: LogFn;
+  readonly onLog?: LogCallback;
 }
 
 function isPosition(segment: unknown, offset: unknown): boolean {
@@ -50,7 +50,7 @@ export class WalProgress {
   private constructor(
     private readonly path: string,
     private readonly intervalMs: number,
-    private readonly log: LogFn,
+    private readonly log: LogCallback,
   ) {}
 
   /** Loads `dir/progress.json` (creating `dir`); a missing or unreadable file starts empty. */

@@ -7,7 +7,7 @@
 import { segmentFileName } from './format.js';
 import type { WalPosition } from './position.js';
 import type { WalRecord, WalRecordKinds } from './record-kind.js';
-import type { LogFn } from './repair.js';
+import type { LogCallback } from '../../log.js';
 import { SegmentReader, isStop, type SegmentStop } from './segment-reader.js';
 import { listSegments, segmentPath } from './segments.js';
 import { MalformedRecordError } from './varint.js';
@@ -21,7 +21,7 @@ export interface WalEntry {
 export interface ReadWalOptions {
   /** The record kinds to decode; records of other kinds are passed over. */
   readonly kinds: WalRecordKinds;
-  readonly onLog?: LogFn;
+  readonly onLog?: LogCallback;
 }
 
 export async function* readWal(

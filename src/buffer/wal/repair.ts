@@ -6,14 +6,17 @@
  */
 import { open } from 'node:fs/promises';
 import { SignetError } from '../../errors.js';
+import type { LogCallback } from '../../log.js';
 import { segmentFileName } from './format.js';
 import { SegmentReader, isStop, type SegmentStop } from './segment-reader.js';
 import { segmentPath } from './segments.js';
 
-export type LogFn = (level: 'info' | 'warn' | 'error', message: string) => void;
-
 /** Scans to the first bad record; returns the segment's size after the repair. */
-export async function repairSegment(dir: string, segment: number, log: LogFn): Promise<number> {
+export async function repairSegment(
+  dir: string,
+  segment: number,
+  log: LogCallback,
+): Promise<number> {
   const path = segmentPath(dir, segment);
   const reader = await SegmentReader.open(path);
   if (reader === undefined) return 0;

@@ -1,7 +1,6 @@
 /**
- * LEB128 varints for integers up to 2^53, and zigzag for signed deltas. JS
- * bitwise operators work on 32 bits, so values past 2^31 take the arithmetic
- * path; the common small values never leave the bitwise one.
+ * Reading the WAL's LEB128 varints (written with src/model/varint.ts), and
+ * zigzag for signed deltas.
  */
 
 /** Longest varint the reader accepts: 8 bytes hold 56 bits, enough for any safe integer. */
@@ -9,26 +8,6 @@ const MAX_VARINT_BYTES = 8;
 
 /** Thrown for bytes that cannot be a record written by this code (the CRC passed, the content did not). */
 export class MalformedRecordError extends Error {}
-
-/** Writes `v` (a non-negative safe integer) at `pos`; returns the position after it. */
-export function writeUvarint(buf: Uint8Array, pos: number, v: number): number {
-  while (v >= 0x80) {
-    // `& 0x7f` keeps the low bits of any integer, even above 2^32.
-    buf[pos++] = (v & 0x7f) | 0x80;
-    v = v < 0x80000000 ? v >>> 7 : Math.floor(v / 128);
-  }
-  buf[pos++] = v;
-  return pos;
-}
-
-export function uvarintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
 
 export function zigzag(d: number): number {
   return d >= 0 ? d * 2 : -d * 2 - 1;

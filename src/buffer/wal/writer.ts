@@ -23,11 +23,12 @@ import {
 } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { SignetError } from '../../errors.js';
+import type { LogCallback } from '../../log.js';
 import { WalWriteError, errnoCode, toWalWriteError } from './errors.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_HEADER_BYTES, segmentFileName } from './format.js';
 import type { WalPosition } from './position.js';
 import { RecordBuilder } from './record-builder.js';
-import { repairSegment, type LogFn } from './repair.js';
+import { repairSegment } from './repair.js';
 import type { WalRecordKind } from './record-kind.js';
 import {
   listSegments,
@@ -42,7 +43,7 @@ export interface WalOptions {
   readonly dir: string;
   /** Target segment size; default 128 MiB. A segment exceeds it by at most one append. */
   readonly segmentBytes?: number;
-  readonly onLog?: LogFn;
+  readonly onLog?: LogCallback;
 }
 
 const MIN_SEGMENT_BYTES = 4096;
@@ -63,7 +64,7 @@ export class WalWriter {
   private constructor(
     private readonly dir: string,
     private readonly segmentBytes: number,
-    private readonly log: LogFn,
+    private readonly log: LogCallback,
     private segment: number,
     /** Bytes in the current segment, header included; 0 until its first append. */
     private offset: number,

@@ -21,6 +21,7 @@ import {
   WalWriter,
   type WalPosition,
 } from '../../buffer/wal/index.js';
+import type { LogCallback } from '../../log.js';
 import type { MetricsInstance } from '../../config/agent/types.js';
 import { signingOptions } from '../../config/aws-auth.js';
 import { SeriesTable } from '../../model/series.js';
@@ -173,7 +174,7 @@ export class MetricsPipeline implements Pipeline {
   ): Promise<MetricsPipeline> {
     const { instance } = config;
     const dir = join(config.walDirectory, instance.name);
-    const onLog = (level: 'info' | 'warn' | 'error', message: string): void => log[level](message);
+    const onLog: LogCallback = (level, message) => log[level](message);
     const { segmentBytes, truncateEveryMs } = context.tuning;
     const wal = await WalWriter.open({ dir, onLog, ...(segmentBytes ? { segmentBytes } : {}) });
     const table = new SeriesTable();
@@ -235,7 +236,7 @@ export class MetricsPipeline implements Pipeline {
       instance,
       appender: storage,
       userAgent: context.userAgent,
-      log: (level, message) => log[level](message),
+      log: onLog,
       observers: {
         interval: (intervalMs) => observers.scrapeInterval(intervalMs),
         sync: (job) => observers.scrapeSync(job),

@@ -3,7 +3,8 @@
  * over sample records, plus what only samples need — the queue hears of every
  * batch (for its shard tuning) and of series forgotten for good.
  */
-import { Delivery, type DeliveryLog } from '../../buffer/delivery.js';
+import { Delivery } from '../../buffer/delivery.js';
+import type { LogCallback } from '../../log.js';
 import type { WalPosition, WalRecordKinds, WalWriter } from '../../buffer/wal/index.js';
 import type { SampleBatch } from '../../model/series.js';
 import type { RemoteWriteQueue } from '../../sinks/remote-write/index.js';
@@ -16,7 +17,7 @@ export interface SampleDeliveryOptions {
   readonly walDir: string;
   readonly wal: WalWriter;
   readonly kinds: WalRecordKinds;
-  readonly log: DeliveryLog;
+  readonly log: LogCallback;
 }
 
 export class SampleDelivery implements SampleConsumer {

@@ -16,6 +16,7 @@
  * arenas are compacted once half of them is garbage.
  */
 import type { Labels } from '../../model/labels.js';
+import { uvarintSize, writeUvarint } from '../../model/varint.js';
 
 /** Not looked up yet (or forgotten). */
 const UNKNOWN = 0;
@@ -144,8 +145,8 @@ export class LabelCache {
     }
     const nameLength = Buffer.byteLength(name);
     const valueLength = Buffer.byteLength(value);
-    const inner = 2 + varintSize(nameLength) + nameLength + varintSize(valueLength) + valueLength;
-    const length = 1 + varintSize(inner) + inner;
+    const inner = 2 + uvarintSize(nameLength) + nameLength + uvarintSize(valueLength) + valueLength;
+    const length = 1 + uvarintSize(inner) + inner;
     if (this.pairBytesUsed + length > this.pairBytes.length) {
       const next = Buffer.allocUnsafe(
         Math.max(this.pairBytes.length * 2, this.pairBytesUsed + length),
@@ -156,12 +157,12 @@ export class LabelCache {
     const out = this.pairBytes;
     let p = this.pairBytesUsed;
     out[p++] = 0x0a; // TimeSeries.labels, length-delimited
-    p = writeVarint(out, p, inner);
+    p = writeUvarint(out, p, inner);
     out[p++] = 0x0a; // Label.name
-    p = writeVarint(out, p, nameLength);
+    p = writeUvarint(out, p, nameLength);
     p += out.write(name, p, 'utf8');
     out[p++] = 0x12; // Label.value
-    p = writeVarint(out, p, valueLength);
+    p = writeUvarint(out, p, valueLength);
     out.write(value, p, 'utf8');
 
     const pair = this.freePairIds.pop() ?? this.nextPairId++;
@@ -246,23 +247,4 @@ function grow8(array: Uint8Array, size: number): Uint8Array {
   const next = new Uint8Array(size);
   next.set(array);
   return next;
-}
-
-export function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80);
-    size++;
-  }
-  return size;
-}
-
-/** Writes a non-negative integer below 2^53 as a protobuf varint; returns the end. */
-export function writeVarint(out: Uint8Array, p: number, value: number): number {
-  while (value >= 0x80) {
-    out[p++] = (value & 0x7f) | 0x80;
-    value = Math.floor(value / 0x80);
-  }
-  out[p++] = value;
-  return p;
 }

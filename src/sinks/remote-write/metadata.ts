@@ -10,8 +10,7 @@
  * protobuf library on the send path.
  */
 import type { MetricMetadata } from '../../model/metadata.js';
-import { writeVarint32 } from './encode.js';
-import { varintSize } from './label-cache.js';
+import { uvarintSize, writeUvarint } from '../../model/varint.js';
 
 export type { MetricMetadata };
 
@@ -35,27 +34,27 @@ export function encodeMetadataRequest(list: readonly MetricMetadata[]): Buffer {
     const help = Buffer.from(m.help, 'utf8');
     const unit = Buffer.from(m.unit, 'utf8');
     const type = TYPE_NUMBERS[m.type] ?? 0;
-    let size = family.length > 0 ? 1 + varintSize(family.length) + family.length : 0;
-    if (type !== 0) size += 1 + varintSize(type);
-    if (help.length > 0) size += 1 + varintSize(help.length) + help.length;
-    if (unit.length > 0) size += 1 + varintSize(unit.length) + unit.length;
+    let size = family.length > 0 ? 1 + uvarintSize(family.length) + family.length : 0;
+    if (type !== 0) size += 1 + uvarintSize(type);
+    if (help.length > 0) size += 1 + uvarintSize(help.length) + help.length;
+    if (unit.length > 0) size += 1 + uvarintSize(unit.length) + unit.length;
     return { type, family, help, unit, size };
   });
-  const total = entries.reduce((n, e) => n + 1 + varintSize(e.size) + e.size, 0);
+  const total = entries.reduce((n, e) => n + 1 + uvarintSize(e.size) + e.size, 0);
   const out = Buffer.allocUnsafe(total);
   let p = 0;
   const bytesField = (tag: number, bytes: Buffer): void => {
     if (bytes.length === 0) return;
     out[p++] = tag;
-    p = writeVarint32(out, p, bytes.length);
+    p = writeUvarint(out, p, bytes.length);
     p += bytes.copy(out, p);
   };
   for (const e of entries) {
     out[p++] = 0x1a; // WriteRequest.metadata, length-delimited
-    p = writeVarint32(out, p, e.size);
+    p = writeUvarint(out, p, e.size);
     if (e.type !== 0) {
       out[p++] = 0x08; // MetricMetadata.type, varint
-      p = writeVarint32(out, p, e.type);
+      p = writeUvarint(out, p, e.type);
     }
     bytesField(0x12, e.family); // metric_family_name
     bytesField(0x22, e.help); // help

@@ -93,7 +93,7 @@ export class RemoteWriteQueue<T> {
     this.sender = sending.sender;
     this.failures = sending.failures;
     this.ownAgent = sending.ownAgent;
-    this.encode = createShardEncoder(options.encoder ?? 'library', this.cache);
+    this.encode = createShardEncoder(this.cache);
     this.shards = this.newShards(this.config.minShards);
     this.tuner = new ShardTuner(this.config);
     const interval = options.shardUpdateIntervalMs ?? DEFAULT_SHARD_UPDATE_INTERVAL_MS;

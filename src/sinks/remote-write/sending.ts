@@ -9,12 +9,11 @@ import type { Dispatcher } from 'undici';
 import { classifySendError } from '../shared/classify.js';
 import { FailureLog, type SinkLog } from '../shared/failure-log.js';
 import { DEFAULT_HOLD_MAX_BACKOFF_MS, RetryingSender, type SendTarget } from '../shared/retry.js';
-import { WriteRequestEncoder, type EncodedRequest } from './encode.js';
 import type { LabelCache } from './label-cache.js';
 import { DEFAULT_REMOTE_TIMEOUT_MS, type QueueConfig } from './options.js';
 import type { SampleColumns } from './sample-columns.js';
 import { RemoteWriteClient, createRemoteWriteAgent } from './sender.js';
-import { SnappyWriteRequestEncoder } from './snappy-encode.js';
+import { SnappyWriteRequestEncoder, type EncodedRequest } from './snappy-encode.js';
 import type { RemoteWriteQueueOptions } from './types.js';
 
 /** Halves of up to 16 samples are not split further: a fully refused batch of 500 costs 62 requests, not 999. */
@@ -72,20 +71,13 @@ export type ShardEncoder = (
   count: number,
 ) => EncodedRequest;
 
-export function createShardEncoder(kind: 'inline' | 'library', cache: LabelCache): ShardEncoder {
-  if (kind === 'inline') {
-    const encoder = new SnappyWriteRequestEncoder();
-    return (c, offset, count) => {
-      const from = c.head + offset;
-      const encoded = encoder.encode(cache, c, from, from + count);
-      // The encoder's buffer is reused by the next request; this body must live through retries.
-      return { ...encoded, body: Buffer.from(encoded.body) };
-    };
-  }
-  const encoder = new WriteRequestEncoder();
+export function createShardEncoder(cache: LabelCache): ShardEncoder {
+  const encoder = new SnappyWriteRequestEncoder();
   return (c, offset, count) => {
     const from = c.head + offset;
-    return encoder.encodeCompressed(cache, c, from, from + count);
+    const encoded = encoder.encode(cache, c, from, from + count);
+    // The encoder's buffer is reused by the next request; this body must live through retries.
+    return { ...encoded, body: Buffer.from(encoded.body) };
   };
 }
 

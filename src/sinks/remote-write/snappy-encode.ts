@@ -23,10 +23,30 @@
  * function, not in fields, and typed arrays are indexed with `!`: this loop
  * is most of the CPU a sample costs on its way out.
  */
-import type { EncodedRequest } from './encode.js';
-import { TimestampVarint, writeVarint32 } from './encode.js';
+import { writeUvarint } from '../../model/varint.js';
 import { RECORD_BYTES, RECORD_COUNT, RECORD_PAIRS, type LabelCache } from './label-cache.js';
 import type { SampleColumns } from './sample-columns.js';
+
+/**
+ * Labels come pre-encoded from the LabelCache; values are copied as their 8
+ * raw bytes (a staleness marker is a NaN whose bits must survive). Samples of
+ * one series that sit next to each other share one TimeSeries of
+ *
+ *   WriteRequest { repeated TimeSeries timeseries = 1; }
+ *   TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; }
+ *   Label        { string name = 1; string value = 2; }
+ *   Sample       { double value = 1; int64 timestamp = 2; }
+ */
+export interface EncodedRequest {
+  /** A view of the encoder's buffer, valid until its next call. */
+  readonly body: Buffer;
+  /** Samples written. */
+  readonly samples: number;
+  /** Samples skipped because their series is no longer known (forgotten or relabeled away). */
+  readonly dropped: number;
+  /** The newest timestamp written, in ms; -Infinity when nothing was. */
+  readonly highestTimestampMs: number;
+}
 
 /** Room kept before the elements for the uncompressed-length varint. */
 const LENGTH_ROOM = 5;
@@ -114,7 +134,7 @@ export class SnappyWriteRequestEncoder {
       }
       const headerStart = p;
       out[p++] = 0x0a; // WriteRequest.timeseries
-      p = writeVarint32(out, p, content);
+      p = writeUvarint(out, p, content);
       litLength += p - headerStart;
       u += p - headerStart;
 
@@ -204,7 +224,7 @@ export class SnappyWriteRequestEncoder {
     // The uncompressed length leads; it is known only now, so it goes right before the elements.
     let begin = LENGTH_ROOM - 1;
     for (let rest = u >>> 7; rest > 0; rest >>>= 7) begin--;
-    writeVarint32(out, begin, u);
+    writeUvarint(out, begin, u);
     return { body: out.subarray(begin, p), samples, dropped, highestTimestampMs: highest };
   }
 
@@ -249,4 +269,41 @@ function writeCopy(out: Buffer, p: number, offset: number, length: number): numb
     length -= n;
   }
   return p;
+}
+
+/**
+ * A timestamp's int64 varint, remembered: the samples of one request mostly
+ * share a scrape's timestamp, so it is usually encoded once per request.
+ * (Not writeUvarint: a negative timestamp is ten bytes of two's complement.)
+ */
+export class TimestampVarint {
+  readonly bytes = new Uint8Array(10);
+  size = 0;
+  private last = NaN;
+
+  reset(): void {
+    this.last = NaN;
+  }
+
+  set(t: number): void {
+    if (t === this.last) return;
+    this.last = t;
+    // Two's-complement words of the integer millisecond count.
+    let lo = t >>> 0;
+    let hi = Math.floor(t / 4294967296) >>> 0;
+    let n = 0;
+    while (hi !== 0 || lo > 0x7f) {
+      this.bytes[n++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    this.bytes[n++] = lo;
+    this.size = n;
+  }
+
+  write(out: Uint8Array, p: number): number {
+    const bytes = this.bytes;
+    for (let k = 0; k < this.size; k++) out[p + k] = bytes[k]!;
+    return p + this.size;
+  }
 }

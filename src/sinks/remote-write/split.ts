@@ -11,7 +11,7 @@
  */
 import type { RetryingSender } from '../shared/retry.js';
 import type { DropReason, Verdict } from '../shared/verdict.js';
-import type { EncodedRequest } from './encode.js';
+import type { EncodedRequest } from './snappy-encode.js';
 
 export interface BatchOutcome {
   /** The sink stopped before the batch was done with. */

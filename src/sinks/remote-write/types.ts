@@ -93,13 +93,6 @@ export interface RemoteWriteQueueOptions<T> extends Omit<SenderOptions, 'timeout
   readonly remoteTimeoutMs?: number | undefined;
   /** How often the desired shard count is recomputed. Default 10 s, as Prometheus. */
   readonly shardUpdateIntervalMs?: number | undefined;
-  /**
-   * `library` (default) encodes protobuf and compresses with the snappy
-   * package; `inline` writes snappy directly (snappy-encode.ts): cheaper to
-   * encode, but its bodies are 1.9x larger, and end to end at 100k series
-   * (../shared/bench) it cost 20.4 CPU-ms per 1k samples against 6.7.
-   */
-  readonly encoder?: 'inline' | 'library' | undefined;
   readonly log?: RemoteWriteLog | undefined;
   /** The least time between two log lines about one cause of failure. Default a minute. */
   readonly failureLogIntervalMs?: number | undefined;

@@ -6,9 +6,10 @@
  * backoff makes attempts rarer than that; and one line when sending succeeds
  * again. Drops are counted and summed per reason the same way.
  */
+import type { LogCallback } from '../../log.js';
 import type { DropReason, Verdict } from './verdict.js';
 
-export type SinkLogLevel = 'info' | 'warn' | 'error';
+export type SinkLogLevel = Parameters<LogCallback>[0];
 
 /** A log line; `fields` are structured context (never credentials). */
 export type SinkLog = (

@@ -20,6 +20,22 @@ export class ScrapeError extends SignetError {}
 /** The page is larger than body_size_limit (counted in prometheus_target_scrapes_exceeded_body_size_limit_total). */
 export class BodySizeLimitError extends ScrapeError {}
 
+/**
+ * The most a scrape reads when body_size_limit is 0 (Prometheus's "no
+ * limit"): one target's page must not take the agent's memory, and a page
+ * this large is a fault of the exporter (the largest real ones are tens of MB).
+ */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+function bodyTooLarge(limit: number): ScrapeError {
+  return new BodySizeLimitError(`body size limit of ${limit} bytes exceeded`, {
+    hint:
+      limit === MAX_BODY_BYTES
+        ? `the target's page is larger than Signet reads (${MAX_BODY_BYTES} bytes); have the exporter expose less`
+        : 'raise body_size_limit or have the exporter expose less',
+  });
+}
+
 export interface FetchedPage {
   /** The body, decompressed, as bytes: the parser decodes it a run of lines at a time. */
   readonly body: Buffer;
@@ -36,25 +52,43 @@ export interface FetchedPage {
 export class BodyBuffer {
   private bytes: Buffer = Buffer.allocUnsafe(0);
   private inUse = false;
+  /** Bytes the last read took: a buffer grown for one huge page is let go once pages are small again. */
+  private lastUsed = 0;
 
-  /** Reads the whole stream; the result is valid until the next read. Concurrent reads get a copy. */
-  async read(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  /**
+   * Reads the whole stream; the result is valid until the next read.
+   * Concurrent reads get a copy. Past `limit` bytes it stops reading (the
+   * stream is destroyed) and throws: the limit bounds memory, not only the
+   * result.
+   */
+  async read(stream: AsyncIterable<Buffer>, limit: number = MAX_BODY_BYTES): Promise<Buffer> {
     if (this.inUse) {
       const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk);
+      let used = 0;
+      for await (const chunk of stream) {
+        used += chunk.length;
+        if (used > limit) throw bodyTooLarge(limit);
+        chunks.push(chunk);
+      }
       return Buffer.concat(chunks);
     }
     this.inUse = true;
+    if (this.bytes.length > 16 * 1024 * 1024 && this.lastUsed < this.bytes.length / 4) {
+      this.bytes = Buffer.allocUnsafe(0);
+    }
     try {
       let used = 0;
       for await (const chunk of stream) {
+        if (used + chunk.length > limit) throw bodyTooLarge(limit);
         if (used + chunk.length > this.bytes.length) {
-          const grown = Buffer.allocUnsafe(Math.max(used + chunk.length, this.bytes.length * 2));
+          const size = Math.min(Math.max(used + chunk.length, this.bytes.length * 2), limit);
+          const grown = Buffer.allocUnsafe(size);
           this.bytes.copy(grown, 0, 0, used);
           this.bytes = grown;
         }
         used += chunk.copy(this.bytes, used);
       }
+      this.lastUsed = used;
       return this.bytes.subarray(0, used);
     } finally {
       this.inUse = false;
@@ -74,24 +108,25 @@ export interface FetchOptions {
   readonly buffer?: BodyBuffer | undefined;
 }
 
-async function decode(raw: Buffer, encoding: string | undefined, limit: number): Promise<Buffer> {
+async function decode(
+  raw: Buffer,
+  encoding: string | undefined,
+  setLimit: number,
+): Promise<Buffer> {
+  const limit = setLimit > 0 ? setLimit : MAX_BODY_BYTES;
   let bytes = raw;
   if (encoding?.toLowerCase() === 'gzip') {
-    bytes = await gunzipAsync(raw, limit > 0 ? { maxOutputLength: limit } : {}).catch(
-      (e: unknown) => {
-        const code = (e as { code?: string }).code;
-        if (code === 'ERR_BUFFER_TOO_LARGE')
-          throw new BodySizeLimitError(`body size limit of ${limit} bytes exceeded`);
-        throw new ScrapeError(`cannot gunzip the response: ${String(e)}`);
-      },
-    );
+    bytes = await gunzipAsync(raw, { maxOutputLength: limit }).catch((e: unknown) => {
+      const code = (e as { code?: string }).code;
+      if (code === 'ERR_BUFFER_TOO_LARGE')
+        throw new BodySizeLimitError(`body size limit of ${limit} bytes exceeded`);
+      throw new ScrapeError(`cannot gunzip the response: ${String(e)}`);
+    });
   }
-  if (limit > 0 && bytes.length > limit)
+  if (bytes.length > limit)
     throw new BodySizeLimitError(
       `body size limit of ${limit} bytes exceeded (got ${bytes.length})`,
-      {
-        hint: 'raise body_size_limit or scrape less',
-      },
+      { hint: 'raise body_size_limit or scrape less' },
     );
   return bytes;
 }
@@ -156,7 +191,8 @@ export async function fetchTarget(o: FetchOptions): Promise<FetchedPage> {
       `body size limit of ${o.bodySizeLimit} bytes exceeded (content-length ${length})`,
     );
   }
-  const raw = o.buffer ? await o.buffer.read(res.body) : Buffer.from(await res.body.arrayBuffer());
+  const limit = o.bodySizeLimit > 0 ? o.bodySizeLimit : MAX_BODY_BYTES;
+  const raw = await (o.buffer ?? new BodyBuffer()).read(res.body, limit);
   const encoding = res.headers['content-encoding'];
   const type = res.headers['content-type'];
   return {

@@ -17,7 +17,7 @@ import {
   detach,
   ExpositionError,
   formatFromContentType,
-  parseExpositionBytes,
+  parseExpositionBytesAsync,
   parseSeriesLabels,
 } from './parse/index.js';
 import { attachTargetLabels, checkLabelLimits, type LabelLimits } from './series-labels.js';
@@ -72,6 +72,13 @@ class LimitError extends SignetError {
     super(message);
   }
 }
+
+/**
+ * The most metric families whose metadata one target's scrape keeps (with
+ * HELP texts cut to MAX_HELP_CHARS, at most ~40 MB); real exporters have
+ * hundreds. A page of a million HELP lines would otherwise keep them all.
+ */
+export const MAX_METADATA_FAMILIES = 10_000;
 
 export class ScrapeLoop {
   private readonly cache = new ScrapeCache();
@@ -143,13 +150,18 @@ export class ScrapeLoop {
 
   private tick(): void {
     if (this.stopped) return;
-    const started = this.now();
-    if (this.lastStartedAt !== undefined)
-      this.o.observer?.interval((started - this.lastStartedAt) / 1000);
-    this.lastStartedAt = started;
-    this.running = this.scrapeOnce(started).finally(() => {
-      this.running = undefined;
-    });
+    // One scrape of a target at a time, as Prometheus's loop: a scrape still
+    // parsing a huge page (it yields to the event loop) makes the next tick a
+    // missed one, rather than a second scrape overwriting the body it reads.
+    if (this.running === undefined) {
+      const started = this.now();
+      if (this.lastStartedAt !== undefined)
+        this.o.observer?.interval((started - this.lastStartedAt) / 1000);
+      this.lastStartedAt = started;
+      this.running = this.scrapeOnce(started).finally(() => {
+        this.running = undefined;
+      });
+    }
     // Like Prometheus's ticker, the next scrape keeps to the fixed grid: a
     // timer that fired late (a busy event loop) must not push every later
     // scrape back too, or a busy agent scrapes less often than configured.
@@ -174,11 +186,13 @@ export class ScrapeLoop {
         buffer: this.body,
       });
       const families = new Map<string, { -readonly [K in keyof MetricMetadata]: string }>();
-      parseExpositionBytes(page.body, formatFromContentType(page.contentType), {
+      await parseExpositionBytesAsync(page.body, formatFromContentType(page.contentType), {
         metadata: (family, kind, text) => {
           let entry = families.get(family);
-          if (!entry)
+          if (!entry) {
+            if (families.size >= MAX_METADATA_FAMILIES) return;
             families.set(family, (entry = { family, type: 'unknown', help: '', unit: '' }));
+          }
           entry[kind] = text;
         },
         sample: (text, value, ts) => {

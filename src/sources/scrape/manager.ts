@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import type { LogCallback } from '../../log.js';
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import { getLabel, type Labels } from '../../model/labels.js';
 import type { MetricMetadata } from '../../model/metadata.js';
@@ -37,7 +38,7 @@ export interface ManagerOptions {
     dispatcher: Dispatcher,
   ) => AwsClient | undefined;
   readonly userAgent: string;
-  readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  readonly log: LogCallback;
   readonly observers?: ScrapeObservers | undefined;
 }
 

@@ -64,69 +64,66 @@ describe('remote write to AMP (signet local), signed with SigV4', () => {
     return parsed.data;
   }
 
-  for (const encoder of ['inline', 'library'] as const) {
-    test(`${encoder} encoder: every value, timestamp and staleness marker reads back exactly`, async () => {
-      const workspace = `ws-${encoder}`;
-      const table = new SeriesTable();
-      const labels = Array.from({ length: SERIES }, (_, i) =>
-        labelsFromRecord({
-          __name__: 'signet_rw_test',
-          series: String(i),
-          job: 'amp',
-          ...(i === 7 ? { note: 'ünïcødé ☕ "quoted"' } : {}),
-        }),
-      );
-      for (const l of labels) table.create(l);
-      const progress: Token[] = [];
-      const queue = new RemoteWriteQueue<Token>({
-        url: `${local.url}/workspaces/${workspace}/api/v1/remote_write`,
-        aws,
-        series: (id) => table.get(id)?.labels,
-        compareTokens,
-        onProgress: (t) => progress.push(t),
-        encoder,
-        queueConfig: { minShards: 2, maxShards: 2, maxSamplesPerSend: 50, batchSendDeadlineMs: 10 },
-      });
-      for (let k = 0; k < SAMPLES; k++) {
-        const specs: SampleSpec[] = [];
-        for (let i = 0; i < SERIES; i++) specs.push([i + 1, T0 + k * STEP_MS, valueOf(i, k)]);
-        assert.equal(queue.enqueue(batchOf(specs), token(k + 1)), true);
-      }
-      await until(() => progress.at(-1)?.offset === SAMPLES, 'everything sent');
-      assert.equal(queue.stats.samplesSent, SERIES * SAMPLES);
-      assert.equal(queue.stats.samplesFailed, 0);
-      await queue.close();
-
-      const series = (await api(
-        workspace,
-        `series?match[]=signet_rw_test&start=${T0 / 1000}&end=${(T0 + SAMPLES * STEP_MS) / 1000}`,
-      )) as Record<string, string>[];
-      const expectedSeries = labels.map((l) => Object.fromEntries(l.map((x) => [x.name, x.value])));
-      const key = (o: Record<string, string>) => JSON.stringify(Object.entries(o).sort());
-      assert.deepEqual(series.map(key).sort(), expectedSeries.map(key).sort());
-
-      // Every millisecond of the range: a sample shows where the value changes (or appears),
-      // a staleness marker where the series disappears; samples' values all differ.
-      const end = T0 + SAMPLES * STEP_MS + 5;
-      const matrix = (await api(
-        workspace,
-        `query_range?query=signet_rw_test&start=${(T0 - 5) / 1000}&end=${end / 1000}&step=0.001`,
-      )) as { result: { metric: Record<string, string>; values: [number, string][] }[] };
-      assert.equal(matrix.result.length, SERIES);
-      for (const { metric, values } of matrix.result) {
-        const i = Number(metric['series']);
-        const present = new Map(values.map(([t, v]) => [Math.round(t * 1000), v]));
-        const events: [number, Expected][] = [];
-        let previous: string | undefined;
-        for (let t = T0 - 5; t <= end; t++) {
-          const now = present.get(t);
-          if (now !== previous) events.push([t, now === undefined ? 'stale' : parseApiValue(now)]);
-          previous = now;
-        }
-        const expected: [number, Expected][] = [];
-        for (let k = 0; k < SAMPLES; k++) expected.push([T0 + k * STEP_MS, valueOf(i, k)]);
-        assert.deepEqual(events, expected, `series ${i}`);
-      }
+  test('every value, timestamp and staleness marker reads back exactly', async () => {
+    const workspace = 'ws-values';
+    const table = new SeriesTable();
+    const labels = Array.from({ length: SERIES }, (_, i) =>
+      labelsFromRecord({
+        __name__: 'signet_rw_test',
+        series: String(i),
+        job: 'amp',
+        ...(i === 7 ? { note: 'ünïcødé ☕ "quoted"' } : {}),
+      }),
+    );
+    for (const l of labels) table.create(l);
+    const progress: Token[] = [];
+    const queue = new RemoteWriteQueue<Token>({
+      url: `${local.url}/workspaces/${workspace}/api/v1/remote_write`,
+      aws,
+      series: (id) => table.get(id)?.labels,
+      compareTokens,
+      onProgress: (t) => progress.push(t),
+      queueConfig: { minShards: 2, maxShards: 2, maxSamplesPerSend: 50, batchSendDeadlineMs: 10 },
     });
-  }
+    for (let k = 0; k < SAMPLES; k++) {
+      const specs: SampleSpec[] = [];
+      for (let i = 0; i < SERIES; i++) specs.push([i + 1, T0 + k * STEP_MS, valueOf(i, k)]);
+      assert.equal(queue.enqueue(batchOf(specs), token(k + 1)), true);
+    }
+    await until(() => progress.at(-1)?.offset === SAMPLES, 'everything sent');
+    assert.equal(queue.stats.samplesSent, SERIES * SAMPLES);
+    assert.equal(queue.stats.samplesFailed, 0);
+    await queue.close();
+
+    const series = (await api(
+      workspace,
+      `series?match[]=signet_rw_test&start=${T0 / 1000}&end=${(T0 + SAMPLES * STEP_MS) / 1000}`,
+    )) as Record<string, string>[];
+    const expectedSeries = labels.map((l) => Object.fromEntries(l.map((x) => [x.name, x.value])));
+    const key = (o: Record<string, string>) => JSON.stringify(Object.entries(o).sort());
+    assert.deepEqual(series.map(key).sort(), expectedSeries.map(key).sort());
+
+    // Every millisecond of the range: a sample shows where the value changes (or appears),
+    // a staleness marker where the series disappears; samples' values all differ.
+    const end = T0 + SAMPLES * STEP_MS + 5;
+    const matrix = (await api(
+      workspace,
+      `query_range?query=signet_rw_test&start=${(T0 - 5) / 1000}&end=${end / 1000}&step=0.001`,
+    )) as { result: { metric: Record<string, string>; values: [number, string][] }[] };
+    assert.equal(matrix.result.length, SERIES);
+    for (const { metric, values } of matrix.result) {
+      const i = Number(metric['series']);
+      const present = new Map(values.map(([t, v]) => [Math.round(t * 1000), v]));
+      const events: [number, Expected][] = [];
+      let previous: string | undefined;
+      for (let t = T0 - 5; t <= end; t++) {
+        const now = present.get(t);
+        if (now !== previous) events.push([t, now === undefined ? 'stale' : parseApiValue(now)]);
+        previous = now;
+      }
+      const expected: [number, Expected][] = [];
+      for (let k = 0; k < SAMPLES; k++) expected.push([T0 + k * STEP_MS, valueOf(i, k)]);
+      assert.deepEqual(events, expected, `series ${i}`);
+    }
+  });
 });

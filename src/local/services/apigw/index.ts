@@ -5,7 +5,7 @@
  */
 import type { LocalConfig } from '../../config/types.js';
 import {
-  DEFAULT_ACCOUNT_ID,
+  accountOf,
   type LocalRequest,
   type LocalResponse,
   type LocalService,
@@ -37,7 +37,7 @@ export function createApiGatewayService(config: LocalConfig): LocalService {
       const path = subpath(req);
       if (path === undefined) return undefined;
       // Route ARNs: arn:aws:execute-api:{region}:{account}:{api-id}/{stage}/{METHOD}/{path}.
-      const resource = `arn:aws:execute-api:${req.region}:${req.principal?.accountId ?? DEFAULT_ACCOUNT_ID}:${API_ID}/*/${req.method}/${path}`;
+      const resource = `arn:aws:execute-api:${req.region}:${accountOf(req)}:${API_ID}/*/${req.method}/${path}`;
       return { action: 'execute-api:Invoke', resource, name: 'Invoke' };
     },
 

@@ -3,7 +3,7 @@
  * compatible paths under `/workspaces/{id}/api/v1/` belong here; the control
  * plane (CreateWorkspace, ListWorkspaces…) is not part of this stand-in.
  */
-import { DEFAULT_ACCOUNT_ID, ServiceError } from '../../service.js';
+import { accountOf, ServiceError } from '../../service.js';
 import type { LocalRequest, Operation } from '../../service.js';
 
 export type RouteKind =
@@ -81,7 +81,7 @@ function routeFor(workspaceId: string, rest: string): Route | undefined {
 /** The IAM view of a route: the action, the workspace ARN and the operation name. */
 export function operationFor(request: LocalRequest, route: Route): Operation {
   const endpoint = ENDPOINTS[route.kind];
-  const accountId = request.principal?.accountId ?? DEFAULT_ACCOUNT_ID;
+  const accountId = accountOf(request);
   return {
     action: endpoint.action,
     resource: `arn:aws:aps:${request.region}:${accountId}:workspace/${route.workspaceId}`,

@@ -8,7 +8,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import {
-  DEFAULT_ACCOUNT_ID,
+  accountOf,
   ServiceError,
   type LocalRequest,
   type LocalResponse,
@@ -69,8 +69,6 @@ function checkPutSize(req: LocalRequest): void {
     );
   }
 }
-
-const accountOf = (req: LocalRequest) => req.principal?.accountId ?? DEFAULT_ACCOUNT_ID;
 
 function operationNamed(name: string): Operation {
   return { action: `cloudwatch:${name}`, resource: '*', name };

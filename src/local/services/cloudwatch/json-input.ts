@@ -5,6 +5,7 @@
  * protocols write them. A member of the wrong type is SerializationException.
  */
 import { ServiceError } from '../../service.js';
+import { isObject, parseJsonObject, type JsonObject } from '../json-body.js';
 import type {
   DatumInput,
   DimensionInput,
@@ -14,27 +15,12 @@ import type {
   PutMetricDataInput,
 } from './model.js';
 
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function serialization(what: string): ServiceError {
   return new ServiceError('SerializationException', `${what} is not of the expected type`);
 }
 
 export function parseJsonBody(body: Buffer): JsonObject {
-  const text = body.toString('utf8').trim();
-  if (text === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ServiceError('SerializationException', 'Malformed JSON in the request body');
-  }
-  if (!isObject(parsed)) throw serialization('The request body');
-  return parsed;
+  return parseJsonObject(body, 'SerializationException');
 }
 
 function str(value: unknown, path: string): string | undefined {

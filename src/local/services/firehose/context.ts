@@ -3,12 +3,7 @@
  * service was created with, and the lookup that turns a stream name in a
  * request into a stored stream (creating it when `autoCreate` allows).
  */
-import {
-  DEFAULT_ACCOUNT_ID,
-  ServiceError,
-  type LocalRequest,
-  type RecordFault,
-} from '../../service.js';
+import { accountOf, ServiceError, type LocalRequest, type RecordFault } from '../../service.js';
 import type { RecordFaults } from '../record-faults.js';
 import { newStream, streamArn, type FirehoseState, type StoredStream } from './state.js';
 
@@ -30,10 +25,6 @@ export interface FirehoseContext {
   readonly options: FirehoseOptions;
   /** Persists the state after a change. */
   save(): void;
-}
-
-export function accountOf(req: LocalRequest): string {
-  return req.principal?.accountId ?? DEFAULT_ACCOUNT_ID;
 }
 
 export function notFound(name: string, account: string): ServiceError {

@@ -4,9 +4,9 @@
  * Direct PUT streams and keeps them for read-back through `records()`,
  * which stands in for the S3 (or other) destination a real stream delivers to.
  */
-import type { LocalService, ServiceStore } from '../../service.js';
 import { targetService, type TargetHandler } from '../json-target.js';
-import { accountOf, type FirehoseContext, type FirehoseOptions } from './context.js';
+import { accountOf, type LocalService, type ServiceStore } from '../../service.js';
+import type { FirehoseContext, FirehoseOptions } from './context.js';
 import { putRecord, putRecordBatch } from './records.js';
 import { loadState, STORE_NAME, streamArn } from './state.js';
 import { createDeliveryStream, describeDeliveryStream, listDeliveryStreams } from './streams.js';

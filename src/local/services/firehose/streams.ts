@@ -3,8 +3,8 @@
  * describe it, list them. Destinations are accepted and ignored; the local
  * service keeps records for read-back instead of delivering them.
  */
-import { ServiceError, type LocalRequest, type LocalResponse } from '../../service.js';
-import { accountOf, notFound, streamForPut, type FirehoseContext } from './context.js';
+import { accountOf, ServiceError, type LocalRequest, type LocalResponse } from '../../service.js';
+import { notFound, streamForPut, type FirehoseContext } from './context.js';
 import { newStream, streamArn, type StoredStream } from './state.js';
 import {
   checkStreamName,

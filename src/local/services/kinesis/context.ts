@@ -3,7 +3,7 @@
  * and the lookup from a request's StreamName or StreamARN to a stored stream
  * (creating it when `autoCreate` allows).
  */
-import { DEFAULT_ACCOUNT_ID, ServiceError, type LocalRequest } from '../../service.js';
+import { accountOf, ServiceError, type LocalRequest } from '../../service.js';
 import type { RecordFaults } from '../record-faults.js';
 import { checkStreamName, optionalString, Violations, type JsonObject } from '../firehose/wire.js';
 import {
@@ -33,10 +33,6 @@ export interface KinesisContext {
   readonly options: KinesisOptions;
   /** Persists the state after a change. */
   save(): void;
-}
-
-export function accountOf(req: LocalRequest): string {
-  return req.principal?.accountId ?? DEFAULT_ACCOUNT_ID;
 }
 
 /** Where a request's stream lives: from StreamARN when given, else StreamName in the caller's account. */

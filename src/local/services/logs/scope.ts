@@ -3,7 +3,7 @@
  * gives them. Log groups are per account per region, so the state is kept
  * apart by both even though one server stands in for one region.
  */
-import { DEFAULT_ACCOUNT_ID, ServiceError, type LocalRequest } from '../../service.js';
+import { accountOf, ServiceError, type LocalRequest } from '../../service.js';
 import {
   LOG_GROUP_IDENTIFIER,
   LOG_GROUP_NAME,
@@ -19,7 +19,7 @@ export interface Scope {
 }
 
 export function scopeOf(request: LocalRequest): Scope {
-  return { account: request.principal?.accountId ?? DEFAULT_ACCOUNT_ID, region: request.region };
+  return { account: accountOf(request), region: request.region };
 }
 
 /** The ARN partition of a region: China and GovCloud regions have their own. */

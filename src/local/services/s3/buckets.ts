@@ -1,6 +1,6 @@
 /** Bucket operations: CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, ListBuckets. */
-import { ServiceError } from '../../service.js';
-import { accountOf, ownerXml, requireBucket, type Handler } from './context.js';
+import { accountOf, ServiceError } from '../../service.js';
+import { ownerXml, requireBucket, type Handler } from './context.js';
 import { malformedXml } from './errors.js';
 import { element, parseXml, xmlDocument } from './xml.js';
 

@@ -1,6 +1,6 @@
 /** What every S3 operation works with: the state, its saving, and the caller's buckets. */
 import { createHash } from 'node:crypto';
-import { DEFAULT_ACCOUNT_ID, ServiceError } from '../../service.js';
+import { accountOf, ServiceError } from '../../service.js';
 import type { LocalRequest, LocalResponse } from '../../service.js';
 import type { Route } from './operations.js';
 import type { Payload } from './payload.js';
@@ -26,10 +26,6 @@ export type Handler = (
 export function header(request: LocalRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
-}
-
-export function accountOf(request: LocalRequest): string {
-  return request.principal?.accountId ?? DEFAULT_ACCOUNT_ID;
 }
 
 /** The bucket a request names; it must exist and belong to the caller's account. */

@@ -6,6 +6,6 @@
 export type { ExpositionFormat, ParseSink } from './types.js';
 export { formatFromContentType } from './content-type.js';
 export { ExpositionError } from './error.js';
-export { parseExposition, parseExpositionBytes } from './parse.js';
+export { parseExposition, parseExpositionBytes, parseExpositionBytesAsync } from './parse.js';
 export { parseSeriesLabels } from './series-labels.js';
 export { detach } from './text.js';

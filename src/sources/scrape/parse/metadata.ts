@@ -36,6 +36,20 @@ export function unitFitsMetric(metric: string, unit: string): boolean {
   );
 }
 
+/**
+ * The most of a HELP text kept. Prometheus keeps it whole, but a page of
+ * megabyte HELP lines then costs the agent memory and every metadata send;
+ * no real help text comes near this.
+ */
+export const MAX_HELP_CHARS = 4096;
+
+/** `text` cut to MAX_HELP_CHARS (not inside a surrogate pair), before it is unescaped or copied. */
+export function boundedHelp(text: string): string {
+  if (text.length <= MAX_HELP_CHARS) return text;
+  const last = text.charCodeAt(MAX_HELP_CHARS - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_HELP_CHARS - 1 : MAX_HELP_CHARS);
+}
+
 /** Hands metadata to a sink that wants it, as strings that do not pin the body. */
 export function emitMetadata(
   sink: ParseSink,

@@ -12,21 +12,39 @@
 import { HASH, LBRACE, LF, METRIC_CHAR, METRIC_START, SPACE, isClass, skipClass } from './chars.js';
 import { errorAt, expectedAt } from './error.js';
 import { formatSpecial, parseFloatToken, scanDecimal, type ScanResult } from './float.js';
-import { labelSetEnd, scanLabelSet } from './label-scan.js';
-import { OPENMETRICS_TYPES, emitMetadata, unitFitsMetric } from './metadata.js';
-import { active, newSampleLine, type SampleLine } from './sample-line.js';
+import { scanLabelSet } from './label-scan.js';
+import { OPENMETRICS_TYPES, boundedHelp, emitMetadata, unitFitsMetric } from './metadata.js';
+import {
+  active,
+  emitSample,
+  newSampleLine,
+  scanSampleLine,
+  strictLineCheck,
+  type LineGrammar,
+  type SampleLine,
+} from './sample-line.js';
 import { unescape } from './text.js';
 import type { ParseSink } from './types.js';
 
+const OPENMETRICS_LINE: LineGrammar = { seriesEnd, rest };
+const CHECK_OPENMETRICS_LINE = strictLineCheck(OPENMETRICS_LINE);
+
 /**
- * `s` is the body with a `\n` appended when it did not end with one (so every
- * scan stops inside the text); `bodyLength` is the length before that.
+ * `s` is the body, or a run of its whole lines, with a `\n` appended when it
+ * did not end with one (so every scan stops inside the text); `bodyLength` is
+ * the length before that. Only the `final` run must end with `# EOF`.
+ * Returns whether `# EOF` ended the text.
  */
-export function parseOpenMetrics(s: string, bodyLength: number, sink: ParseSink): void {
+export function parseOpenMetrics(
+  s: string,
+  bodyLength: number,
+  sink: ParseSink,
+  final = true,
+): boolean {
   const line = newSampleLine();
   const num: ScanResult = { value: 0 };
   active.body = s;
-  active.check = checkOpenMetricsLine;
+  active.check = CHECK_OPENMETRICS_LINE;
   // The next `{` at or after the current line, found once for many lines.
   let nextBrace = -1;
   let i = 0;
@@ -38,59 +56,27 @@ export function parseOpenMetrics(s: string, bodyLength: number, sink: ParseSink)
         nextBrace = s.indexOf('{', i);
         if (nextBrace === -1) nextBrace = s.length;
       }
-      let next: number;
       // A `{` after a space opens an exemplar: the series has no labels.
-      if (nextBrace > lineEnd || s.charCodeAt(nextBrace - 1) === SPACE) {
-        line.seriesEnd = skipClass(s, i + 1, METRIC_CHAR);
-        next = rest(s, line.seriesEnd, line, num);
-      } else {
-        const close = labelSetEnd(s, nextBrace, lineEnd);
-        next = close === -1 ? -1 : restAfterFastPath(s, close + 1, line, num);
-        if (next === -1) next = strictLine(s, i, line, num);
-        else line.seriesEnd = close + 1;
-      }
-      const seriesText = s.slice(i, line.seriesEnd);
-      active.seriesStart = i;
-      active.seriesText = seriesText;
-      sink.sample(seriesText, line.value, line.hasTimestamp ? line.timestampMs : undefined);
+      const brace = s.charCodeAt(nextBrace - 1) === SPACE ? lineEnd + 1 : nextBrace;
+      const next = scanSampleLine(OPENMETRICS_LINE, s, i, brace, lineEnd, line, num);
+      emitSample(s, i, line, sink);
       i = next;
     } else if (c === HASH) {
       i = commentLine(s, i, sink);
-      if (i === -1) return;
+      if (i === -1) return true;
     } else if (c === LBRACE) {
       scanLabelSet(s, i + 1, true);
       throw errorAt(s, i, 'metric name not set (quoted metric names are not supported)');
     } else throw expectedAt(s, i, 'metric name or "# "');
   }
-  throw errorAt(s, bodyLength, 'data does not end with # EOF');
+  if (final) throw errorAt(s, bodyLength, 'data does not end with # EOF');
+  return false;
 }
 
-/**
- * `rest` after a series end found by the fast path, or -1 when the line fails
- * there: the strict scan then names the fault as it sees it, since a wrong
- * guess at the series end would blame the wrong token.
- */
-function restAfterFastPath(s: string, i: number, line: SampleLine, num: ScanResult): number {
-  try {
-    return rest(s, i, line, num);
-  } catch {
-    return -1;
-  }
-}
-
-/** The strict scan of the line whose series starts at `seriesStart`; returns the series end. */
-function checkOpenMetricsLine(s: string, seriesStart: number): number {
-  const line = newSampleLine();
-  strictLine(s, seriesStart, line, { value: 0 });
-  return line.seriesEnd;
-}
-
-/** Every check on a sample line at `i` (the metric name); returns the start of the next line. */
-function strictLine(s: string, i: number, line: SampleLine, num: ScanResult): number {
-  i = skipClass(s, i + 1, METRIC_CHAR);
-  if (s.charCodeAt(i) === LBRACE) i = scanLabelSet(s, i + 1, true);
-  line.seriesEnd = i;
-  return rest(s, i, line, num);
+/** The series text from the metric name at `i`: its label set, if any, follows the name directly. */
+function seriesEnd(s: string, i: number): number {
+  const nameEnd = skipClass(s, i + 1, METRIC_CHAR);
+  return s.charCodeAt(nameEnd) === LBRACE ? scanLabelSet(s, nameEnd + 1, true) : nameEnd;
 }
 
 /**
@@ -209,7 +195,7 @@ function commentLine(s: string, i: number, sink: ParseSink): number {
     }
     emitMetadata(sink, name, 'unit', text);
   } else {
-    emitMetadata(sink, name, 'help', unescape(text, true));
+    emitMetadata(sink, name, 'help', unescape(boundedHelp(text), true));
   }
   return lineEnd + 1;
 }

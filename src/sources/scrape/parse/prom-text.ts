@@ -25,11 +25,22 @@ import {
 } from './chars.js';
 import { errorAt, expectedAt } from './error.js';
 import { parseFloatToken, scanDecimal, type ScanResult } from './float.js';
-import { labelSetEnd, scanLabelSet } from './label-scan.js';
-import { PROM_TYPES, emitMetadata } from './metadata.js';
-import { active, newSampleLine, type SampleLine } from './sample-line.js';
+import { scanLabelSet } from './label-scan.js';
+import { PROM_TYPES, boundedHelp, emitMetadata } from './metadata.js';
+import {
+  active,
+  emitSample,
+  newSampleLine,
+  scanSampleLine,
+  strictLineCheck,
+  type LineGrammar,
+  type SampleLine,
+} from './sample-line.js';
 import { unescape } from './text.js';
 import type { ParseSink } from './types.js';
+
+const PROM_LINE: LineGrammar = { seriesEnd, rest };
+const CHECK_PROM_LINE = strictLineCheck(PROM_LINE);
 
 /** `s` ends with `\n`, so every scan stops inside it without bounds checks. */
 export function parsePromText(s: string, sink: ParseSink): void {
@@ -37,7 +48,7 @@ export function parsePromText(s: string, sink: ParseSink): void {
   const num: ScanResult = { value: 0 };
   const end = s.length;
   active.body = s;
-  active.check = checkPromLine;
+  active.check = CHECK_PROM_LINE;
   // The next `{` at or after the current line, found once for many lines.
   let nextBrace = -1;
   let i = 0;
@@ -50,20 +61,8 @@ export function parsePromText(s: string, sink: ParseSink): void {
         nextBrace = s.indexOf('{', i);
         if (nextBrace === -1) nextBrace = end;
       }
-      let next: number;
-      if (nextBrace > lineEnd) {
-        line.seriesEnd = skipClass(s, i + 1, METRIC_CHAR);
-        next = rest(s, line.seriesEnd, line, num);
-      } else {
-        const close = labelSetEnd(s, nextBrace, lineEnd);
-        next = close === -1 ? -1 : restAfterFastPath(s, close + 1, line, num);
-        if (next === -1) next = strictLine(s, i, line, num);
-        else line.seriesEnd = close + 1;
-      }
-      const seriesText = s.slice(i, line.seriesEnd);
-      active.seriesStart = i;
-      active.seriesText = seriesText;
-      sink.sample(seriesText, line.value, line.hasTimestamp ? line.timestampMs : undefined);
+      const next = scanSampleLine(PROM_LINE, s, i, nextBrace, lineEnd, line, num);
+      emitSample(s, i, line, sink);
       i = next;
     } else if (c === LF) i++;
     else if (c === CR && s.charCodeAt(i + 1) === LF) i += 2;
@@ -76,32 +75,13 @@ export function parsePromText(s: string, sink: ParseSink): void {
 }
 
 /**
- * `rest` after a series end found by the fast path, or -1 when the line fails
- * there: the strict scan then names the fault as it sees it, since a wrong
- * guess at the series end would blame the wrong token.
+ * The series text from the metric name at `i`: blanks may stand between the
+ * name and its label set.
  */
-function restAfterFastPath(s: string, i: number, line: SampleLine, num: ScanResult): number {
-  try {
-    return rest(s, i, line, num);
-  } catch {
-    return -1;
-  }
-}
-
-/** The strict scan of the line whose series starts at `seriesStart`; returns the series end. */
-function checkPromLine(s: string, seriesStart: number): number {
-  const line = newSampleLine();
-  strictLine(s, seriesStart, line, { value: 0 });
-  return line.seriesEnd;
-}
-
-/** Every check on a sample line at `i` (the metric name); returns the start of the next line. */
-function strictLine(s: string, i: number, line: SampleLine, num: ScanResult): number {
-  i = skipClass(s, i + 1, METRIC_CHAR);
-  line.seriesEnd = i;
-  const j = skipBlanks(s, i);
-  if (s.charCodeAt(j) === LBRACE) line.seriesEnd = i = scanLabelSet(s, j + 1, false);
-  return rest(s, i, line, num);
+function seriesEnd(s: string, i: number): number {
+  const nameEnd = skipClass(s, i + 1, METRIC_CHAR);
+  const j = skipBlanks(s, nameEnd);
+  return s.charCodeAt(j) === LBRACE ? scanLabelSet(s, j + 1, false) : nameEnd;
 }
 
 /** Whether a line ends at `i` (`\n`, or `\r\n`), `c` being the character there. */
@@ -194,7 +174,7 @@ function commentLine(s: string, i: number, sink: ParseSink): number {
     }
     emitMetadata(sink, name, 'type', text);
   } else {
-    emitMetadata(sink, name, 'help', unescape(text, false));
+    emitMetadata(sink, name, 'help', unescape(boundedHelp(text), false));
   }
   return lineEnd + 1;
 }

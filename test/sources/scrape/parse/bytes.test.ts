@@ -65,3 +65,37 @@ test('an error deep in a large body names its line in the whole body', () => {
     },
   );
 });
+
+test('a large OpenMetrics body is parsed from bytes a run of lines at a time too, # EOF only at its end', () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 8000; i++) {
+    if (i % 100 === 0) lines.push(`# TYPE m_${i} gauge\n# HELP m_${i} Größe ☃ ${i}\n`);
+    lines.push(
+      `m_${i - (i % 100)}{path="/é/${i}"} ${i * 1.5}${i % 3 === 0 ? ' 1700000000.5' : ''}\n`,
+    );
+  }
+  const text = `${lines.join('')}# EOF\n`;
+  assert.ok(Buffer.byteLength(text) > 3 * 64 * 1024);
+  const whole = collect((sink) => parseExposition(text, 'openmetrics', sink));
+  const chunked = collect((sink) =>
+    parseExpositionBytes(Buffer.from(text, 'utf8'), 'openmetrics', sink),
+  );
+  assert.equal(chunked.length, 8000 + 160);
+  assert.deepEqual(chunked, whole);
+  // No # EOF at the end; a # EOF in the middle with lines after it.
+  const missing = Buffer.from(text.slice(0, -'# EOF\n'.length));
+  assert.throws(
+    () => parseExpositionBytes(missing, 'openmetrics', { sample: () => {} }),
+    (e: unknown) => e instanceof ExpositionError && /does not end with # EOF/.test(e.message),
+  );
+  const cut = lines.slice(0, 4000).join('').length;
+  const early = Buffer.from(`${text.slice(0, cut)}# EOF\n${text.slice(cut)}`);
+  const eofLine = text.slice(0, cut).split('\n').length;
+  assert.throws(
+    () => parseExpositionBytes(early, 'openmetrics', { sample: () => {} }),
+    (e: unknown) =>
+      e instanceof ExpositionError &&
+      /unexpected data after # EOF/.test(e.message) &&
+      e.line === eofLine + 1,
+  );
+});
