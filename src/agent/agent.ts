@@ -159,7 +159,7 @@ export class Agent {
       holder.agent = agent;
       agent.running = await startAll(prepared);
     } catch (error) {
-      await Promise.all((holder.agent?.running ?? []).map((r) => r.pipeline.stop(0, false)));
+      // startAll has already stopped whatever it started before failing.
       credentials.close();
       await server?.close();
       throw error;

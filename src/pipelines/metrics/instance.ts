@@ -25,7 +25,6 @@ import type { LogCallback } from '../../log.js';
 import type { MetricsInstance } from '../../config/agent/types.js';
 import { signingOptions } from '../../config/aws-auth.js';
 import { SeriesTable } from '../../model/series.js';
-import { compileRelabelConfigs } from '../../process/relabel/index.js';
 import type {
   QueueConfig,
   RemoteWriteQueue,
@@ -84,16 +83,8 @@ export async function prepareMetrics(
 ): Promise<PreparedPipeline> {
   const { instance } = config;
   const log = context.log.child({ instance: instance.name });
-  // Every rule compiles before anything runs: a reload with a bad regex is
-  // refused while the running pipeline keeps scraping.
-  compileRelabelConfigs(
-    instance.hostFilterRelabelConfigs,
-    `${instance.path}.host_filter_relabel_configs`,
-  );
-  for (const job of instance.jobs) {
-    compileRelabelConfigs(job.file.relabel_configs, `${job.path}.relabel_configs`);
-    compileRelabelConfigs(job.file.metric_relabel_configs, `${job.path}.metric_relabel_configs`);
-  }
+  // Relabel rules were compiled by the loader (config/agent/checks.ts) on
+  // start and on every reload, so a bad regex never gets this far.
   const destinations: PreparedDestination[] = [];
   for (const rw of instance.remoteWrite) {
     const build = await prepareQueue(rw, {

@@ -32,6 +32,13 @@ export function metricsObservers(registry: Registry): MetricsObservers {
   return observers;
 }
 
+/** Prometheus's scrape summaries' objectives, over their default window (10 minutes in 5 buckets). */
+const PROMETHEUS_OBJECTIVES = {
+  percentiles: [0.01, 0.05, 0.5, 0.9, 0.99],
+  maxAgeSeconds: 600,
+  ageBuckets: 5,
+};
+
 function createObservers(registry: Registry): MetricsObservers {
   const sent = new Histogram({
     name: 'prometheus_remote_storage_sent_batch_duration_seconds',
@@ -44,19 +51,14 @@ function createObservers(registry: Registry): MetricsObservers {
     name: 'prometheus_target_interval_length_seconds',
     help: 'Actual intervals between scrapes.',
     labelNames: ['interval'],
-    // Prometheus's objectives, over its summaries' default window (10 minutes in 5 buckets).
-    percentiles: [0.01, 0.05, 0.5, 0.9, 0.99],
-    maxAgeSeconds: 600,
-    ageBuckets: 5,
+    ...PROMETHEUS_OBJECTIVES,
     registers: [registry],
   });
   const syncs = new Summary({
     name: 'prometheus_target_sync_length_seconds',
     help: 'Actual interval to sync the scrape pool.',
     labelNames: ['scrape_job'],
-    percentiles: [0.01, 0.05, 0.5, 0.9, 0.99],
-    maxAgeSeconds: 600,
-    ageBuckets: 5,
+    ...PROMETHEUS_OBJECTIVES,
     registers: [registry],
   });
   const truncations = new Summary({
