@@ -230,7 +230,14 @@ const serverSchema = z.strictObject({
   grpc_tls_config: notImplemented,
   register_instrumentation: notImplemented,
   /** How long SIGTERM may take: queues drain for half of it, then in-flight sends are abandoned (the WAL keeps them). */
-  graceful_shutdown_timeout: duration.prefault('10s'),
+  graceful_shutdown_timeout: duration
+    .refine((ms) => ms > 0, {
+      message: 'must be more than 0',
+      params: {
+        hint: 'queues drain for half of it before unsent data is left in the WAL: write e.g. 10s',
+      },
+    })
+    .prefault('10s'),
   log_source_ips_enabled: notImplemented,
 });
 

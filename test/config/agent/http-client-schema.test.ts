@@ -98,6 +98,17 @@ describe('HTTP client keys checked at load time', () => {
     );
   });
 
+  test('graceful_shutdown_timeout of 0 and a wal_max_size that is no size are refused with their places', () => {
+    const found = problems(
+      `server:\n  graceful_shutdown_timeout: 0s\nmetrics:\n  wal_max_size: lots\n`,
+    );
+    assert.match(
+      found.join('\n'),
+      /^2:\d+ server\.graceful_shutdown_timeout: must be more than 0/m,
+    );
+    assert.match(found.join('\n'), /^4:\d+ metrics\.wal_max_size: must be a size/m);
+  });
+
   test('wal_cleanup_period of 0 is refused (truncation would never run); enable_http2 defaults as in Prometheus', () => {
     const found = problems(`metrics:\n  wal_cleanup_period: 0s\n`);
     assert.match(found.join('\n'), /^2:\d+ metrics\.wal_cleanup_period: must be more than 0/);
