@@ -1,17 +1,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
-import { AwsClient } from '../../../src/aws/http/aws-client.js';
-import {
-  DEMO_ACCESS_KEY_ID,
-  DEMO_SECRET_ACCESS_KEY,
-  startLocal,
-  type LocalStack,
-} from '../../../src/local/index.js';
+import type { AwsClient } from '../../../src/aws/http/aws-client.js';
+import { startLocal, type LocalStack } from '../../../src/local/index.js';
 import { labelsFromRecord } from '../../../src/model/labels.js';
 import { SeriesTable } from '../../../src/model/series.js';
 import { RemoteWriteQueue } from '../../../src/sinks/remote-write/queue.js';
-import { batchOf, compareTokens, token, type SampleSpec, type Token } from './helpers.js';
+import {
+  batchOf,
+  compareTokens,
+  token,
+  type SampleSpec,
+  type Token,
+  ampClient,
+} from './helpers.js';
 import { until } from './receiver.js';
 
 const SERIES = 30;
@@ -41,14 +42,7 @@ describe('remote write to AMP (signet local), signed with SigV4', () => {
   let aws: AwsClient;
   before(async () => {
     local = await startLocal();
-    aws = new AwsClient({
-      service: 'aps',
-      region: local.region,
-      credentials: createCredentialProvider({
-        accessKeyId: DEMO_ACCESS_KEY_ID,
-        secretAccessKey: DEMO_SECRET_ACCESS_KEY,
-      }),
-    });
+    aws = ampClient(local);
   });
   after(async () => {
     await local.close();

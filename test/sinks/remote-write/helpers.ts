@@ -3,6 +3,13 @@
  * (staleness markers written as bits), WAL-like tokens and a queue with
  * short timings pointed at a Receiver.
  */
+import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
+import { AwsClient } from '../../../src/aws/http/aws-client.js';
+import {
+  DEMO_ACCESS_KEY_ID,
+  DEMO_SECRET_ACCESS_KEY,
+  type LocalStack,
+} from '../../../src/local/index.js';
 import { labelsFromRecord } from '../../../src/model/labels.js';
 import { SeriesTable, markStale, type SampleBatch } from '../../../src/model/series.js';
 import { RemoteWriteQueue } from '../../../src/sinks/remote-write/queue.js';
@@ -88,4 +95,16 @@ export function testQueue(
 /** The label `series` of each decoded series, as the number it was created with plus 1 (its id). */
 export function idOf(labels: readonly { name: string; value: string }[]): number {
   return Number(labels.find((l) => l.name === 'series')?.value) + 1;
+}
+
+/** A client signing for signet local's AMP with the demo keys. */
+export function ampClient(local: LocalStack): AwsClient {
+  return new AwsClient({
+    service: 'aps',
+    region: local.region,
+    credentials: createCredentialProvider({
+      accessKeyId: DEMO_ACCESS_KEY_ID,
+      secretAccessKey: DEMO_SECRET_ACCESS_KEY,
+    }),
+  });
 }

@@ -18,7 +18,15 @@ import {
   startLocal,
   type LocalStack,
 } from '../../../src/local/index.js';
-import { batchOf, compareTokens, seriesTable, token, type LogLine, type Token } from './helpers.js';
+import {
+  batchOf,
+  compareTokens,
+  seriesTable,
+  token,
+  type LogLine,
+  type Token,
+  ampClient,
+} from './helpers.js';
 import { RemoteWriteQueue } from '../../../src/sinks/remote-write/queue.js';
 import { until } from './receiver.js';
 
@@ -101,14 +109,7 @@ describe('remote write holds what a fix can cure (signet local)', () => {
 
   /** Each series' values at T0, T0+1s…, read back through AMP's query API with the demo keys. */
   async function readBack(workspace: string): Promise<Map<number, number[]>> {
-    const reader = new AwsClient({
-      service: 'aps',
-      region: local.region,
-      credentials: createCredentialProvider({
-        accessKeyId: DEMO_ACCESS_KEY_ID,
-        secretAccessKey: DEMO_SECRET_ACCESS_KEY,
-      }),
-    });
+    const reader = ampClient(local);
     const query = `query=test_metric&start=${T0 / 1000}&end=${(T0 + (BATCHES - 1) * 1000) / 1000}&step=1`;
     const answer = await reader.send({
       method: 'GET',
