@@ -7,10 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AwsAuthConfigError, parseAwsAuth, type AwsAuth } from '../aws-auth.js';
 import { ConfigFileError, type ConfigIssue, type ConfigProblem } from '../yaml/config-error.js';
 import { locateIssues, parseYamlFile } from '../yaml/document.js';
-import { formatKeyPath, parseKeyPath, translateIssues, valueAt } from '../yaml/issues.js';
+import { formatKeyPath, translateIssues, valueAt } from '../yaml/issues.js';
 import {
   checkReadableFiles,
   checkRelabel,
@@ -26,13 +25,10 @@ import {
   expandEnv,
   refuseUnsetVariables,
 } from './env.js';
-import {
-  agentFileSchema,
-  type AgentFile,
-  type RemoteWriteFile,
-  type ScrapeConfigFile,
-} from './schema.js';
+import { agentFileSchema, type AgentFile, type RemoteWriteFile } from './schema.js';
 import { keysAt, unimplementedPaths } from './schema-walk.js';
+import { awsOf, checkAuthExclusive, signingKeyPath } from './auth-checks.js';
+import { buildLogs } from './logs-load.js';
 import type { AgentConfig, MetricsInstance, RemoteWriteTarget, ScrapeJob } from './types.js';
 import { unimplementedIssue } from './unimplemented.js';
 
@@ -70,80 +66,6 @@ interface Collected {
   readonly regionNeeds: RegionNeed[];
   readonly expandEnvOn: boolean;
   readonly globalTimeoutWritten: boolean;
-}
-
-/** Where the signing block of `block` sits, if it has one. */
-function signingKeyPath(
-  block: { sigv4?: unknown; aws_auth?: unknown; authorization?: { sigv4?: unknown } | undefined },
-  path: PropertyKey[],
-): PropertyKey[] {
-  if (block.authorization?.sigv4 !== undefined) return [...path, 'authorization', 'sigv4'];
-  return [...path, block.sigv4 !== undefined ? 'sigv4' : 'aws_auth'];
-}
-
-function awsOf(
-  block: { sigv4?: unknown; aws_auth?: unknown; authorization?: { sigv4?: unknown } | undefined },
-  path: PropertyKey[],
-  issues: ConfigIssue[],
-  warnings: ConfigIssue[],
-): AwsAuth | undefined {
-  const present = (['sigv4', 'aws_auth'] as const).filter((k) => block[k] !== undefined);
-  if (block.authorization?.sigv4 !== undefined) {
-    warnings.push({
-      path: [...path, 'authorization', 'sigv4'],
-      message: 'sigv4 belongs beside authorization, not inside it; Signet uses it as sigv4:',
-      hint: 'move the block up one level: sigv4: { region: … }',
-    });
-    present.push('sigv4');
-  }
-  if (present.length > 1) {
-    issues.push({ path, message: 'has both sigv4 and aws_auth', hint: 'keep one of them' });
-    return undefined;
-  }
-  const key = present[0];
-  if (!key) return undefined;
-  const raw = block.authorization?.sigv4 ?? block[key];
-  const keyPath = signingKeyPath(block, path);
-  try {
-    return parseAwsAuth(raw ?? {}, formatKeyPath(keyPath));
-  } catch (error) {
-    if (!(error instanceof AwsAuthConfigError)) throw error;
-    const message = error.message.slice(error.path.length + 2);
-    issues.push({
-      path: [...keyPath, ...parseKeyPath(error.path.slice(formatKeyPath(keyPath).length))],
-      message,
-      hint: error.hint ?? 'fix the value',
-      atKey: message.startsWith('unknown key'),
-    });
-    return undefined;
-  }
-}
-
-function checkAuthExclusive(
-  block: ScrapeConfigFile | RemoteWriteFile,
-  path: PropertyKey[],
-  issues: ConfigIssue[],
-): void {
-  const used = (
-    [
-      'basic_auth',
-      'authorization',
-      'bearer_token',
-      'bearer_token_file',
-      'sigv4',
-      'aws_auth',
-    ] as const
-  ).filter(
-    (k) =>
-      block[k] !== undefined &&
-      !(k === 'authorization' && block.authorization?.sigv4 !== undefined),
-  );
-  if (used.length > 1)
-    issues.push({
-      path,
-      message: `sets ${used.join(' and ')}; at most one way to authenticate can be used`,
-      hint: 'keep the one the endpoint expects',
-    });
 }
 
 /**
@@ -279,6 +201,7 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
     walDirectory: m.wal_directory ?? m.wal_dir ?? 'data-agent/',
     globalRemoteWrite: globalRw,
     instances,
+    logs: buildLogs(file.logs, c),
   };
 }
 

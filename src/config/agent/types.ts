@@ -1,5 +1,6 @@
 /** The agent's configuration after validation: what `signet run` builds pipelines from. */
 import type { AwsAuth } from '../aws-auth.js';
+import type { LogsClientFile, LogsInstanceFile, LogsScrapeConfigFile } from './logs-schema.js';
 import type { AgentFile, RemoteWriteFile, ScrapeConfigFile } from './schema.js';
 
 export interface ScrapeJob {
@@ -37,4 +38,39 @@ export interface AgentConfig {
   /** `metrics.global.remote_write`, which instances without their own inherit. */
   readonly globalRemoteWrite: readonly RemoteWriteTarget[];
   readonly instances: readonly MetricsInstance[];
+  /** `logs.configs[]`; empty when there is no `logs:` block. */
+  readonly logs: readonly LogsInstance[];
+}
+
+/** A logs client (`clients[]`): a Loki push endpoint, signed when it has `sigv4`/`aws_auth`. */
+export interface LogsClientTarget {
+  readonly file: LogsClientFile;
+  readonly path: string;
+  /** `name`, or the URL's host and path, unique per logs config. */
+  readonly name: string;
+  readonly aws: AwsAuth | undefined;
+}
+
+export interface LogsJob {
+  readonly file: LogsScrapeConfigFile;
+  /** Key path, e.g. `logs.configs[0].scrape_configs[1]`. */
+  readonly path: string;
+}
+
+/** One `logs.configs[]` entry: a pipeline that tails files and sends their lines to its clients. */
+export interface LogsInstance {
+  readonly name: string;
+  readonly path: string;
+  readonly jobs: readonly LogsJob[];
+  /** Its own `clients`, or `logs.global.clients` when it has none. */
+  readonly clients: readonly LogsClientTarget[];
+  readonly positionsFile: string;
+  readonly positionsSyncMs: number;
+  readonly ignoreInvalidPositions: boolean;
+  readonly targetSyncMs: number;
+  readonly limits: LogsInstanceFile['limits_config'];
+  /** Where the logs WAL lives, when `wal_config` turns it on. */
+  readonly walDirectory: string | undefined;
+  readonly pollMinMs: number;
+  readonly pollMaxMs: number;
 }

@@ -126,7 +126,7 @@ describe('configuration keys', () => {
     assert.ok(paths.includes('metrics.configs[].scrape_configs[].job_name'), paths.join('\n'));
     assert.ok(paths.includes('metrics.global.remote_write[].tls_config.ca_file'));
     assert.ok(paths.includes('metrics.global.remote_write[].queue_config.max_shards'));
-    assert.ok(leaves.some((l) => l.path === 'logs' && l.notImplemented));
+    assert.ok(leaves.some((l) => l.path === 'traces' && l.notImplemented));
   });
 
   test('every implemented key is read by code outside src/config or proven by a listed test', () => {

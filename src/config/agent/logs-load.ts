@@ -1,0 +1,190 @@
+/**
+ * Builds the logs pipelines' configuration from the checked `logs:` block:
+ * each config's clients (its own or the global ones), positions file, jobs
+ * and limits, with what the schema cannot see checked here and placed by key
+ * path — stages and relabel rules compiled, client URLs and names, file
+ * names that would collide.
+ */
+import { join } from 'node:path';
+import { compileStages, StageConfigError } from '../../process/stages/index.js';
+import type { ConfigIssue } from '../yaml/config-error.js';
+import { formatKeyPath, parseKeyPath } from '../yaml/issues.js';
+import { awsOf, checkAuthExclusive, signingKeyPath } from './auth-checks.js';
+import {
+  checkReadableFiles,
+  checkRelabel,
+  checkUrlHost,
+  hostNamesRegion,
+  type RegionNeed,
+} from './checks.js';
+import type { LogsClientFile, LogsFile } from './logs-schema.js';
+import type { LogsClientTarget, LogsInstance, LogsJob } from './types.js';
+
+export interface LogsCollected {
+  readonly issues: ConfigIssue[];
+  readonly warnings: ConfigIssue[];
+  readonly regionNeeds: RegionNeed[];
+}
+
+/** Compiles `pipeline_stages` once here, so a bad stage stops `config check` with its place. */
+export function checkStages(list: readonly unknown[], path: PropertyKey[], issues: ConfigIssue[]) {
+  try {
+    compileStages(list, formatKeyPath(path));
+  } catch (error) {
+    if (!(error instanceof StageConfigError)) throw error;
+    issues.push({
+      path: parseKeyPath(error.path),
+      message: error.message.slice(error.path.length + 2),
+      hint: error.hint ?? 'fix the stage',
+    });
+  }
+}
+
+function checkDecoder(encoding: string | undefined, path: PropertyKey[], issues: ConfigIssue[]) {
+  if (encoding === undefined) return;
+  try {
+    new TextDecoder(encoding);
+  } catch {
+    issues.push({
+      path,
+      message: `'${encoding}' is not an encoding Signet can decode`,
+      hint: 'write a WHATWG encoding label, e.g. utf-8, utf-16le, iso-8859-1, windows-1252, shift_jis',
+    });
+  }
+}
+
+/** Loki's URL: host and path, which is what Promtail's metrics call the client. */
+function clientName(file: LogsClientFile): string {
+  if (file.name !== undefined) return file.name;
+  const url = new URL(file.url);
+  return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+function clients(
+  list: readonly LogsClientFile[],
+  base: PropertyKey[],
+  c: LogsCollected,
+): LogsClientTarget[] {
+  const seen = new Set<string>();
+  return list.map((file, i) => {
+    const path = [...base, i];
+    const protocol = new URL(file.url).protocol;
+    if (protocol !== 'http:' && protocol !== 'https:')
+      c.issues.push({
+        path: [...path, 'url'],
+        message: `'${file.url}' is not a Loki push URL; Signet sends logs over http:// or https://`,
+        hint:
+          protocol === 'cwlogs:' || protocol === 's3:'
+            ? 'CloudWatch Logs and S3 clients are not implemented yet: send to a Loki endpoint for now'
+            : 'write the push URL, e.g. http://loki:3100/loki/api/v1/push',
+      });
+    checkUrlHost(file.url, [...path, 'url'], c.issues);
+    checkAuthExclusive(file, path, c.issues);
+    checkReadableFiles(file, path, c.issues);
+    const name = clientName(file);
+    if (seen.has(name))
+      c.issues.push({
+        path: file.name !== undefined ? [...path, 'name'] : [...path, 'url'],
+        message: `repeats the client '${name}'`,
+        hint: 'give each client its own name',
+      });
+    seen.add(name);
+    const aws = awsOf(file, path, c.issues, c.warnings);
+    const host = new URL(file.url).host;
+    if (aws && !aws.region && !hostNamesRegion(host))
+      c.regionNeeds.push({ path: signingKeyPath(file, path), host, profile: aws.spec.profile });
+    return { file, path: formatKeyPath(path), name, aws };
+  });
+}
+
+export function buildLogs(logs: LogsFile | undefined, c: LogsCollected): LogsInstance[] {
+  if (logs === undefined) return [];
+  const globalClients = clients(logs.global.clients, ['logs', 'global', 'clients'], c);
+  const names = new Set<string>();
+  const positionFiles = new Map<string, string>();
+  return logs.configs.map((inst, i): LogsInstance => {
+    const base: PropertyKey[] = ['logs', 'configs', i];
+    if (names.has(inst.name))
+      c.issues.push({
+        path: [...base, 'name'],
+        message: `repeats the logs config name '${inst.name}'`,
+        hint: 'names must be unique',
+      });
+    names.add(inst.name);
+    const own = clients(inst.clients, [...base, 'clients'], c);
+    const chosen = own.length > 0 ? own : globalClients;
+    if (chosen.length === 0)
+      c.issues.push({
+        path: [...base, 'clients'],
+        atKey: inst.clients.length === 0,
+        message: 'has no clients, and logs.global.clients has none either: no line would be sent',
+        hint: 'add a client: clients: [{ url: http://loki:3100/loki/api/v1/push }]',
+      });
+    let positionsFile = inst.positions.filename;
+    if (positionsFile === undefined) {
+      if (logs.positions_directory === undefined)
+        c.issues.push({
+          path: [...base, 'positions'],
+          atKey: true,
+          message: 'has no filename, and logs.positions_directory is not set',
+          hint: 'set logs.positions_directory (each config then keeps <dir>/<name>.yml) or positions.filename',
+        });
+      positionsFile = join(logs.positions_directory ?? '.', `${inst.name}.yml`);
+    }
+    const other = positionFiles.get(positionsFile);
+    if (other !== undefined)
+      c.issues.push({
+        path: [...base, 'positions', 'filename'],
+        message: `'${positionsFile}' is also the positions file of ${other}`,
+        hint: 'give each logs config its own positions file: two would overwrite each other',
+      });
+    positionFiles.set(positionsFile, formatKeyPath(base));
+    const limits = inst.limits_config;
+    if (limits.max_line_size_truncate && limits.max_line_size === 0)
+      c.issues.push({
+        path: [...base, 'limits_config', 'max_line_size_truncate'],
+        message: 'is set, but max_line_size is 0 (no limit), so nothing would be truncated',
+        hint: 'set max_line_size, e.g. 256KB',
+      });
+    const jobNames = new Set<string>();
+    const jobs = inst.scrape_configs.map((sc, j): LogsJob => {
+      const path = [...base, 'scrape_configs', j];
+      if (jobNames.has(sc.job_name))
+        c.issues.push({
+          path: [...path, 'job_name'],
+          message: `repeats the job name '${sc.job_name}'`,
+          hint: 'job names must be unique within a logs config',
+        });
+      jobNames.add(sc.job_name);
+      checkRelabel(sc.relabel_configs, [...path, 'relabel_configs'], c.issues);
+      checkStages(sc.pipeline_stages, [...path, 'pipeline_stages'], c.issues);
+      checkDecoder(sc.encoding, [...path, 'encoding'], c.issues);
+      const format = sc.decompression?.format;
+      if (sc.decompression?.enabled && format !== 'gz' && format !== 'z')
+        c.issues.push({
+          path: [...path, 'decompression', 'format'],
+          message: `Signet does not decompress ${format} files`,
+          hint: 'use gz or z, or remove the decompression block',
+        });
+      return { file: sc, path: formatKeyPath(path) };
+    });
+    const wal = inst.wal_config;
+    return {
+      name: inst.name,
+      path: formatKeyPath(base),
+      jobs,
+      clients: chosen,
+      positionsFile,
+      positionsSyncMs: inst.positions.sync_period,
+      ignoreInvalidPositions: inst.positions.ignore_invalid_yaml,
+      targetSyncMs: inst.target_config.sync_period,
+      limits,
+      walDirectory:
+        wal?.enabled === true
+          ? (wal.dir ?? join(logs.positions_directory ?? '.', 'wal', inst.name))
+          : undefined,
+      pollMinMs: logs.global.file_watch_config.min_poll_frequency,
+      pollMaxMs: logs.global.file_watch_config.max_poll_frequency,
+    };
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The `logs:` block of Grafana Agent static mode: Promtail's configuration
+ * without `server`, one pipeline per `configs[]` entry. Keys Promtail has and
+ * Signet does not run are refused as not implemented (see unimplemented.ts),
+ * never accepted and ignored.
+ */
+import { z } from 'zod';
+import { fileSdConfig, httpClient, relabelList, staticConfig } from './http-schema.js';
+import { byteSize, duration, labelSet, notImplemented } from './values.js';
+
+const positive = (what: string) =>
+  duration.refine((ms) => ms > 0, {
+    message: 'must be more than 0',
+    params: { hint: `${what}: write e.g. 10s` },
+  });
+
+/** Promtail's `backoff_config` for a client. */
+const backoffConfig = z.strictObject({
+  min_period: duration.prefault('500ms'),
+  max_period: duration.prefault('5m'),
+  /** 0: retry until the entries are sent (they are held, nothing is dropped). */
+  max_retries: z.number().int().nonnegative().default(10),
+});
+
+/** One Loki push client (Promtail's `clients[]`), signed with `sigv4`/`aws_auth` when given. */
+export const logsClientSchema = z.strictObject({
+  url: z.string().url(),
+  name: z.string().min(1).optional(),
+  tenant_id: z.string().optional(),
+  batchwait: positive('entries wait this long to be batched').prefault('1s'),
+  batchsize: byteSize.prefault(1048576),
+  headers: z.record(z.string(), z.string()).default({}),
+  backoff_config: backoffConfig.prefault({}),
+  external_labels: labelSet.default({}),
+  timeout: positive('each push may take this long').prefault('10s'),
+  drop_rate_limited_batches: z.boolean().default(false),
+  ...httpClient,
+  stream_lag_labels: notImplemented,
+});
+
+const decompression = z.strictObject({
+  enabled: z.boolean().default(false),
+  initial_delay: duration.prefault('0s'),
+  format: z.enum(['gz', 'z', 'bz2', 'zip']).default('gz'),
+});
+
+/** A Promtail scrape config: which files to tail and the stages their lines go through. */
+export const logsScrapeConfigSchema = z.strictObject({
+  job_name: z.string().min(1),
+  pipeline_stages: z.array(z.unknown()).default([]),
+  static_configs: z.array(staticConfig).default([]),
+  file_sd_configs: z.array(fileSdConfig).default([]),
+  relabel_configs: relabelList,
+  /** A TextDecoder label (`utf-16le`, `iso-8859-1`); UTF-8 when unset. */
+  encoding: z.string().optional(),
+  decompression: decompression.optional(),
+  kubernetes_sd_configs: notImplemented,
+  journal: notImplemented,
+  syslog: notImplemented,
+  gcplog: notImplemented,
+  azure_event_hubs: notImplemented,
+  loki_push_api: notImplemented,
+  windows_events: notImplemented,
+  kafka: notImplemented,
+  gelf: notImplemented,
+  cloudflare: notImplemented,
+  heroku_drain: notImplemented,
+  consul_sd_configs: notImplemented,
+  consulagent_sd_configs: notImplemented,
+  docker_sd_configs: notImplemented,
+  dns_sd_configs: notImplemented,
+  ec2_sd_configs: notImplemented,
+});
+
+const positions = z.strictObject({
+  /** Default: `<positions_directory>/<config name>.yml`, as Grafana Agent names it. */
+  filename: z.string().optional(),
+  sync_period: positive('positions are saved this often').prefault('10s'),
+  ignore_invalid_yaml: z.boolean().default(false),
+});
+
+const limitsConfig = z.strictObject({
+  readline_rate_enabled: z.boolean().default(false),
+  readline_rate: z.number().positive().default(10000),
+  readline_burst: z.number().int().positive().default(10000),
+  readline_rate_drop: z.boolean().default(true),
+  /** Streams (distinct label sets) one config may send; 0: no limit. */
+  max_streams: z.number().int().nonnegative().default(0),
+  max_line_size: byteSize.prefault(0),
+  max_line_size_truncate: z.boolean().default(false),
+});
+
+const walConfig = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Default: `<positions_directory>/wal/<config name>`. */
+  dir: z.string().optional(),
+});
+
+const logsInstanceSchema = z.strictObject({
+  name: z.string().min(1),
+  clients: z.array(logsClientSchema).default([]),
+  positions: positions.prefault({}),
+  scrape_configs: z.array(logsScrapeConfigSchema).default([]),
+  target_config: z
+    .strictObject({
+      sync_period: positive('files are looked for this often').prefault('10s'),
+      stdin: notImplemented,
+    })
+    .prefault({}),
+  limits_config: limitsConfig.prefault({}),
+  wal_config: walConfig.optional(),
+});
+
+export const logsSchema = z.strictObject({
+  positions_directory: z.string().optional(),
+  global: z
+    .strictObject({
+      clients: z.array(logsClientSchema).default([]),
+      file_watch_config: z
+        .strictObject({
+          min_poll_frequency: positive('files are polled at most this often').prefault('250ms'),
+          max_poll_frequency: positive('idle files are polled at least this often').prefault(
+            '250ms',
+          ),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  configs: z.array(logsInstanceSchema).default([]),
+});
+
+export type LogsFile = z.output<typeof logsSchema>;
+export type LogsClientFile = z.output<typeof logsClientSchema>;
+export type LogsScrapeConfigFile = z.output<typeof logsScrapeConfigSchema>;
+export type LogsInstanceFile = z.output<typeof logsInstanceSchema>;
