@@ -6,8 +6,8 @@
 import { StageConfigError, type CompiledStage, type StageFactory } from '../types.js';
 import { isRecord } from './values.js';
 
-// eslint-disable-next-line no-control-regex
 const ANSI =
+  // eslint-disable-next-line no-control-regex
   /[\u001b\u009b][[\]()#;?]*(?:(?:(?:[a-zA-Z\d]*(?:;[a-zA-Z\d]*)*)?\u0007)|(?:(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PRZcf-ntqry=><~]))/g;
 
 /** The line without its ANSI escape sequences. */

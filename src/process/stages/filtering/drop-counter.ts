@@ -16,7 +16,7 @@ function counterIn<L extends string>(
   labelNames: readonly L[],
 ): Counter<L> {
   const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing as Counter<L>;
+  if (existing instanceof Counter) return existing;
   return new Counter<L>({ name, help: HELP, labelNames, registers: [registry] });
 }
 

@@ -26,7 +26,7 @@ export const staticLabelsStage: StageFactory = (config, context): CompiledStage 
       throw new StageConfigError(
         at,
         'must be a string',
-        `quote the value, e.g. ${name}: "${String(value)}"`,
+        `write the value as quoted text, e.g. ${name}: "${JSON.stringify(value)}"`,
       );
     if (!isValidUtf8(value))
       throw new StageConfigError(at, 'is not valid UTF-8', 'write the value as UTF-8 text');

@@ -152,7 +152,9 @@ describe('drop', () => {
   }
 
   test('drops are given back with their reason and counted under it', async () => {
-    const h = pipeline('- drop:\n    longer_than: 5\n    drop_counter_reason: line_too_long\n- drop:\n    expression: debug');
+    const h = pipeline(
+      '- drop:\n    longer_than: 5\n    drop_counter_reason: line_too_long\n- drop:\n    expression: debug',
+    );
     h.push({ line: 'too long' });
     h.push({ line: 'debug' });
     h.push({ line: 'ok' });
@@ -163,8 +165,14 @@ describe('drop', () => {
         { kind: 'dropped', reason: 'drop_stage' },
       ],
     );
-    assert.deepEqual(h.outputs.map((e) => e.line), ['ok']);
-    assert.equal(await sample(h.registry, 'logentry_dropped_lines_total{reason="line_too_long"}'), 1);
+    assert.deepEqual(
+      h.outputs.map((e) => e.line),
+      ['ok'],
+    );
+    assert.equal(
+      await sample(h.registry, 'logentry_dropped_lines_total{reason="line_too_long"}'),
+      1,
+    );
     assert.equal(await sample(h.registry, 'logentry_dropped_lines_total{reason="drop_stage"}'), 1);
   });
 });
@@ -179,7 +187,10 @@ describe('sampling', () => {
     }
     assert.equal(none.discards.length, 100);
     assert.deepEqual(none.discards[0]!.reason, { kind: 'limited', reason: 'sampling_stage' });
-    assert.equal(await sample(none.registry, 'logentry_dropped_lines_total{reason="sampling_stage"}'), 100);
+    assert.equal(
+      await sample(none.registry, 'logentry_dropped_lines_total{reason="sampling_stage"}'),
+      100,
+    );
     assert.equal(all.outputs.length, 100);
   });
   test('docs: rate 0.1 keeps about one in ten', () => {
@@ -188,7 +199,10 @@ describe('sampling', () => {
     // Binomial(20000, 0.1): mean 2000, sd ~42; 6 sd either way.
     assert.ok(h.outputs.length > 1750 && h.outputs.length < 2250, `${h.outputs.length} kept`);
     assert.equal(h.outputs.length + h.discards.length, 20000);
-    assert.equal(h.discards[0]!.reason.kind === 'limited' && h.discards[0]!.reason.reason, 'sampled_out');
+    assert.equal(
+      h.discards[0]!.reason.kind === 'limited' && h.discards[0]!.reason.reason,
+      'sampled_out',
+    );
   });
 });
 
@@ -203,13 +217,19 @@ describe('limit', () => {
     now = 300; // three tokens later
     for (let i = 0; i < 5; i++) h.push({ line: `later ${i}` });
     assert.equal(h.outputs.length, 13);
-    assert.equal(await sample(h.registry, 'logentry_dropped_lines_total{reason="ratelimit_drop_stage"}'), 7);
+    assert.equal(
+      await sample(h.registry, 'logentry_dropped_lines_total{reason="ratelimit_drop_stage"}'),
+      7,
+    );
   });
 
   test('docs: by_label_name limits each namespace apart; entries without it are not limited', async () => {
-    const h = pipeline('- limit:\n    rate: 1\n    burst: 2\n    drop: true\n    by_label_name: "namespace"', {
-      now: () => 0,
-    });
+    const h = pipeline(
+      '- limit:\n    rate: 1\n    burst: 2\n    drop: true\n    by_label_name: "namespace"',
+      {
+        now: () => 0,
+      },
+    );
     for (let i = 0; i < 3; i++) {
       h.push({ labels: { namespace: 'a' } });
       h.push({ labels: { namespace: 'b' } });
@@ -221,7 +241,10 @@ describe('limit', () => {
     assert.equal(passed('b'), 2);
     assert.equal(passed(undefined), 3);
     assert.equal(
-      await sample(h.registry, 'logentry_dropped_lines_by_label_total{label_name="namespace",label_value="a"}'),
+      await sample(
+        h.registry,
+        'logentry_dropped_lines_by_label_total{label_name="namespace",label_value="a"}',
+      ),
       1,
     );
     assert.match(h.logs.join('\n'), /^$/, 'no warning when max_distinct_labels is not set');
@@ -237,7 +260,10 @@ describe('limit', () => {
     while (h.outputs.length < 6 && Date.now() - started < 2000) await sleep(5);
     clearInterval(ticker);
     const took = Date.now() - started;
-    assert.deepEqual(h.outputs.map((e) => e.line), ['0', '1', '2', '3', '4', '5']);
+    assert.deepEqual(
+      h.outputs.map((e) => e.line),
+      ['0', '1', '2', '3', '4', '5'],
+    );
     assert.equal(h.discards.length, 0);
     assert.ok(took >= 70, `4 entries at 50/s take ~80 ms, took ${took}`);
     assert.ok(ticks > 3, 'timers kept running while entries waited');
@@ -248,7 +274,10 @@ describe('limit', () => {
     for (let i = 0; i < 4; i++) h.push({ line: `${i}` });
     assert.equal(h.outputs.length, 1);
     h.runner.stop();
-    assert.deepEqual(h.outputs.map((e) => e.line), ['0', '1', '2', '3']);
+    assert.deepEqual(
+      h.outputs.map((e) => e.line),
+      ['0', '1', '2', '3'],
+    );
   });
 });
 
@@ -270,7 +299,10 @@ describe('refused, naming the key', () => {
     ['- limit: {burst: 1}', `${P}.limit.rate`],
     ['- limit: {rate: 1}', `${P}.limit.burst`],
     ['- limit: {rate: 1, burst: 1, by_label_name: ns}', `${P}.limit.drop`],
-    ['- limit: {rate: 1, burst: 1, drop: true, max_distinct_labels: 5}', `${P}.limit.max_distinct_labels`],
+    [
+      '- limit: {rate: 1, burst: 1, drop: true, max_distinct_labels: 5}',
+      `${P}.limit.max_distinct_labels`,
+    ],
   ];
   for (const [yaml, path] of cases) {
     test(yaml, () => assert.equal(configError(yaml).path, path));

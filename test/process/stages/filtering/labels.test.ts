@@ -65,12 +65,22 @@ describe('labeldrop and labelallow', () => {
     filename: '/var/log/pods/a.log',
   };
   test('docs: labeldrop removes the listed labels', () => {
-    const e = out('- labeldrop:\n    - kubernetes_pod_name\n    - kubernetes_container_name', { labels });
-    assert.deepEqual(e.labels, { kubernetes_pod_template_hash: '79f7d8bd6b', filename: '/var/log/pods/a.log' });
+    const e = out('- labeldrop:\n    - kubernetes_pod_name\n    - kubernetes_container_name', {
+      labels,
+    });
+    assert.deepEqual(e.labels, {
+      kubernetes_pod_template_hash: '79f7d8bd6b',
+      filename: '/var/log/pods/a.log',
+    });
   });
   test('docs: labelallow keeps only the listed labels', () => {
-    const e = out('- labelallow:\n    - kubernetes_pod_name\n    - kubernetes_container_name', { labels });
-    assert.deepEqual(e.labels, { kubernetes_pod_name: 'alloy-abc', kubernetes_container_name: 'alloy' });
+    const e = out('- labelallow:\n    - kubernetes_pod_name\n    - kubernetes_container_name', {
+      labels,
+    });
+    assert.deepEqual(e.labels, {
+      kubernetes_pod_name: 'alloy-abc',
+      kubernetes_container_name: 'alloy',
+    });
   });
   test('labelallow also removes the reserved tenant label when not listed', () => {
     const e = out('- labelallow: [app]', { labels: { app: 'a', [TENANT_LABEL]: 't' } });
@@ -80,14 +90,18 @@ describe('labeldrop and labelallow', () => {
 
 describe('static_labels', () => {
   test('docs: adds fixed labels, replacing a label of the same name', () => {
-    const e = out('- static_labels:\n    custom_label: custom_value\n    app: fixed', { labels: { app: 'x' } });
+    const e = out('- static_labels:\n    custom_label: custom_value\n    app: fixed', {
+      labels: { app: 'x' },
+    });
     assert.deepEqual(e.labels, { app: 'fixed', custom_label: 'custom_value' });
   });
   test('an empty value sets nothing', () => {
     assert.deepEqual(out('- static_labels: {a: "", b: 1x}', {}).labels, { b: '1x' });
   });
   test('a name that is not a legacy name is accepted, as Promtail (UTF-8 validation) does', () => {
-    assert.deepEqual(out('- static_labels: {"service.name": api}', {}).labels, { 'service.name': 'api' });
+    assert.deepEqual(out('- static_labels: {"service.name": api}', {}).labels, {
+      'service.name': 'api',
+    });
   });
 });
 
@@ -106,7 +120,10 @@ describe('structured_metadata', () => {
     assert.deepEqual(e.labels, { app: 'api' });
   });
   test('renamed: the label stays when the extracted value differs from it', () => {
-    const e = out('- structured_metadata: {trace: tid}', { labels: { tid: 'label' }, extracted: {} });
+    const e = out('- structured_metadata: {trace: tid}', {
+      labels: { tid: 'label' },
+      extracted: {},
+    });
     // The runner copies labels into extracted, so the value is the label's, and the label moves.
     assert.deepEqual(e.structuredMetadata, { trace: 'label' });
     assert.deepEqual(e.labels, {});
@@ -127,14 +144,24 @@ describe('tenant', () => {
       input: { labels: { namespace: 'team-a' } },
       tenant: 'team-a',
     },
-    { name: 'docs: a fixed value', yaml: '- tenant:\n    value: team-b', input: {}, tenant: 'team-b' },
+    {
+      name: 'docs: a fixed value',
+      yaml: '- tenant:\n    value: team-b',
+      input: {},
+      tenant: 'team-b',
+    },
     {
       name: 'a missing source leaves the tenant as it was',
       yaml: '- tenant: {source: customer_id}',
       input: { labels: { [TENANT_LABEL]: 'before' } },
       tenant: 'before',
     },
-    { name: 'a missing label sets none', yaml: '- tenant: {label: ns}', input: {}, tenant: undefined },
+    {
+      name: 'a missing label sets none',
+      yaml: '- tenant: {label: ns}',
+      input: {},
+      tenant: undefined,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => assert.equal(out(c.yaml, c.input).labels[TENANT_LABEL], c.tenant));
@@ -145,7 +172,10 @@ describe('pack', () => {
   test('docs: labels go into the line, sorted, the line under _entry last, and leave the labels', () => {
     const now = 1_800_000_000_123;
     const h = pipeline('- pack:\n    labels:\n      - pod\n      - container', { now: () => now });
-    h.push({ labels: { container: 'myapp', pod: 'pod-3223f', job: 'k8s' }, line: 'original log message' });
+    h.push({
+      labels: { container: 'myapp', pod: 'pod-3223f', job: 'k8s' },
+      line: 'original log message',
+    });
     const e = h.outputs[0]!;
     assert.equal(e.line, '{"container":"myapp","pod":"pod-3223f","_entry":"original log message"}');
     assert.deepEqual(e.labels, { job: 'k8s' });
@@ -163,10 +193,16 @@ describe('pack', () => {
     assert.equal(e.timestampNs, 5n);
   });
   test('nothing found: only _entry', () => {
-    assert.equal(out('- pack: {labels: [nope]}', { line: 'test line 1' }).line, '{"_entry":"test line 1"}');
+    assert.equal(
+      out('- pack: {labels: [nope]}', { line: 'test line 1' }).line,
+      '{"_entry":"test line 1"}',
+    );
   });
   test("escapes as Go's HTML-safe encoder: <, >, &, U+2028, control characters", () => {
-    const e = out('- pack: {labels: [a]}', { labels: { a: '<b>&' }, line: 'x\u2028y\b\t\u0001"\\' });
+    const e = out('- pack: {labels: [a]}', {
+      labels: { a: '<b>&' },
+      line: 'x\u2028y\b\t\u0001"\\',
+    });
     assert.equal(
       e.line,
       '{"a":"\\u003cb\\u003e\\u0026","_entry":"x\\u2028y\\u0008\\t\\u0001\\"\\\\"}',
@@ -185,7 +221,10 @@ describe('decolorize', () => {
     );
   });
   test('cursor moves and OSC sequences go too', () => {
-    assert.equal(out('- decolorize:', { line: '\u001b[2Kdone \u001b]0;title\u0007ok' }).line, 'done ok');
+    assert.equal(
+      out('- decolorize:', { line: '\u001b[2Kdone \u001b]0;title\u0007ok' }).line,
+      'done ok',
+    );
   });
 });
 

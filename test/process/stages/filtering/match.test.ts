@@ -62,7 +62,9 @@ describe("Promtail's TestMatcher", () => {
 
 describe('selector grammar', () => {
   test('Go string escapes and several line filters, all of which must hold', () => {
-    const s = parseSelector('{app=~"api|web", env!="dev"} |= "GET \\"/x\\"" != "\\u00e9" |~ "\\\\d{3}"');
+    const s = parseSelector(
+      '{app=~"api|web", env!="dev"} |= "GET \\"/x\\"" != "\\u00e9" |~ "\\\\d{3}"',
+    );
     assert.deepEqual(
       s.filters.map((f) => [f.op, f.value]),
       [
@@ -73,7 +75,11 @@ describe('selector grammar', () => {
     );
     assert.equal(s.matches({ app: 'api', env: 'prod' }, 'GET "/x" 200'), true);
     assert.equal(s.matches({ app: 'api', env: 'prod' }, 'GET "/x" 2xx'), false);
-    assert.equal(s.matches({ app: 'apix', env: 'prod' }, 'GET "/x" 200'), false, 'label regexes are anchored');
+    assert.equal(
+      s.matches({ app: 'apix', env: 'prod' }, 'GET "/x" 200'),
+      false,
+      'label regexes are anchored',
+    );
     assert.equal(s.matches({ app: 'web', env: 'dev' }, 'GET "/x" 200'), false);
   });
   test('label regexes match across newlines (?s), line regexes follow Go (. stops at \\n)', () => {
@@ -87,7 +93,7 @@ describe('selector grammar', () => {
       ['{a="b"} | json', /col 9/],
       ['{a="b} ', /literal not terminated/],
       ['{a="\\xff"}', /invalid escape/],
-      ["{a=~\"(?=x)\"}", /col 5.*lookahead/],
+      ['{a=~"(?=x)"}', /col 5.*lookahead/],
     ];
     for (const [src, want] of cases) assert.throws(() => parseSelector(src), want, src);
   });
@@ -149,7 +155,10 @@ describe('match with drop, as users write it', () => {
 `);
     h.push({ line: 'app1 log line', extracted: { app: 'loki', component: 'parser' } });
     h.push({ line: 'foo noisy error', extracted: { app: 'promtail', component: 'x' } });
-    assert.deepEqual(h.outputs.map((e) => e.labels), [{ app: 'loki', component: 'parser' }]);
+    assert.deepEqual(
+      h.outputs.map((e) => e.labels),
+      [{ app: 'loki', component: 'parser' }],
+    );
     assert.deepEqual(h.discards[0]!.reason, { kind: 'dropped', reason: 'promtail_noisy_error' });
   });
 
@@ -188,13 +197,19 @@ describe('match with drop, as users write it', () => {
     h.push({ labels: { app: 'a' }, line: '1' });
     h.push({ labels: { app: 'a' }, line: '2' });
     h.push({ labels: { app: 'b' }, line: '3' });
-    assert.deepEqual(h.outputs.map((e) => e.line), ['1', '3']);
+    assert.deepEqual(
+      h.outputs.map((e) => e.line),
+      ['1', '3'],
+    );
     for (let i = 0; i < 100 && h.outputs.length < 3; i++) await sleep(5);
-    assert.deepEqual(h.outputs.map((e) => [e.line, e.labels['after']]), [
-      ['1', 'match'],
-      ['3', 'match'],
-      ['2', 'match'],
-    ]);
+    assert.deepEqual(
+      h.outputs.map((e) => [e.line, e.labels['after']]),
+      [
+        ['1', 'match'],
+        ['3', 'match'],
+        ['2', 'match'],
+      ],
+    );
   });
 });
 
@@ -203,11 +218,17 @@ describe('refused, naming the key', () => {
   const cases: [string, string][] = [
     ['- match: {stages: [{labels: {a: ""}}]}', `${P}.selector`],
     ['- match: {selector: "{a=\\"b\\"}"}', `${P}.stages`],
-    ['- match: {selector: "{a=\\"b\\"}", action: drop, stages: [{labels: {a: ""}}]}', `${P}.stages`],
+    [
+      '- match: {selector: "{a=\\"b\\"}", action: drop, stages: [{labels: {a: ""}}]}',
+      `${P}.stages`,
+    ],
     ['- match: {selector: "{a=\\"b\\"}", action: skip}', `${P}.action`],
     ['- match: {selector: "{a=\\"b\\"}", action: drop, pipeline_name: ""}', `${P}.pipeline_name`],
     ['- match: {selector: "{a=\\"b\\"", action: drop}', `${P}.selector`],
-    ['- match: {selector: "{a=\\"b\\"}", stages: [{labels: {"1x": ""}}]}', `${P}.stages[0].labels.1x`],
+    [
+      '- match: {selector: "{a=\\"b\\"}", stages: [{labels: {"1x": ""}}]}',
+      `${P}.stages[0].labels.1x`,
+    ],
     ['- match: {selector: "{a=\\"b\\"}", stages: [{nope: {}}]}', `${P}.stages[0].nope`],
   ];
   for (const [yaml, path] of cases) {

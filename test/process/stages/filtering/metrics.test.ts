@@ -32,10 +32,24 @@ describe('counters', () => {
     h.push({ labels: { job: 'a', filename: '/x' }, line: 'abc' });
     h.push({ labels: { job: 'b', __path__: '/internal' }, line: '' });
     const text = await h.registry.metrics();
-    assert.match(text, /# HELP my_promtail_custom_log_lines_total total number of log lines\n# TYPE my_promtail_custom_log_lines_total counter\n/);
-    assert.equal(await sample(h.registry, 'my_promtail_custom_log_lines_total{filename="/x",job="a"}'), 2);
-    assert.equal(await sample(h.registry, 'my_promtail_custom_log_lines_total{job="b"}'), 1, '__ labels are left out');
-    assert.equal(await sample(h.registry, 'my_promtail_custom_log_bytes_total{filename="/x",job="a"}'), 9, 'é is two bytes');
+    assert.match(
+      text,
+      /# HELP my_promtail_custom_log_lines_total total number of log lines\n# TYPE my_promtail_custom_log_lines_total counter\n/,
+    );
+    assert.equal(
+      await sample(h.registry, 'my_promtail_custom_log_lines_total{filename="/x",job="a"}'),
+      2,
+    );
+    assert.equal(
+      await sample(h.registry, 'my_promtail_custom_log_lines_total{job="b"}'),
+      1,
+      '__ labels are left out',
+    );
+    assert.equal(
+      await sample(h.registry, 'my_promtail_custom_log_bytes_total{filename="/x",job="a"}'),
+      9,
+      'é is two bytes',
+    );
     assert.equal(h.outputs.length, 3, 'entries pass on');
   });
 
@@ -51,7 +65,10 @@ describe('counters', () => {
 `);
     h.push({ labels: { app: 'shop' }, extracted: { order_success: 'order successful' } });
     h.push({ labels: { app: 'shop' }, extracted: {} });
-    assert.equal(await sample(h.registry, 'promtail_custom_successful_orders_total{app="shop"}'), 1);
+    assert.equal(
+      await sample(h.registry, 'promtail_custom_successful_orders_total{app="shop"}'),
+      1,
+    );
   });
 
   test('docs: value picks which entries count (success / fail)', async () => {
@@ -74,13 +91,17 @@ describe('counters', () => {
 `);
     for (const status of ['success', 'success', 'fail', 'pending'])
       h.push({ labels: { app: 'shop' }, extracted: { order_status: status } });
-    assert.equal(await sample(h.registry, 'promtail_custom_successful_orders_total{app="shop"}'), 2);
+    assert.equal(
+      await sample(h.registry, 'promtail_custom_successful_orders_total{app="shop"}'),
+      2,
+    );
     assert.equal(await sample(h.registry, 'promtail_custom_failed_orders_total{app="shop"}'), 1);
   });
 
   test('add takes numbers, numeric text and durations (as seconds); a negative or non-number adds nothing', async () => {
     const h = pipeline('- metrics: {bytes: {type: counter, config: {action: add}}}');
-    for (const bytes of [10, '2.5', '500ms', true, -4, 'lots', { n: 1 }]) h.push({ extracted: { bytes } });
+    for (const bytes of [10, '2.5', '500ms', true, -4, 'lots', { n: 1 }])
+      h.push({ extracted: { bytes } });
     assert.equal(await sample(h.registry, 'promtail_custom_bytes'), 14);
   });
 });
@@ -119,9 +140,11 @@ describe('gauges and histograms', () => {
       config:
         buckets: [0.001,0.0025,0.005,0.010,0.025,0.050]
 `);
-    for (const t of ['0.002', 0.004, '4ms', '25ms', 1]) h.push({ labels: { app: 'api' }, extracted: { response_time: t } });
+    for (const t of ['0.002', 0.004, '4ms', '25ms', 1])
+      h.push({ labels: { app: 'api' }, extracted: { response_time: t } });
     const name = 'promtail_custom_http_response_time_seconds';
-    const bucket = (le: string): Promise<number | undefined> => sample(h.registry, `${name}_bucket{app="api",le="${le}"}`);
+    const bucket = (le: string): Promise<number | undefined> =>
+      sample(h.registry, `${name}_bucket{app="api",le="${le}"}`);
     assert.equal(await bucket('0.001'), 0);
     assert.equal(await bucket('0.0025'), 1);
     assert.equal(await bucket('0.005'), 3);
@@ -131,10 +154,13 @@ describe('gauges and histograms', () => {
     assert.equal(await bucket('+Inf'), 5);
     assert.equal(await sample(h.registry, `${name}_count{app="api"}`), 5);
     assert.ok(Math.abs((await sample(h.registry, `${name}_sum{app="api"}`))! - 1.035) < 1e-9);
-    assert.match(await h.registry.metrics(), /# TYPE promtail_custom_http_response_time_seconds histogram/);
+    assert.match(
+      await h.registry.metrics(),
+      /# TYPE promtail_custom_http_response_time_seconds histogram/,
+    );
   });
 
-  test('a histogram without buckets has Prometheus\'s default ones', async () => {
+  test("a histogram without buckets has Prometheus's default ones", async () => {
     const h = pipeline('- metrics: {latency: {type: histogram}}');
     h.push({ extracted: { latency: 0.3 } });
     assert.equal(await sample(h.registry, 'promtail_custom_latency_bucket{le="0.25"}'), 0);
@@ -146,9 +172,12 @@ describe('gauges and histograms', () => {
 describe('lifecycle', () => {
   test('series idle for max_idle_duration are forgotten when the registry is read', async () => {
     let now = 0;
-    const h = pipeline('- metrics: {lines: {type: counter, max_idle_duration: 10s, config: {match_all: true, action: inc}}}', {
-      now: () => now,
-    });
+    const h = pipeline(
+      '- metrics: {lines: {type: counter, max_idle_duration: 10s, config: {match_all: true, action: inc}}}',
+      {
+        now: () => now,
+      },
+    );
     h.push({ labels: { app: 'a' } });
     now = 5000;
     h.push({ labels: { app: 'b' } });
@@ -166,22 +195,29 @@ describe('lifecycle', () => {
     second.push({ labels: { app: 'a' } });
     second.push({ labels: { app: 'b' } });
     first.runner.stop();
-    const reloaded = pipeline(yaml.replace('lines: {', 'lines: {description: new help, '), { registry });
+    const reloaded = pipeline(yaml.replace('lines: {', 'lines: {description: new help, '), {
+      registry,
+    });
     reloaded.push({ labels: { app: 'a' } });
     assert.equal(await sample(registry, 'promtail_custom_lines{app="a"}'), 3);
     assert.equal(await sample(registry, 'promtail_custom_lines{app="b"}'), 1);
     assert.equal(registry.getMetricsAsArray().length, 1);
   });
 
-  test('a name another metrics stage uses with another type, or one of the agent\'s own, is refused by path', () => {
+  test("a name another metrics stage uses with another type, or one of the agent's own, is refused by path", () => {
     const registry = new Registry();
     pipeline('- metrics: {lines: {type: counter, config: {action: inc}}}', { registry });
     assert.throws(
       () => pipeline('- metrics: {lines: {type: gauge, config: {action: set}}}', { registry }),
-      (err: Error & { path?: string }) => err.path === 'logs.configs[0].scrape_configs[0].pipeline_stages[0].metrics.lines' && /already a counter/.test(err.message),
+      (err: Error & { path?: string }) =>
+        err.path === 'logs.configs[0].scrape_configs[0].pipeline_stages[0].metrics.lines' &&
+        /already a counter/.test(err.message),
     );
     new Counter({ name: 'promtail_custom_own', help: 'x', registers: [registry] });
-    assert.throws(() => pipeline('- metrics: {own: {type: counter, config: {action: inc}}}', { registry }), /agent's own/);
+    assert.throws(
+      () => pipeline('- metrics: {own: {type: counter, config: {action: inc}}}', { registry }),
+      /agent's own/,
+    );
   });
 });
 
@@ -194,15 +230,36 @@ describe('refused, naming the key', () => {
     ['- metrics: {a: {type: counter}}', `${P}.a.config.action`],
     ['- metrics: {a: {type: counter, config: {action: set}}}', `${P}.a.config.action`],
     ['- metrics: {a: {type: gauge, config: {action: observe}}}', `${P}.a.config.action`],
-    ['- metrics: {a: {type: counter, config: {action: inc, match_all: true, value: x}}}', `${P}.a.config.match_all`],
-    ['- metrics: {a: {type: counter, config: {action: inc, count_entry_bytes: true}}}', `${P}.a.config.count_entry_bytes`],
-    ['- metrics: {a: {type: counter, config: {action: inc, match_all: true, count_entry_bytes: true}}}', `${P}.a.config.count_entry_bytes`],
-    ['- metrics: {a: {type: counter, config: {action: add, match_all: true}}}', `${P}.a.config.action`],
-    ['- metrics: {a: {type: gauge, config: {action: set, match_all: true}}}', `${P}.a.config.match_all`],
+    [
+      '- metrics: {a: {type: counter, config: {action: inc, match_all: true, value: x}}}',
+      `${P}.a.config.match_all`,
+    ],
+    [
+      '- metrics: {a: {type: counter, config: {action: inc, count_entry_bytes: true}}}',
+      `${P}.a.config.count_entry_bytes`,
+    ],
+    [
+      '- metrics: {a: {type: counter, config: {action: inc, match_all: true, count_entry_bytes: true}}}',
+      `${P}.a.config.count_entry_bytes`,
+    ],
+    [
+      '- metrics: {a: {type: counter, config: {action: add, match_all: true}}}',
+      `${P}.a.config.action`,
+    ],
+    [
+      '- metrics: {a: {type: gauge, config: {action: set, match_all: true}}}',
+      `${P}.a.config.match_all`,
+    ],
     ['- metrics: {a: {type: histogram, config: {buckets: [1, 0.5]}}}', `${P}.a.config.buckets[1]`],
     ['- metrics: {a: {type: histogram, config: {buckets: ["a"]}}}', `${P}.a.config.buckets`],
-    ['- metrics: {a: {type: counter, max_idle_duration: 500ms, config: {action: inc}}}', `${P}.a.max_idle_duration`],
-    ['- metrics: {a: {type: counter, max_idle_duration: 1d, config: {action: inc}}}', `${P}.a.max_idle_duration`],
+    [
+      '- metrics: {a: {type: counter, max_idle_duration: 500ms, config: {action: inc}}}',
+      `${P}.a.max_idle_duration`,
+    ],
+    [
+      '- metrics: {a: {type: counter, max_idle_duration: 1d, config: {action: inc}}}',
+      `${P}.a.max_idle_duration`,
+    ],
     ['- metrics: {a: {type: counter, prefix: "my-", config: {action: inc}}}', `${P}.a.prefix`],
     ['- metrics: {a: {type: counter, labels: [x], config: {action: inc}}}', `${P}.a.labels`],
   ];
