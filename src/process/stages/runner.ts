@@ -46,6 +46,13 @@ export class StageRunner {
     for (let i = 0; i < this.stages.length; i++) this.stages[i]!.flush?.(this.outputs[i]!);
   }
 
+  /** Entries the stages hold back, nested ones included. */
+  held(): number {
+    let held = 0;
+    for (const stage of this.stages) held += stage.held?.() ?? 0;
+    return held;
+  }
+
   /** Flushes, then stops every stage's timers. */
   stop(): void {
     this.flush();

@@ -199,7 +199,7 @@ class WaitingLimit implements Stage {
   }
 
   /** How many entries wait for a token. */
-  get waiting(): number {
+  held(): number {
     return this.queue.length;
   }
 }

@@ -3,7 +3,8 @@
  * a LogQL `selector` (`action: keep`, the default), or drops those entries
  * (`action: drop`, no stages; counted in `logentry_dropped_lines_total
  * {reason=<drop_counter_reason>}`, default `match_stage`). Entries that do
- * not match pass on unchanged.
+ * not match pass on unchanged. With `pipeline_name`, the nested stages' time
+ * per entry is observed in `logentry_pipeline_duration_seconds{job_name}`.
  */
 import { StageRunner } from '../runner.js';
 import {
@@ -14,7 +15,7 @@ import {
   type StageFactory,
   type StageOutput,
 } from '../types.js';
-import { droppedLinesCounter } from './drop-counter.js';
+import { droppedLinesCounter, pipelineDuration } from './drop-counter.js';
 import { SelectorSyntaxError, parseSelector } from './selector.js';
 import { ConfigReader } from './values.js';
 
@@ -29,6 +30,8 @@ class KeepMatch implements Stage {
     private readonly matches: (labels: Record<string, string>, line: string) => boolean,
     nested: CompiledStages,
     run: ConstructorParameters<typeof StageRunner>[1],
+    /** With `pipeline_name`: how long the nested stages take per entry. */
+    private readonly timed: { observe(seconds: number): void } | undefined,
   ) {
     this.nested = new StageRunner(nested, run, {
       output: (entry) => this.downstream!.output(entry),
@@ -42,7 +45,14 @@ class KeepMatch implements Stage {
       out.output(entry);
       return;
     }
+    if (this.timed === undefined) return this.nested.push(entry);
+    const began = performance.now();
     this.nested.push(entry);
+    this.timed.observe((performance.now() - began) / 1000);
+  }
+
+  held(): number {
+    return this.nested.held();
   }
 
   flush(out: StageOutput): void {
@@ -134,5 +144,16 @@ export const matchStage: StageFactory = (config, context): CompiledStage => {
     };
   }
   const nested = context.compileNested(stageList, cfg.at('stages'));
-  return { name: 'match', create: (run) => new KeepMatch(matches, nested, run) };
+  return {
+    name: 'match',
+    create: (run) =>
+      new KeepMatch(
+        matches,
+        nested,
+        run,
+        pipelineName === undefined
+          ? undefined
+          : pipelineDuration(run.registry).labels(pipelineName),
+      ),
+  };
 };

@@ -162,6 +162,23 @@ describe('match with drop, as users write it', () => {
     assert.deepEqual(h.discards[0]!.reason, { kind: 'dropped', reason: 'promtail_noisy_error' });
   });
 
+  test('pipeline_name times the nested stages in logentry_pipeline_duration_seconds', async () => {
+    const h = pipeline(`
+- match:
+    pipeline_name: app1
+    selector: '{app="loki"}'
+    stages:
+      - static_labels: {seen: "yes"}
+`);
+    h.push({ line: 'a', labels: { app: 'loki' } });
+    h.push({ line: 'b', labels: { app: 'other' } });
+    h.push({ line: 'c', labels: { app: 'loki' } });
+    assert.equal(
+      await sample(h.registry, 'logentry_pipeline_duration_seconds_count{job_name="app1"}'),
+      2,
+    );
+  });
+
   test('nested match inside match, and a nested stage seeing labels set just before', () => {
     const h = pipeline(`
 - match:
