@@ -40,7 +40,7 @@ export function droppedLinesByLabelCounter(
 export function pipelineDuration(registry: Registry): Histogram<'job_name'> {
   const name = 'logentry_pipeline_duration_seconds';
   const existing = registry.getSingleMetric(name);
-  if (existing instanceof Histogram) return existing as Histogram<'job_name'>;
+  if (existing instanceof Histogram) return existing;
   return new Histogram({
     name,
     help: 'Label and metric extraction pipeline processing time, in seconds',
