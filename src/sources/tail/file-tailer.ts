@@ -342,11 +342,15 @@ export class FileTailer {
       generation,
     });
     const held = this.files.map((f) => f.identity);
-    const copy =
+    let copy =
       file.fingerprint.length > 0
         ? await findRotatedCopy(this.options.path, file.fingerprint, from, held)
         : undefined;
-    if (copy) {
+    if (copy && copy.size === from) {
+      // Not behind: the copy holds nothing unread.
+      await copy.handle.close();
+      copy = undefined;
+    } else if (copy) {
       this.emit({
         kind: 'recoveredFromRotatedCopy',
         copyPath: copy.path,
