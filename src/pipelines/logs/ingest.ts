@@ -64,6 +64,9 @@ function publicLabels(labels: LogLabels): LogLabels {
   return out;
 }
 
+/** Past this many entries held back by stages, the tailers wait. */
+const MAX_HELD_ENTRIES = 10_000;
+
 function hasAny(pairs: LogLabels): boolean {
   for (const name in pairs) if (name !== undefined) return true;
   return false;
@@ -175,6 +178,15 @@ export class Ingest {
       this.runnerFor(line.key).push(stageEntry(line.labels, line.line, readAt, line.origin));
     }
     await this.flush();
+    // A waiting `limit` holds entries on its own timer: read no more until it lets them go.
+    while (this.held() > MAX_HELD_ENTRIES) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  /** Entries the stages of every file hold back. */
+  held(): number {
+    let held = 0;
+    for (const runner of this.runners.values()) held += runner.held();
+    return held;
   }
 
   /** Writes what the stages passed on, in order. */

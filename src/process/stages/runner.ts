@@ -30,8 +30,13 @@ export class StageRunner {
 
   private readonly out: StageOutput;
 
-  /** Runs one entry through every stage. */
+  /**
+   * Runs one entry through every stage. As Promtail's pipeline does, the
+   * entry's labels are first copied into its extracted map, so stages can
+   * read them by name (`source: filename`, `pack: {labels: [pod]}`).
+   */
   push(entry: StageEntry): void {
+    for (const name in entry.labels) entry.extracted[name] = entry.labels[name];
     if (this.stages.length === 0) this.out.output(entry);
     else this.stages[0]!.process(entry, this.outputs[0]!);
   }
@@ -39,6 +44,13 @@ export class StageRunner {
   /** Passes on whatever stages hold, first to last, so held entries still see the later stages. */
   flush(): void {
     for (let i = 0; i < this.stages.length; i++) this.stages[i]!.flush?.(this.outputs[i]!);
+  }
+
+  /** Entries the stages hold back, nested ones included. */
+  held(): number {
+    let held = 0;
+    for (const stage of this.stages) held += stage.held?.() ?? 0;
+    return held;
   }
 
   /** Flushes, then stops every stage's timers. */

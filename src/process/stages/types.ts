@@ -56,6 +56,12 @@ export interface Stage {
   flush?(out: StageOutput): void;
   /** Stops timers; after it the stage is not used again. */
   stop?(): void;
+  /**
+   * Entries the stage holds back (a waiting `limit`, an open multiline
+   * block): the source stops reading while the runner holds too many, so a
+   * slow stage bounds memory instead of queueing without end.
+   */
+  held?(): number;
 }
 
 /** What compiling a stage may use. */

@@ -94,10 +94,14 @@ export class EndpointClient {
 
   /** Resolves once the endpoint answered 2xx; throws AwsError, EndpointHttpError or NetworkError. */
   async send(body: Uint8Array): Promise<void> {
+    await this.post(body);
+  }
+
+  /** As send, resolving with the 2xx status (Loki's request metric names it). */
+  async post(body: Uint8Array): Promise<number> {
     const { url, aws, timeoutMs, dispatcher } = this.options;
     if (aws) {
-      await aws.send({ method: 'POST', url, headers: this.headers, body });
-      return;
+      return (await aws.send({ method: 'POST', url, headers: this.headers, body })).status;
     }
     const response = await httpRequest({
       method: 'POST',
@@ -107,7 +111,7 @@ export class EndpointClient {
       timeoutMs,
       ...(dispatcher ? { dispatcher } : {}),
     });
-    if (response.status >= 200 && response.status < 300) return;
+    if (response.status >= 200 && response.status < 300) return response.status;
     const line = response.body.subarray(0, 512).toString('utf8').split('\n')[0]?.trim() ?? '';
     throw new EndpointHttpError(
       url,

@@ -37,6 +37,7 @@ export type DropReason =
   | 'duplicate'
   | 'too-large'
   | 'rate-limited' // 429 with retry_on_http_429 off, as Prometheus 2.42 by default
+  | 'retries-exhausted' // still failing after a sink's last allowed attempt (Loki's max_retries)
   | 'invalid'; // any other refusal of the body
 
 export interface Verdict {

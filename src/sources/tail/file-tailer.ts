@@ -1,0 +1,520 @@
+/**
+ * Tails one path as Promtail and Fluent Bit do: lines as they are written
+ * (directory events wake a poll that backs off between pollMinMs and
+ * pollMaxMs), rename rotation (the old file kept open and drained before the
+ * new one is read from 0), copytruncate (seen by size and first bytes; a
+ * tailer that was behind reads the rest from the rotated copy), deletion (the
+ * file released once drained, the path awaited), held partial lines, any
+ * TextDecoder encoding, long lines cut or dropped, and back-pressure: nothing
+ * more is read until onLines has finished.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { SignetError } from '../../errors.js';
+import { streamDecompressed } from './compressed.js';
+import { LineDecoder } from './line-decoder.js';
+import { LineSplitter, type SplitResult } from './line-splitter.js';
+import { findRotatedCopy, isRotatedSiblingName, readHead } from './rotated-copy.js';
+import { checkTruncation, fingerprintBytes, type TailedFile } from './tailed-file.js';
+import {
+  sameIdentity,
+  type FileIdentity,
+  type FileTailerOptions,
+  type ReadLine,
+  type TailEvent,
+} from './types.js';
+
+export type { FileIdentity, FileTailerOptions, ReadLine, TailEvent } from './types.js';
+
+export class TailOptionsError extends SignetError {}
+
+type EventBody = TailEvent extends infer E ? (E extends unknown ? Omit<E, 'path'> : never) : never;
+
+export class FileTailer {
+  private readonly options: FileTailerOptions;
+  private readonly decoder: LineDecoder;
+  private readonly buffer: Buffer;
+  private readonly rotateWaitMs: number;
+  private readonly partialFlushMs: number;
+  private files: TailedFile[] = [];
+  private nextGeneration = 0;
+  private lastGeneration = 0;
+  private lastIdentity: FileIdentity | undefined;
+  private lastSize = 0;
+  private compressedOffset = 0;
+  private lastPathCheck = 0;
+  private reportedEnd = false;
+  private stopping = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private watcher: FSWatcher | undefined;
+
+  constructor(options: FileTailerOptions) {
+    const place = `tailing ${options.path}`;
+    if (!(options.pollMinMs > 0) || !(options.pollMaxMs >= options.pollMinMs)) {
+      throw new TailOptionsError(
+        `${place}: poll interval ${options.pollMinMs}…${options.pollMaxMs} ms is not a range`,
+        { hint: 'min_poll_frequency must be above 0 and at most max_poll_frequency' },
+      );
+    }
+    if (!(options.maxLineSize >= 0) || options.startOffset < 0) {
+      throw new TailOptionsError(`${place}: max line size and start offset cannot be negative`, {
+        hint: 'set max_line_size to 0 (no limit) or a size',
+      });
+    }
+    this.options = options;
+    this.decoder = new LineDecoder(options.encoding ?? 'utf-8');
+    this.buffer = Buffer.allocUnsafe(Math.max(4096, options.readChunkBytes ?? 128 * 1024));
+    this.rotateWaitMs = options.rotateWaitMs ?? 5000;
+    this.partialFlushMs = options.partialLineFlushMs ?? 5000;
+  }
+
+  /** The file being read. */
+  get identity(): FileIdentity | undefined {
+    return this.files[0]?.identity ?? this.lastIdentity;
+  }
+
+  /** Last known size of the file at the path (uncompressed bytes read, for an archive). */
+  get size(): number {
+    return this.files.at(-1)?.lastSize ?? this.lastSize;
+  }
+
+  /** End of the last line delivered in the current generation. */
+  get readOffset(): number {
+    return this.files[0]?.committed ?? this.compressedOffset;
+  }
+
+  get generation(): number {
+    return this.files[0]?.generation ?? this.lastGeneration;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = (this.options.decompression ? this.runCompressed() : this.run()).catch(
+      (error: unknown) => this.emit({ kind: 'readError', error: asError(error) }),
+    );
+  }
+
+  /** Waits for the onLines in progress, then closes every file and the watcher. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.watcher?.close();
+    this.watcher = undefined;
+    for (const file of this.files) await file.handle?.close().catch(() => undefined);
+    this.files = [];
+  }
+
+  private emit(event: EventBody): void {
+    this.options.onEvent?.({ path: this.options.path, ...event });
+  }
+
+  private async run(): Promise<void> {
+    this.watchDirectory();
+    let delay = this.options.pollMinMs;
+    while (!this.stopping) {
+      let progressed: boolean;
+      try {
+        progressed = await this.step();
+      } catch (error) {
+        this.emit({ kind: 'readError', error: asError(error) });
+        progressed = false;
+        delay = this.options.pollMaxMs;
+      }
+      if (this.stopping) break;
+      if (progressed) {
+        delay = this.options.pollMinMs;
+        continue;
+      }
+      await this.sleep(delay);
+      delay = Math.min(delay * 2, this.options.pollMaxMs);
+    }
+  }
+
+  /** One read or one look at the path; true when something moved (then no pause). */
+  private async step(): Promise<boolean> {
+    const head = this.files[0];
+    if (!head) return this.checkPath();
+    const now = Date.now();
+    if (now - this.lastPathCheck >= this.options.pollMinMs && (await this.checkPath())) return true;
+    if (!head.handle) return this.finish(head);
+    const offset = head.splitter.fileOffset;
+    const want = Math.min(this.buffer.length, (head.endAt ?? Infinity) - offset);
+    const { bytesRead } =
+      want > 0 ? await head.handle.read(this.buffer, 0, want, offset) : { bytesRead: 0 };
+    if (bytesRead > 0) {
+      // Read first, then look: if the file was truncated before this look, what was
+      // just read may be the new generation's bytes at the old offset; they are thrown
+      // away and the copy (or the new generation from 0) supplies the truth.
+      if (head.live) {
+        const check = await checkTruncation(head);
+        if (check.truncated) {
+          await this.truncated(head, check.size);
+          return true;
+        }
+        head.lastSize = check.size;
+      }
+      head.lastGrowthAt = now;
+      head.releaseArmed = false;
+      this.reportedEnd = false;
+      this.options.onRead?.(bytesRead, 0);
+      await this.deliver(head, head.splitter.push(this.buffer.subarray(0, bytesRead)));
+      return true;
+    }
+    if (head.endAt !== undefined) return this.finish(head);
+    if (await this.checkPath()) return true;
+    if (this.files[0] !== head) return true;
+    if (!head.live || this.files.length > 1) return this.drainRotated(head, now);
+    if (!this.reportedEnd) {
+      this.reportedEnd = true;
+      this.emit({
+        kind: 'reachedEnd',
+        offset: head.splitter.fileOffset,
+        generation: head.generation,
+      });
+    }
+    if (head.splitter.pendingBytes > 0 && now - head.lastGrowthAt >= this.partialFlushMs) {
+      await this.deliver(head, head.splitter.flush(false));
+    }
+    return false;
+  }
+
+  /**
+   * A file renamed away or deleted, read to its end: released once a later look
+   * finds the writer moved on (the new file has data) or it has been quiet for
+   * rotateWaitMs. The release waits for one more read after that look, so bytes
+   * written before the writer moved are never left behind.
+   */
+  private async drainRotated(head: TailedFile, now: number): Promise<boolean> {
+    if (head.releaseArmed) return this.finish(head);
+    const successor = this.files[1];
+    if ((successor && successor.lastSize > 0) || now - head.lastGrowthAt >= this.rotateWaitMs) {
+      head.releaseArmed = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** A file done with: its held partial line delivered, closed, the next one read. */
+  private async finish(file: TailedFile): Promise<boolean> {
+    await this.deliver(file, file.splitter.flush(true));
+    await file.handle?.close().catch(() => undefined);
+    if (file.endAt === undefined) {
+      this.emit({ kind: 'released', identity: file.identity, offset: file.splitter.fileOffset });
+    }
+    this.files.shift();
+    this.lastIdentity = file.identity;
+    this.lastGeneration = file.generation;
+    this.lastSize = file.lastSize;
+    return true;
+  }
+
+  /**
+   * Looks at the path: deleted, a new file there (rotation or re-creation), or
+   * the same file, then checked for truncation. True when the queue changed.
+   */
+  private async checkPath(): Promise<boolean> {
+    this.lastPathCheck = Date.now();
+    const last = this.files.at(-1);
+    let found: FileIdentity;
+    try {
+      const stats = await stat(this.options.path);
+      found = { dev: stats.dev, ino: stats.ino };
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+      if (last?.live) {
+        last.live = false;
+        this.emit({ kind: 'deleted', identity: last.identity });
+      }
+      return false;
+    }
+    if (last && sameIdentity(last.identity, found)) {
+      if (!last.live) return false;
+      const check = await checkTruncation(last);
+      if (check.truncated) {
+        await this.truncated(last, check.size);
+        return true;
+      }
+      last.lastSize = check.size;
+      return false;
+    }
+    return this.openAtPath(last);
+  }
+
+  private async openAtPath(previous: TailedFile | undefined): Promise<boolean> {
+    let handle;
+    try {
+      handle = await open(this.options.path, 'r');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return false;
+      throw error;
+    }
+    const stats = await handle.stat();
+    const identity = { dev: stats.dev, ino: stats.ino };
+    if (previous && sameIdentity(previous.identity, identity)) {
+      await handle.close();
+      return false;
+    }
+    const first = this.nextGeneration === 0;
+    const generation = this.nextGeneration++;
+    let offset = 0;
+    if (first) offset = this.firstOffset(identity, stats.size);
+    const continuation = offset > 0 && !(await this.endsWithNewline(handle, offset));
+    const file: TailedFile = {
+      handle,
+      identity,
+      generation,
+      splitter: this.splitter(offset, continuation),
+      lastSize: stats.size,
+      fingerprint: await readHead(handle, Math.min(fingerprintBytes, stats.size)),
+      live: true,
+      endAt: undefined,
+      lastGrowthAt: Date.now(),
+      releaseArmed: false,
+      committed: offset,
+    };
+    if (previous) {
+      previous.live = false;
+      this.emit({ kind: 'rotated', from: previous.identity, to: identity, generation });
+    }
+    this.files.push(file);
+    this.emit({ kind: 'opened', identity, offset, generation });
+    return true;
+  }
+
+  /** Where to start the first file: the remembered offset, unless it cannot be this file's. */
+  private firstOffset(identity: FileIdentity, size: number): number {
+    const position = this.options.startOffset;
+    const expected = this.options.expectIdentity;
+    if (expected && !sameIdentity(expected, identity)) {
+      if (position > 0) {
+        this.emit({ kind: 'positionReset', reason: 'other-file-at-path', position, size });
+      }
+      return 0;
+    }
+    if (size < position) {
+      this.emit({ kind: 'positionReset', reason: 'file-smaller-than-position', position, size });
+      return 0;
+    }
+    return position;
+  }
+
+  /** Whether the bytes before offset end a line (else a partial line was flushed there). */
+  private async endsWithNewline(handle: FileHandle, offset: number): Promise<boolean> {
+    const unit = this.decoder.newline === 'byte' ? 1 : 2;
+    const tail = Buffer.alloc(unit);
+    const { bytesRead } = await handle.read(tail, 0, unit, offset - unit);
+    if (bytesRead < unit) return true;
+    if (this.decoder.newline === 'utf-16le') return tail[0] === 0x0a && tail[1] === 0;
+    if (this.decoder.newline === 'utf-16be') return tail[0] === 0 && tail[1] === 0x0a;
+    return tail[0] === 0x0a;
+  }
+
+  private splitter(startOffset: number, continuation: boolean): LineSplitter {
+    return new LineSplitter({
+      startOffset,
+      continuation,
+      maxLineSize: this.options.maxLineSize,
+      truncateLongLines: this.options.truncateLongLines,
+      newline: this.decoder.newline,
+    });
+  }
+
+  /**
+   * The live file got smaller or changed its first bytes: copytruncate (or a
+   * writer truncating it). What was not yet read of the old generation is read
+   * from the rotated copy when one with the same first bytes is found. Lines
+   * written between logrotate's copy and its truncate are in neither file:
+   * logrotate itself loses them, no reader can recover them.
+   */
+  private async truncated(file: TailedFile, size: number): Promise<void> {
+    const from = file.splitter.fileOffset;
+    const previousSize = Math.max(file.lastSize, from);
+    const generation = this.nextGeneration++;
+    this.emit({
+      kind: 'truncated',
+      identity: file.identity,
+      previousSize,
+      readOffset: from,
+      size,
+      generation,
+    });
+    const held = this.files.map((f) => f.identity);
+    let copy =
+      file.fingerprint.length > 0
+        ? await findRotatedCopy(this.options.path, file.fingerprint, from, held)
+        : undefined;
+    if (copy && copy.size === from) {
+      // Not behind: the copy holds nothing unread.
+      await copy.handle.close();
+      copy = undefined;
+    } else if (copy) {
+      this.emit({
+        kind: 'recoveredFromRotatedCopy',
+        copyPath: copy.path,
+        identity: copy.identity,
+        from,
+        to: copy.size,
+      });
+    } else if (from < previousSize) {
+      this.emit({ kind: 'rotatedCopyNotFound', readOffset: from, previousSize });
+    }
+    // The old generation goes on from where it was, in the copy (or just flushes its held line).
+    const rest: TailedFile = {
+      ...file,
+      handle: copy?.handle,
+      identity: copy?.identity ?? file.identity,
+      endAt: copy?.size ?? from,
+      live: false,
+    };
+    const handle = file.handle;
+    file.generation = generation;
+    file.splitter = this.splitter(0, false);
+    file.lastSize = size;
+    file.committed = 0;
+    file.fingerprint = handle
+      ? await readHead(handle, Math.min(fingerprintBytes, size))
+      : file.fingerprint;
+    file.lastGrowthAt = Date.now();
+    this.files.splice(this.files.indexOf(file), 0, rest);
+  }
+
+  private async deliver(file: TailedFile, result: SplitResult): Promise<void> {
+    const lines: ReadLine[] = [];
+    const limit = this.options.maxLineSize;
+    for (const raw of result.lines) {
+      let bytes = raw.bytes;
+      if (raw.shape === 'cut') {
+        bytes = this.decoder.trimCut(bytes);
+        this.emit({ kind: 'lineTruncated', start: raw.start, bytes: raw.length, limit });
+      } else if (raw.shape === 'partial') {
+        this.emit({ kind: 'partialLineFlushed', start: raw.start, bytes: raw.length });
+      }
+      const decoded = this.decoder.decode(bytes, raw.start === 0);
+      if (decoded.invalid) {
+        this.emit({ kind: 'decodeError', start: raw.start, encoding: this.decoder.encoding });
+      }
+      lines.push({
+        line: decoded.text,
+        start: raw.start,
+        end: raw.end,
+        generation: file.generation,
+        identity: file.identity,
+      });
+    }
+    for (const drop of result.dropped) {
+      this.emit({ kind: 'lineDropped', start: drop.start, bytes: drop.length, limit });
+    }
+    if (lines.length > 0) {
+      this.options.onRead?.(0, lines.length);
+      await this.consume(lines);
+    }
+    file.committed = file.splitter.resumeOffset;
+  }
+
+  /** Hands lines over, again after a pause if the consumer threw: they are not skipped. */
+  private async consume(lines: readonly ReadLine[]): Promise<void> {
+    for (;;) {
+      try {
+        await this.options.onLines(lines);
+        return;
+      } catch (error) {
+        this.emit({ kind: 'consumerError', error: asError(error) });
+        if (this.stopping) return;
+        await this.sleep(this.options.pollMaxMs);
+        if (this.stopping) return;
+      }
+    }
+  }
+
+  private async runCompressed(): Promise<void> {
+    const { path, decompression } = this.options;
+    if (!decompression) return;
+    await this.sleep(decompression.initialDelayMs);
+    while (!this.stopping) {
+      try {
+        const stats = await stat(path);
+        this.lastIdentity = { dev: stats.dev, ino: stats.ino };
+        break;
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT') throw error;
+        await this.sleep(this.options.pollMaxMs);
+      }
+    }
+    const identity = this.lastIdentity;
+    if (this.stopping || !identity) return;
+    const offset = this.options.startOffset;
+    const file: TailedFile = {
+      handle: undefined,
+      identity,
+      generation: 0,
+      splitter: this.splitter(offset, false),
+      lastSize: 0,
+      fingerprint: Buffer.alloc(0),
+      live: false,
+      endAt: undefined,
+      lastGrowthAt: Date.now(),
+      releaseArmed: false,
+      committed: offset,
+    };
+    this.emit({ kind: 'opened', identity, offset, generation: 0 });
+    const total = await streamDecompressed(
+      path,
+      decompression.format,
+      offset,
+      async (chunk) => {
+        this.options.onRead?.(chunk.length, 0);
+        await this.deliver(file, file.splitter.push(chunk));
+        this.compressedOffset = file.committed;
+      },
+      () => this.stopping,
+    );
+    this.lastSize = total;
+    if (this.stopping) return;
+    await this.deliver(file, file.splitter.flush(true));
+    this.compressedOffset = file.committed;
+    this.emit({ kind: 'reachedEnd', offset: total, generation: 0 });
+  }
+
+  /** Directory events wake the poll early; without them (unsupported, gone) polling alone works. */
+  private watchDirectory(): void {
+    const name = basename(this.options.path);
+    try {
+      this.watcher = watch(dirname(this.options.path), { persistent: false }, (_event, changed) => {
+        const changedName = typeof changed === 'string' ? changed : undefined;
+        if (!changedName || changedName === name || isRotatedSiblingName(name, changedName)) {
+          this.wake?.();
+        }
+      });
+      this.watcher.on('error', () => {
+        this.watcher?.close();
+        this.watcher = undefined;
+      });
+    } catch {
+      this.watcher = undefined;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error ? String(error.code) : undefined;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,90 @@
+/**
+ * Finds the copy logrotate's `copytruncate` made of a file before truncating
+ * it: a sibling such as `<name>.1`, `<name>-20240101` or `<stem>-20240101.log`,
+ * not compressed, whose first bytes are the ones the tailer saw at the start
+ * of the truncated generation. The tailer reads it from where it had got to,
+ * so a tailer that was behind loses nothing the copy holds.
+ */
+import { open, readdir, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { sameIdentity, type FileIdentity } from './types.js';
+
+export interface RotatedCopy {
+  readonly path: string;
+  readonly handle: FileHandle;
+  readonly identity: FileIdentity;
+  readonly size: number;
+}
+
+const compressedExtensions = new Set(['.gz', '.z', '.bz2', '.xz', '.zst', '.lz4', '.zip', '.lzma']);
+
+/** Sibling names a rotation of `name` may have. */
+export function isRotatedSiblingName(name: string, candidate: string): boolean {
+  if (candidate === name) return false;
+  if (compressedExtensions.has(extname(candidate).toLowerCase())) return false;
+  const stem = name.slice(0, name.length - extname(name).length);
+  const prefixes = [`${name}.`, `${name}-`, `${name}_`];
+  if (stem.length > 0 && stem !== name) prefixes.push(`${stem}.`, `${stem}-`, `${stem}_`);
+  return prefixes.some((prefix) => candidate.startsWith(prefix));
+}
+
+/** Reads up to `length` bytes from the start of a file. */
+export async function readHead(handle: FileHandle, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/**
+ * The newest sibling at least `minSize` long starting with `fingerprint`, not
+ * one of `exclude` (files the tailer already holds). The caller owns the handle.
+ */
+export async function findRotatedCopy(
+  path: string,
+  fingerprint: Buffer,
+  minSize: number,
+  exclude: readonly FileIdentity[],
+): Promise<RotatedCopy | undefined> {
+  const dir = dirname(path);
+  const name = basename(path);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return undefined;
+  }
+  let best: (RotatedCopy & { mtimeMs: number }) | undefined;
+  for (const candidate of names) {
+    if (!isRotatedSiblingName(name, candidate)) continue;
+    const candidatePath = join(dir, candidate);
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(candidatePath, 'r');
+      const stats = await handle.stat();
+      const identity = { dev: stats.dev, ino: stats.ino };
+      const fits =
+        stats.isFile() &&
+        stats.size >= minSize &&
+        stats.size >= fingerprint.length &&
+        !exclude.some((held) => sameIdentity(held, identity)) &&
+        (best === undefined || stats.mtimeMs > best.mtimeMs) &&
+        (await readHead(handle, fingerprint.length)).equals(fingerprint);
+      if (fits) {
+        await best?.handle.close();
+        best = { path: candidatePath, handle, identity, size: stats.size, mtimeMs: stats.mtimeMs };
+        handle = undefined;
+      }
+    } catch {
+      // Gone or unreadable between listing and opening: not the copy.
+    } finally {
+      await handle?.close();
+    }
+  }
+  if (!best) return undefined;
+  return { path: best.path, handle: best.handle, identity: best.identity, size: best.size };
+}
