@@ -11,10 +11,12 @@ export class PollWaker {
   private watcher: FSWatcher | undefined;
   private wakeUp: (() => void) | undefined;
   private stopped = false;
+  private lastWatchAttempt = 0;
 
   constructor(private readonly path: string) {}
 
   watch(): void {
+    this.lastWatchAttempt = Date.now();
     const name = basename(this.path);
     try {
       this.watcher = watch(dirname(this.path), { persistent: false }, (_event, changed) => {
@@ -32,6 +34,8 @@ export class PollWaker {
   /** Resolves after ms, at the next event for the path, or at once when stopped. */
   sleep(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
+    // The directory may appear (or come back) later: watch again, at most once a second.
+    if (!this.watcher && Date.now() - this.lastWatchAttempt >= 1000) this.watch();
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
