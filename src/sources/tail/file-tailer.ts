@@ -32,7 +32,9 @@ export { TailOptionsError } from './tailer-options.js';
 export class FileTailer {
   private readonly options: FileTailerOptions;
   private readonly decoder: LineDecoder;
-  private readonly buffer: Buffer;
+  private readonly chunkBytes: number;
+  /** Held only while reading: a thousand idle tailers hold no read buffers. */
+  private buffer: Buffer | undefined;
   private readonly rotateWaitMs: number;
   private readonly partialFlushMs: number;
   private files: TailedFile[] = [];
@@ -50,7 +52,7 @@ export class FileTailer {
     const settings = checkTailerOptions(options);
     this.options = options;
     this.decoder = new LineDecoder(options.encoding ?? 'utf-8');
-    this.buffer = Buffer.allocUnsafe(settings.readChunkBytes);
+    this.chunkBytes = settings.readChunkBytes;
     this.rotateWaitMs = settings.rotateWaitMs;
     this.partialFlushMs = settings.partialLineFlushMs;
     this.waker = new PollWaker(options.path);
@@ -113,6 +115,7 @@ export class FileTailer {
         delay = this.options.pollMinMs;
         continue;
       }
+      this.buffer = undefined;
       await this.waker.sleep(delay);
       delay = Math.min(delay * 2, this.options.pollMaxMs);
     }
@@ -126,9 +129,10 @@ export class FileTailer {
     if (now - this.lastPathCheck >= this.options.pollMinMs && (await this.checkPath())) return true;
     if (!head.handle) return this.finish(head);
     const offset = head.splitter.fileOffset;
-    const want = Math.min(this.buffer.length, (head.endAt ?? Infinity) - offset);
+    const buffer = (this.buffer ??= Buffer.allocUnsafe(this.chunkBytes));
+    const want = Math.min(buffer.length, (head.endAt ?? Infinity) - offset);
     const { bytesRead } =
-      want > 0 ? await head.handle.read(this.buffer, 0, want, offset) : { bytesRead: 0 };
+      want > 0 ? await head.handle.read(buffer, 0, want, offset) : { bytesRead: 0 };
     if (bytesRead > 0) {
       // Read first, then look: if the file was truncated before this look, what was
       // just read may be the new generation's bytes at the old offset; they are thrown
@@ -145,7 +149,7 @@ export class FileTailer {
       head.releaseArmed = false;
       this.reportedEnd = false;
       this.options.onRead?.(bytesRead, 0);
-      await this.deliver(head, head.splitter.push(this.buffer.subarray(0, bytesRead)));
+      await this.deliver(head, head.splitter.push(buffer.subarray(0, bytesRead)));
       return true;
     }
     if (head.endAt !== undefined) return this.finish(head);
