@@ -77,3 +77,26 @@ test('line splitter: the same lines for every way of cutting the reads', () => {
     '9-12:7879:whole',
   ]);
 });
+
+test('line splitter: a 50 MB line over the limit keeps only the limit in memory; with no limit, all of it', () => {
+  const chunk = Buffer.alloc(64 * 1024, 0x78);
+  const run = (maxLineSize: number): { growth: number; length: number } => {
+    const splitter = new LineSplitter({
+      startOffset: 0,
+      continuation: false,
+      maxLineSize,
+      truncateLongLines: true,
+      newline: 'byte',
+    });
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 800; i++) splitter.push(chunk);
+    const growth = process.memoryUsage().arrayBuffers - before;
+    const [line] = splitter.push(Buffer.from('\n')).lines;
+    return { growth, length: line?.bytes.length ?? -1 };
+  };
+  const cut = run(1024);
+  assert.equal(cut.length, 1024);
+  assert.ok(cut.growth < 4 * 1024 * 1024, `held ${cut.growth} bytes for a cut line`);
+  const whole = run(0);
+  assert.equal(whole.length, 800 * 64 * 1024);
+});
