@@ -114,8 +114,13 @@ export async function expandTargetPaths(
   else matches = await expandGlob(include, { cwd, filesOnly: true });
   if (exclude === undefined || exclude === '') return matches;
   const excludedFile = await existingFile(exclude, cwd);
-  const excluded = compileGlob(absolutePattern(cleanPattern(exclude), cwd));
+  const excluded = compileTargetGlob(exclude, cwd);
   return matches.filter((path) => path !== excludedFile && !excluded.match(path));
+}
+
+/** A `__path__` pattern compiled for matching absolute paths, as expandTargetPaths returns them. */
+export function compileTargetGlob(pattern: string, cwd: string = process.cwd()): CompiledGlob {
+  return compileGlob(absolutePattern(cleanPattern(pattern), cwd));
 }
 
 async function existingFile(path: string, cwd: string): Promise<string | undefined> {

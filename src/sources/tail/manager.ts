@@ -20,9 +20,16 @@
  * offsets, and at stop().
  */
 import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { LogCallback } from '../../log.js';
 import type { LogLabels } from '../../model/log-entry.js';
-import { expandTargetPaths, GlobPatternError } from './globs.js';
+import { DirectoryWatcher } from './dir-watch.js';
+import {
+  compileTargetGlob,
+  expandTargetPaths,
+  GlobPatternError,
+  type CompiledGlob,
+} from './globs.js';
 import type { FilePosition, Positions } from './positions.js';
 import { FileSettle, SettleLedger, type OriginToken } from './settle.js';
 import {
@@ -128,8 +135,18 @@ export class FileTargetManager {
   private timer: NodeJS.Timeout | undefined;
   private reading = false;
   private stopped = false;
+  /** The `__path__` globs of the last sync, to tell whether a created file is worth a sync. */
+  private includes: CompiledGlob[] = [];
+  private readonly watcher: DirectoryWatcher;
+  private soon: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: FileTargetManagerOptions) {}
+  constructor(private readonly options: FileTargetManagerOptions) {
+    this.watcher = new DirectoryWatcher(
+      (path) => !this.files.has(path) && this.includes.some((glob) => glob.match(path)),
+      () => this.syncSoon(),
+      options.log,
+    );
+  }
 
   /** Starts the periodic sync and positions saving; resolves after the first sync. */
   async start(targets: readonly FileTarget[] = []): Promise<void> {
@@ -169,6 +186,8 @@ export class FileTargetManager {
     this.reading = false;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.soon !== undefined) clearTimeout(this.soon);
+    this.watcher.close();
     await this.syncing;
     await Promise.all([...this.files.values()].map((file) => this.stopTailer(file)));
   }
@@ -207,6 +226,15 @@ export class FileTargetManager {
     return this.dropped;
   }
 
+  /** A file was created in a watched directory: sync shortly (creations come in bursts). */
+  private syncSoon(): void {
+    if (this.soon !== undefined || !this.reading) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.sync();
+    }, 20);
+  }
+
   private collectPositions(): void {
     for (const file of this.files.values()) {
       const position = file.settle.position(file.tailer.generation, file.tailer.identity);
@@ -217,6 +245,7 @@ export class FileTargetManager {
   private async syncOnce(): Promise<void> {
     const wanted = new Map<string, OwnedTarget>();
     const dropped: DroppedFileTarget[] = [];
+    const includes: CompiledGlob[] = [];
     for (const target of this.targets) {
       const problem = this.targetProblem(target);
       if (problem !== undefined) {
@@ -236,6 +265,11 @@ export class FileTargetManager {
         this.warnOnce(`glob:${reason}`, `file target dropped: ${reason}`);
         continue;
       }
+      try {
+        includes.push(compileTargetGlob(target.labels[PATH_LABEL]!, this.options.cwd));
+      } catch {
+        // An existing file named like a bad pattern: taken literally above, not watched for.
+      }
       const owned: OwnedTarget = { target, labels: streamLabels(target.labels) };
       for (const path of paths) {
         const first = wanted.get(path);
@@ -249,6 +283,8 @@ export class FileTargetManager {
       }
     }
     this.dropped = dropped;
+    this.includes = includes;
+    if (this.reading) this.watcher.set(new Set([...wanted.keys()].map((path) => dirname(path))));
 
     for (const [path, file] of this.files) {
       if (wanted.has(path)) continue;
