@@ -2,10 +2,12 @@
  * Promtail's file target manager: turns target label sets (relabeled by the
  * pipeline, still holding `__path__` and maybe `__path_exclude__`) into one
  * tailer per matched file, and keeps that set current — the globs are
- * expanded again every `target_config.sync_period` and on every update(),
+ * expanded again every `target_config.sync_period`, on every update(), and
+ * when a matching file is created in a watched directory (dir-watch.ts);
  * new files get a tailer that starts where the positions file says, and
- * files no longer matched (deleted, or their target gone) are released and
- * their positions entry removed, as Promtail does.
+ * files no longer matched (deleted, or their target gone) for a whole sync
+ * period are released and their positions entry removed, as Promtail does
+ * (which releases them at the first sync that misses them).
  *
  * A file matched by two targets is tailed once: the first target (in the
  * order given) wins and the other is warned about, where Promtail would read
@@ -118,6 +120,8 @@ interface Tailed {
   readonly settle: FileSettle;
   owner: OwnedTarget;
   stopped: boolean;
+  /** When the path was first found unmatched; reset when it matches again. */
+  unmatchedSince: number | undefined;
 }
 
 interface OwnedTarget {
@@ -286,8 +290,17 @@ export class FileTargetManager {
     this.includes = includes;
     if (this.reading) this.watcher.set(new Set([...wanted.keys()].map((path) => dirname(path))));
 
+    const now = Date.now();
     for (const [path, file] of this.files) {
-      if (wanted.has(path)) continue;
+      if (wanted.has(path)) {
+        file.unmatchedSince = undefined;
+        continue;
+      }
+      // A rotation renames the file away and creates the next one a moment later: a path
+      // missing at one sync is kept until it has been missing for a whole sync period, so
+      // the tailer can finish the old file (Promtail stops it at once and can lose its end).
+      file.unmatchedSince ??= now;
+      if (now - file.unmatchedSince < this.options.syncPeriodMs) continue;
       this.files.delete(path);
       await this.stopTailer(file);
       file.settle.close();
@@ -334,7 +347,7 @@ export class FileTargetManager {
       return;
     }
     const settle = new FileSettle(path, start, this.ledger, tailer.generation);
-    const file: Tailed = { path, tailer, settle, owner, stopped: false };
+    const file: Tailed = { path, tailer, settle, owner, stopped: false, unmatchedSince: undefined };
     ref.file = file;
     this.files.set(path, file);
     this.warned.delete(`start:${path}`);

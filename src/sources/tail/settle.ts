@@ -62,6 +62,8 @@ export interface Batch {
 export class SettleLedger {
   private batches: Batch[] = [];
   private head = 0;
+  /** Batches at or after `head` that are finished but still in the array. */
+  private finished = 0;
   private nextToken = 1;
 
   /**
@@ -88,7 +90,10 @@ export class SettleLedger {
     batch.settled[index] = 1;
     batch.unsettled--;
     batch.file.advance();
-    if (batch.unsettled === 0) this.trim();
+    if (batch.unsettled === 0) {
+      this.finished++;
+      this.trim();
+    }
   }
 
   /** Lines tracked and not yet settled, over all files (a gauge). */
@@ -96,6 +101,11 @@ export class SettleLedger {
     let n = 0;
     for (let i = this.head; i < this.batches.length; i++) n += this.batches[i]!.unsettled;
     return n;
+  }
+
+  /** Batches held (for tests and a gauge): those with unsettled lines, and finished ones not yet dropped. */
+  get heldBatches(): number {
+    return this.batches.length - this.head;
   }
 
   private addBatch(file: FileSettle, lines: readonly ReadLine[], from: number, to: number): void {
@@ -133,10 +143,29 @@ export class SettleLedger {
     return undefined;
   }
 
-  /** Drops finished batches from the front, compacting now and then so the array follows what is in flight. */
+  /** @internal A batch of a closed file no longer counts. */
+  finish(batch: Batch): void {
+    if (batch.unsettled === 0) return;
+    batch.unsettled = 0;
+    this.finished++;
+  }
+
+  /**
+   * Drops finished batches: from the front as they finish, and from the
+   * middle now and then, so one line never settled (a pipeline bug) only
+   * keeps its own batch, not every batch read after it.
+   */
   trim(): void {
-    while (this.head < this.batches.length && this.batches[this.head]!.unsettled === 0) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.batches.length) {
+    while (this.head < this.batches.length && this.batches[this.head]!.unsettled === 0) {
+      this.head++;
+      this.finished--;
+    }
+    const live = this.batches.length - this.head;
+    if (this.finished > 1024 && this.finished * 2 > live) {
+      this.batches = this.batches.slice(this.head).filter((batch) => batch.unsettled > 0);
+      this.head = 0;
+      this.finished = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.batches.length) {
       this.batches = this.batches.slice(this.head);
       this.head = 0;
     } else if (this.head === this.batches.length) {
@@ -273,7 +302,7 @@ export class FileSettle {
   /** The file is no longer tailed: its unsettled lines no longer hold anything back. */
   close(): void {
     this.closed = true;
-    for (let i = this.queueHead; i < this.queue.length; i++) this.queue[i]!.unsettled = 0;
+    for (let i = this.queueHead; i < this.queue.length; i++) this.ledger.finish(this.queue[i]!);
     this.queue = [];
     this.queueHead = 0;
     this.ledger.trim();

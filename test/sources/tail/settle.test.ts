@@ -165,3 +165,21 @@ test('100k lines settled in shuffled batches end at the last line, cheaply', () 
   // Not a timing test: a bound far above the few milliseconds it takes, to catch quadratic work.
   assert.ok(ms < 2000, `${ms} ms for ${total} lines`);
 });
+
+test('a line never settled holds back only its own file, and the ledger does not grow behind it', () => {
+  const ledger = new SettleLedger();
+  const stuck = new FileSettle('/stuck.log', { offset: 0, identity: A }, ledger);
+  const busy = new FileSettle('/busy.log', { offset: 0, identity: B }, ledger);
+  const lost = stuck.track(lines(0, 2));
+  ledger.settle(lost + 1); // the first line is never settled
+  for (let b = 0; b < 5000; b++) {
+    const token = busy.track(lines(b * 10, 1, 10, 0, B));
+    ledger.settle(token);
+  }
+  assert.equal(busy.position(0, B).offset, 50_000);
+  assert.equal(stuck.position(0, A).offset, 0);
+  assert.ok(ledger.heldBatches < 2100, `${ledger.heldBatches} batches held`);
+  ledger.settle(lost);
+  assert.equal(stuck.position(0, A).offset, 20);
+  assert.equal(ledger.heldBatches, 0);
+});
