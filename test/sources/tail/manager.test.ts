@@ -321,3 +321,64 @@ test('a file in a new directory (not watched yet) is found by the periodic sync'
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('switching from Promtail: its positions file is used as it is (offset, or 0 when the file is shorter)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
+  try {
+    const resumed = join(dir, 'resumed.log');
+    const shrunk = join(dir, 'shrunk.log');
+    await writeFile(resumed, numbered('r', 1, 4)); // "r 1\n" is 4 bytes: offset 8 is after "r 2"
+    await writeFile(shrunk, numbered('s', 1, 2));
+    // As Promtail wrote it: no identities.
+    await writeFile(
+      join(dir, 'positions.yaml'),
+      `positions:\n  ${resumed}: "8"\n  ${shrunk}: "4000"\n  journal-syslog: s=abc;i=1\n`,
+    );
+    const { manager, received } = await harness(dir);
+    await manager.start([{ job: 'j', labels: { __path__: `${dir}/*.log` } }]);
+    await until('read', () => received.length === 4);
+    assert.deepEqual(
+      received.filter((r) => r.path === resumed).map((r) => r.line),
+      ['r 3', 'r 4'],
+    );
+    assert.deepEqual(
+      received.filter((r) => r.path === shrunk).map((r) => r.line),
+      ['s 1', 's 2'],
+    );
+    await manager.stop();
+    const saved = (
+      parse(await readFile(join(dir, 'positions.yaml'), 'utf8')) as {
+        positions: Record<string, string>;
+      }
+    ).positions;
+    assert.deepEqual(saved, { [resumed]: '16', [shrunk]: '8', 'journal-syslog': 's=abc;i=1' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('copytruncate: the truncated file is read again from 0 and its position follows the new content', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
+  try {
+    const file = join(dir, 'app.log');
+    await writeFile(file, numbered('before', 1, 20));
+    const { manager, received } = await harness(dir);
+    await manager.start([{ job: 'j', labels: { __path__: file } }]);
+    await until('first content', () => received.length === 20);
+    await writeFile(`${file}.1`, await readFile(file)); // copy…
+    await writeFile(file, ''); // …then truncate
+    await sleep(60);
+    await appendFile(file, numbered('after', 1, 3));
+    await until('after truncation', () => received.some((r) => r.line === 'after 3'));
+    assert.deepEqual(
+      received.slice(20).map((r) => r.line),
+      ['after 1', 'after 2', 'after 3'],
+    );
+    const [status] = manager.status();
+    assert.equal(status!.generation, 1);
+    assert.equal(status!.settledOffset, numbered('after', 1, 3).length);
+    await manager.stop();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
