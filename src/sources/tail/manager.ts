@@ -136,6 +136,8 @@ export class FileTargetManager {
   private dropped: DroppedFileTarget[] = [];
   private readonly warned = new Set<string>();
   private syncing: Promise<void> = Promise.resolve();
+  /** The sync waiting for the running one to end, if any. */
+  private queued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private reading = false;
   private stopped = false;
@@ -176,13 +178,22 @@ export class FileTargetManager {
     this.ledger.settle(token);
   }
 
-  /** Expands the globs and starts/stops tailers; runs are serialized. */
+  /**
+   * Expands the globs and starts/stops tailers. Runs are serialized, and a
+   * request made while one is already waiting joins it (it will see the
+   * latest targets), so slow syncs never pile up behind each other.
+   */
   sync(): Promise<void> {
-    const run = this.syncing.then(() => (this.reading ? this.syncOnce() : undefined));
-    this.syncing = run.catch((err: unknown) =>
+    if (this.queued !== undefined) return this.queued;
+    const queued = this.syncing.then(async () => {
+      this.queued = undefined;
+      if (this.reading) await this.syncOnce();
+    });
+    this.queued = queued.catch((err: unknown) =>
       this.options.log('error', `file targets: sync failed: ${String(err)}`),
     );
-    return this.syncing;
+    this.syncing = this.queued;
+    return this.queued;
   }
 
   /** Stops the tailers (nothing more is read); positions stay open for late settles. */
