@@ -56,7 +56,7 @@ export function scanLogfmt(text: string, found: (key: string, value: string) => 
         return; // an escape JSON (and go-logfmt) does not know
       }
       pos = end + 1;
-      if (pos < n && text.charCodeAt(pos) > 0x20) return;
+      // What follows is read as the next pair, as go-logfmt does (a stray quote ends reading there).
       found(key, value);
       continue;
     }
