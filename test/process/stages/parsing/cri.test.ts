@@ -28,7 +28,11 @@ describe('cri stage', () => {
     assert.equal(e.line, 'test\ngood');
   });
 
-  for (const line of ['2019-01-01 T01:00:00.000000001Z stderr testgood', '2019-01-01T01:00:00.000000001Z testgood', '3242 stdin F message']) {
+  for (const line of [
+    '2019-01-01 T01:00:00.000000001Z stderr testgood',
+    '2019-01-01T01:00:00.000000001Z testgood',
+    '3242 stdin F message',
+  ]) {
     it(`passes a line that is not CRI on untouched: ${JSON.stringify(line)}`, () => {
       const e = runOne(CRI, { line, timestampNs: 42n });
       assert.equal(e.line, line);
@@ -40,10 +44,19 @@ describe('cri stage', () => {
   it('joins P lines to the next F of the same labels; the parts are given back as merged', () => {
     const h = run(
       CRI,
-      { line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 1 ', labels: { foo: 'bar' } },
-      { line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 2 ', labels: { foo: 'bar2' } },
+      {
+        line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 1 ',
+        labels: { foo: 'bar' },
+      },
+      {
+        line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 2 ',
+        labels: { foo: 'bar2' },
+      },
       { line: '2019-05-07T18:57:55.904275087+00:00 stdout F log finished', labels: { foo: 'bar' } },
-      { line: '2019-05-07T18:57:55.904275087+00:00 stdout F another full log', labels: { foo: 'bar2' } },
+      {
+        line: '2019-05-07T18:57:55.904275087+00:00 stdout F another full log',
+        labels: { foo: 'bar2' },
+      },
     );
     assert.deepEqual(h.lines(), ['partial line 1 log finished', 'partial line 2 another full log']);
     assert.deepEqual(
@@ -67,37 +80,72 @@ describe('cri stage', () => {
       '2019-05-07T18:57:55.904275087+00:00 stdout F log finished',
       '2019-05-07T18:57:55.904275087+00:00 stdout F another full log',
     );
-    assert.deepEqual(h.lines(), ['partial line 1 partial line 2 partial line 3 log finished', 'another full log']);
+    assert.deepEqual(h.lines(), [
+      'partial line 1 partial line 2 partial line 3 log finished',
+      'another full log',
+    ]);
     assert.equal(h.discards.length, 3);
   });
 
   it('at max_partial_lines label sets held, passes every held line on as it is', () => {
     const h = run(
       '- cri: {max_partial_lines: 3}',
-      { line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 1 ', labels: { label1: 'val1', label2: 'val2' } },
-      { line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 2 ', labels: { label1: 'val1' } },
-      { line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 3 ', labels: { label1: 'val1', label2: 'val2' } },
-      { line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 4 ', labels: { label1: 'val3' } },
-      { line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 5 ', labels: { label1: 'val4' } },
-      { line: '2019-05-07T18:57:55.904275087+00:00 stdout F log finished', labels: { label1: 'val1', label2: 'val2' } },
-      { line: '2019-05-07T18:57:55.904275087+00:00 stdout F another full log', labels: { label1: 'val3' } },
-      { line: '2019-05-07T18:57:55.904275087+00:00 stdout F yet an another full log', labels: { label1: 'val4' } },
+      {
+        line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 1 ',
+        labels: { label1: 'val1', label2: 'val2' },
+      },
+      {
+        line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 2 ',
+        labels: { label1: 'val1' },
+      },
+      {
+        line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 3 ',
+        labels: { label1: 'val1', label2: 'val2' },
+      },
+      {
+        line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 4 ',
+        labels: { label1: 'val3' },
+      },
+      {
+        line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 5 ',
+        labels: { label1: 'val4' },
+      },
+      {
+        line: '2019-05-07T18:57:55.904275087+00:00 stdout F log finished',
+        labels: { label1: 'val1', label2: 'val2' },
+      },
+      {
+        line: '2019-05-07T18:57:55.904275087+00:00 stdout F another full log',
+        labels: { label1: 'val3' },
+      },
+      {
+        line: '2019-05-07T18:57:55.904275087+00:00 stdout F yet an another full log',
+        labels: { label1: 'val4' },
+      },
     );
-    assert.deepEqual(new Set(h.lines()), new Set([
-      'partial line 1 partial line 3 ',
-      'partial line 2 ',
-      'partial line 4 ',
-      'log finished',
-      'another full log',
-      'partial line 5 yet an another full log',
-    ]));
-    assert.ok(h.logs.some((l) => l.startsWith('warn: cri stage: partial lines upperbound exceeded')));
+    assert.deepEqual(
+      new Set(h.lines()),
+      new Set([
+        'partial line 1 partial line 3 ',
+        'partial line 2 ',
+        'partial line 4 ',
+        'log finished',
+        'another full log',
+        'partial line 5 yet an another full log',
+      ]),
+    );
+    assert.ok(
+      h.logs.some((l) => l.startsWith('warn: cri stage: partial lines upperbound exceeded')),
+    );
   });
 
   it('cuts held partial lines to max_partial_line_size bytes when asked', () => {
     const h = run(
       '- cri: {max_partial_line_size: 11, max_partial_line_size_truncate: true}',
-      { line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 1 ', labels: { foo: 'bar' } },
+      {
+        line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial line 1 ',
+        labels: { foo: 'bar' },
+      },
       { line: '2019-05-07T18:57:50.904275087+00:00 stdout P partial', labels: { foo: 'bar2' } },
       { line: '2019-05-07T18:57:55.904275087+00:00 stdout F log finished', labels: { foo: 'bar' } },
       { line: '2019-05-07T18:57:55.904275087+00:00 stdout F full', labels: { foo: 'bar2' } },
@@ -111,10 +159,16 @@ describe('cri stage', () => {
   });
 
   it('refuses settings Promtail does not have, and truncation to nothing', () => {
-    assert.equal(configError('- cri: {max_partial_line: 3}').path, `${'logs.configs[0].scrape_configs[0].pipeline_stages'}[0].cri.max_partial_line`);
+    assert.equal(
+      configError('- cri: {max_partial_line: 3}').path,
+      `${'logs.configs[0].scrape_configs[0].pipeline_stages'}[0].cri.max_partial_line`,
+    );
     const err = configError('- cri: {max_partial_line_size_truncate: true}');
     assert.match(err.message, /pipeline_stages\[0\]\.cri\.max_partial_line_size: is 0/);
-    assert.match(configError('- cri: {max_partial_lines: -1}').message, /cri\.max_partial_lines: must be a whole number/);
+    assert.match(
+      configError('- cri: {max_partial_lines: -1}').message,
+      /cri\.max_partial_lines: must be a whole number/,
+    );
   });
 });
 
@@ -124,7 +178,10 @@ describe('docker stage', () => {
 
   it('reads the documented line: log as the line (with its newline), stream label, time', () => {
     const e = runOne('- docker: {}', raw);
-    assert.equal(e.line, 'level=info ts=2019-04-30T02:12:41.844179Z caller=filetargetmanager.go:180 msg="Adding target"\n');
+    assert.equal(
+      e.line,
+      'level=info ts=2019-04-30T02:12:41.844179Z caller=filetargetmanager.go:180 msg="Adding target"\n',
+    );
     assert.deepEqual(e.labels, { job: 'test', stream: 'stderr' });
     assert.equal(e.timestampNs, isoNs('2019-04-30T02:12:41.8443515Z'));
     assert.equal(e.extracted['output'], e.line);
@@ -132,7 +189,10 @@ describe('docker stage', () => {
   });
 
   it('keeps the read time for a time it cannot read, when no earlier line had one', () => {
-    const e = runOne('- docker:', { line: '{"log":"log message\\n","stream":"stderr","time":"hi!"}', timestampNs: 7n });
+    const e = runOne('- docker:', {
+      line: '{"log":"log message\\n","stream":"stderr","time":"hi!"}',
+      timestampNs: 7n,
+    });
     assert.equal(e.line, 'log message\n');
     assert.equal(e.timestampNs, 7n);
     assert.equal(e.labels['stream'], 'stderr');
@@ -150,6 +210,9 @@ describe('docker stage', () => {
   });
 
   it('takes no settings', () => {
-    assert.match(configError('- docker: {format: json}').message, /pipeline_stages\[0\]\.docker\.format: is not a setting of the docker stage/);
+    assert.match(
+      configError('- docker: {format: json}').message,
+      /pipeline_stages\[0\]\.docker\.format: is not a setting of the docker stage/,
+    );
   });
 });

@@ -23,7 +23,8 @@ describe('regex stage', () => {
       status: '200',
       size: '932',
       referer: '-',
-      useragent: 'Mozilla/5.0 (Windows; U; Windows NT 5.1; de; rv:1.9.1.7) Gecko/20091221 Firefox/3.5.7 GTB6',
+      useragent:
+        'Mozilla/5.0 (Windows; U; Windows NT 5.1; de; rv:1.9.1.7) Gecko/20091221 Firefox/3.5.7 GTB6',
     });
     assert.equal(e.line, APACHE_LINE);
   });
@@ -34,7 +35,7 @@ describe('regex stage', () => {
 - regex: {expression: "^(?s)(?P<time>\\\\S+?) (?P<stream>stdout|stderr) (?P<flags>\\\\S+?) (?P<content>.*)$"}
 - regex: {expression: "^(?P<year>\\\\d+)", source: time}
 `,
-      '2019-01-01T01:00:00.000000001Z stderr P i\'m a log message!',
+      "2019-01-01T01:00:00.000000001Z stderr P i'm a log message!",
     );
     assert.equal(e.extracted['year'], '2019');
     assert.equal(e.extracted['content'], "i'm a log message!");
@@ -42,7 +43,10 @@ describe('regex stage', () => {
 
   it('leaves extracted alone when nothing matches or the source is missing', () => {
     assert.deepEqual(runOne('- regex: {expression: "^(?P<n>\\\\d+)$"}', 'abc').extracted, {});
-    assert.deepEqual(runOne('- regex: {expression: "(?P<n>\\\\d+)", source: nothere}', '123').extracted, {});
+    assert.deepEqual(
+      runOne('- regex: {expression: "(?P<n>\\\\d+)", source: nothere}', '123').extracted,
+      {},
+    );
   });
 
   it('gives a group that took no part the empty string, as Go does', () => {
@@ -52,10 +56,16 @@ describe('regex stage', () => {
 
   it('refuses a missing expression, an empty source and what RE2 refuses', () => {
     assert.equal(configError('- regex: {}').path, `${PATH}[0].regex.expression`);
-    assert.equal(configError('- regex: {expression: "(?P<a>.)", source: ""}').path, `${PATH}[0].regex.source`);
+    assert.equal(
+      configError('- regex: {expression: "(?P<a>.)", source: ""}').path,
+      `${PATH}[0].regex.source`,
+    );
     const err = configError('- cri: {}\n- regex: {expression: "(?P<ts[0-9]+).*"}');
     assert.equal(err.path, `${PATH}[1].regex.expression`);
-    assert.match(err.message, /could not compile regular expression: error parsing regexp: invalid named capture/);
+    assert.match(
+      err.message,
+      /could not compile regular expression: error parsing regexp: invalid named capture/,
+    );
     assert.match(configError('- regex: {expression: "(?=x)"}').message, /lookahead/);
   });
 });
@@ -115,7 +125,10 @@ describe('json stage', () => {
   });
 
   it('reads `source` (the documented two json stages)', () => {
-    const e = runOne('- json: {expressions: {extra: ""}}\n- json: {expressions: {user: ""}, source: extra}', JSON_LINE);
+    const e = runOne(
+      '- json: {expressions: {extra: ""}}\n- json: {expressions: {user: ""}, source: extra}',
+      JSON_LINE,
+    );
     assert.equal(e.extracted['user'], 'marco');
   });
 
@@ -127,7 +140,11 @@ describe('json stage', () => {
       assert.deepEqual(h.discards[0]!.reason, { kind: 'dropped', reason: 'malformed_json' });
     }
     // A missing source is not malformed: the entry goes on.
-    assert.equal(run('- json: {expressions: {app: ""}, source: log, drop_malformed: true}', JSON_LINE).outputs.length, 1);
+    assert.equal(
+      run('- json: {expressions: {app: ""}, source: log, drop_malformed: true}', JSON_LINE).outputs
+        .length,
+      1,
+    );
   });
 
   it('refuses missing expressions and ones JMESPath cannot compile, naming the expression', () => {
@@ -135,31 +152,47 @@ describe('json stage', () => {
     const err = configError('- json: {expressions: {ok: app, bad: "app.["}}');
     assert.equal(err.path, `${PATH}[0].json.expressions.bad`);
     assert.match(err.message, /could not compile JMES expression "app\.\["/);
-    assert.equal(configError('- json: {expressions: {a: ""}, drop_malformed: "yes"}').path, `${PATH}[0].json.drop_malformed`);
+    assert.equal(
+      configError('- json: {expressions: {a: ""}, drop_malformed: "yes"}').path,
+      `${PATH}[0].json.drop_malformed`,
+    );
   });
 });
 
 describe('logfmt stage', () => {
-  const LINE = '\n\t\ttime=2012-11-01T22:08:41+00:00 app=loki\tlevel=WARN duration=125 message="this is a log line" extra="user=foo""\n\t';
+  const LINE =
+    '\n\t\ttime=2012-11-01T22:08:41+00:00 app=loki\tlevel=WARN duration=125 message="this is a log line" extra="user=foo""\n\t';
 
   it('extracts the mapped keys (Promtail’s case, a stray quote at the end and all)', () => {
-    const e = runOne('- logfmt: {mapping: {out: message, app: "", duration: "", unknown: ""}}', LINE);
+    const e = runOne(
+      '- logfmt: {mapping: {out: message, app: "", duration: "", unknown: ""}}',
+      LINE,
+    );
     assert.deepEqual(e.extracted, { out: 'this is a log line', app: 'loki', duration: '125' });
   });
 
   it('reads `source` (the documented two logfmt stages)', () => {
-    const e = runOne('- logfmt: {mapping: {extra: ""}}\n- logfmt: {mapping: {user: ""}, source: extra}', LINE);
+    const e = runOne(
+      '- logfmt: {mapping: {extra: ""}}\n- logfmt: {mapping: {user: ""}, source: extra}',
+      LINE,
+    );
     assert.deepEqual(e.extracted, { extra: 'user=foo', user: 'foo' });
   });
 
   it('unquotes escapes and gives a key without a value the empty string', () => {
-    const e = runOne('- logfmt: {mapping: {msg: "", flag: "", path: ""}}', 'msg="say \\"hi\\"\\n" flag path=/a=b');
+    const e = runOne(
+      '- logfmt: {mapping: {msg: "", flag: "", path: ""}}',
+      'msg="say \\"hi\\"\\n" flag path=/a=b',
+    );
     // "path=/a=b" is malformed (an = inside a bare value): reading stops there.
     assert.deepEqual(e.extracted, { msg: 'say "hi"\n', flag: '' });
   });
 
   it('extracts nothing from JSON', () => {
-    assert.deepEqual(runOne('- logfmt: {mapping: {expr1: ""}}', '{"invalid":"logfmt"}').extracted, {});
+    assert.deepEqual(
+      runOne('- logfmt: {mapping: {expr1: ""}}', '{"invalid":"logfmt"}').extracted,
+      {},
+    );
   });
 
   it('refuses a missing mapping', () => {
@@ -172,10 +205,16 @@ describe('output stage', () => {
     const yaml = '- json: {expressions: {user: "", message: ""}}\n- output: {source: message}';
     assert.equal(runOne(yaml, '{"user":"alexis","message":"hello, world!"}').line, 'hello, world!');
     assert.equal(runOne(yaml, '{"user":"alexis"}').line, '{"user":"alexis"}');
-    assert.equal(runOne('- output: {source: n}', { line: 'x', extracted: { n: 1e21 } }).line, '1000000000000000000000');
+    assert.equal(
+      runOne('- output: {source: n}', { line: 'x', extracted: { n: 1e21 } }).line,
+      '1000000000000000000000',
+    );
   });
 
   it('refuses a missing source', () => {
-    assert.match(configError('- output: {}').message, /pipeline_stages\[0\]\.output\.source: is required/);
+    assert.match(
+      configError('- output: {}').message,
+      /pipeline_stages\[0\]\.output\.source: is required/,
+    );
   });
 });

@@ -4,14 +4,39 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configError, PATH, runOne } from './helpers.js';
 
-function templated(template: string, extracted: Record<string, unknown>, source = 'testval'): Record<string, unknown> {
-  return runOne(`- template: {source: ${source}, template: ${JSON.stringify(template)}}`, { line: 'the line', extracted }).extracted;
+function templated(
+  template: string,
+  extracted: Record<string, unknown>,
+  source = 'testval',
+): Record<string, unknown> {
+  return runOne(`- template: {source: ${source}, template: ${JSON.stringify(template)}}`, {
+    line: 'the line',
+    extracted,
+  }).extracted;
 }
 
 describe('template stage', () => {
-  const cases: [name: string, template: string, source: string, input: Record<string, unknown>, expected: Record<string, unknown>][] = [
-    ['simple template', '{{ .Value }} appended', 'some', { some: 'value' }, { some: 'value appended' }],
-    ['adds a missing source', 'newval', 'missing', { notmissing: 'value' }, { notmissing: 'value', missing: 'newval' }],
+  const cases: [
+    name: string,
+    template: string,
+    source: string,
+    input: Record<string, unknown>,
+    expected: Record<string, unknown>,
+  ][] = [
+    [
+      'simple template',
+      '{{ .Value }} appended',
+      'some',
+      { some: 'value' },
+      { some: 'value appended' },
+    ],
+    [
+      'adds a missing source',
+      'newval',
+      'missing',
+      { notmissing: 'value' },
+      { notmissing: 'value', missing: 'newval' },
+    ],
     [
       'several keys',
       '{{.Value}} in module {{.module}}',
@@ -33,8 +58,20 @@ describe('template stage', () => {
       { message: 'warn for app loki' },
       { message: 'warn for app loki in module <no value>' },
     ],
-    ['a null value elsewhere is skipped', '{{ Replace .Value "Warning" "warn" 1 }}', 'level', { level: 'Warning', testval: null }, { level: 'warn', testval: null }],
-    ['pipeline ToLower', '{{ .Value | ToLower }}', 'testval', { testval: 'Value' }, { testval: 'value' }],
+    [
+      'a null value elsewhere is skipped',
+      '{{ Replace .Value "Warning" "warn" 1 }}',
+      'level',
+      { level: 'Warning', testval: null },
+      { level: 'warn', testval: null },
+    ],
+    [
+      'pipeline ToLower',
+      '{{ .Value | ToLower }}',
+      'testval',
+      { testval: 'Value' },
+      { testval: 'value' },
+    ],
     ['call ToLower', '{{ ToLower .Value }}', 'testval', { testval: 'Value' }, { testval: 'value' }],
     [
       'Replace then pipe',
@@ -64,8 +101,20 @@ describe('template stage', () => {
       { testval: 'Some Silly Value' },
       { testval: 'Some Silly Value' },
     ],
-    ['Trim', '{{ Trim .Value "!" }}', 'testval', { testval: '!!!!!WOOOOO!!!!!' }, { testval: 'WOOOOO' }],
-    ['TrimLeft, TrimRight, TrimPrefix, TrimSuffix, TrimSpace', '{{ TrimLeft .a "x" }}|{{ TrimRight .a "x" }}|{{ TrimPrefix .a "xx" }}|{{ TrimSuffix .a "yx" }}|{{ TrimSpace .b }}', 'out', { a: 'xxyx', b: ' \t b \n' }, { a: 'xxyx', b: ' \t b \n', out: 'yx|xxy|yx|xx|b' }],
+    [
+      'Trim',
+      '{{ Trim .Value "!" }}',
+      'testval',
+      { testval: '!!!!!WOOOOO!!!!!' },
+      { testval: 'WOOOOO' },
+    ],
+    [
+      'TrimLeft, TrimRight, TrimPrefix, TrimSuffix, TrimSpace',
+      '{{ TrimLeft .a "x" }}|{{ TrimRight .a "x" }}|{{ TrimPrefix .a "xx" }}|{{ TrimSuffix .a "yx" }}|{{ TrimSpace .b }}',
+      'out',
+      { a: 'xxyx', b: ' \t b \n' },
+      { a: 'xxyx', b: ' \t b \n', out: 'yx|xxy|yx|xx|b' },
+    ],
     ['an empty result removes the source', '', 'testval', { testval: 'WOOOOO' }, {}],
     ['an empty result adds nothing', '', 'testval', {}, {}],
     [
@@ -83,7 +132,13 @@ describe('template stage', () => {
       { testval: '0807ea24e992127128b38e4930f7155013786a4999c73a25910318a793847658' },
     ],
     ['.Entry is the line', '{{ .Entry }}!', 'out', {}, { out: 'the line!' }],
-    ['numbers and booleans are text', '{{ .n }} {{ .b }}', 'out', { n: 125, b: true }, { n: 125, b: true, out: '125 true' }],
+    [
+      'numbers and booleans are text',
+      '{{ .n }} {{ .b }}',
+      'out',
+      { n: 125, b: true },
+      { n: 125, b: true, out: '125 true' },
+    ],
     [
       'if / else if / else with eq, ne, and, or, not',
       '{{ if and (eq .level "WARN") (not (eq .app "x")) }}warn{{ else if or (ne .level "INFO") .nope }}other{{ else }}info{{ end }}',
@@ -91,8 +146,20 @@ describe('template stage', () => {
       { level: 'WARN', app: 'loki' },
       { level: 'WARN', app: 'loki', out: 'warn' },
     ],
-    ['eq with several choices', '{{ if eq .Value "a" "b" "c" }}yes{{ else }}no{{ end }}', 'testval', { testval: 'b' }, { testval: 'yes' }],
-    ['trim markers and comments', '  {{- /* a comment */ -}}  {{ .Value -}}  \n !', 'testval', { testval: 'v' }, { testval: 'v!' }],
+    [
+      'eq with several choices',
+      '{{ if eq .Value "a" "b" "c" }}yes{{ else }}no{{ end }}',
+      'testval',
+      { testval: 'b' },
+      { testval: 'yes' },
+    ],
+    [
+      'trim markers and comments',
+      '  {{- /* a comment */ -}}  {{ .Value -}}  \n !',
+      'testval',
+      { testval: 'v' },
+      { testval: 'v!' },
+    ],
   ];
   for (const [name, template, source, input, expected] of cases) {
     it(name, () => assert.deepEqual(templated(template, input, source), expected));
@@ -146,17 +213,24 @@ describe('template stage', () => {
 
 const LINE =
   '11.11.11.11 - frank [25/Jan/2000:14:00:01 -0500] "GET /1986.js HTTP/1.1" 200 932 "-" "Mozilla/5.0 (Windows; U; Windows NT 5.1; de; rv:1.9.1.7) Gecko/20091221 Firefox/3.5.7 GTB6"';
-const UPPER = '{{ if eq .Value "200" }}{{ Replace .Value "200" "HttpStatusOk" -1 }}{{ else }}{{ .Value | ToUpper }}{{ end }}';
+const UPPER =
+  '{{ if eq .Value "200" }}{{ Replace .Value "200" "HttpStatusOk" -1 }}{{ else }}{{ .Value | ToUpper }}{{ end }}';
 const REPLACED =
   '11.11.11.11 - FRANK [25/JAN/2000:14:00:01 -0500] "GET /1986.JS HTTP/1.1" HttpStatusOk 932 "-" "MOZILLA/5.0 (WINDOWS; U; WINDOWS NT 5.1; DE; RV:1.9.1.7) GECKO/20091221 FIREFOX/3.5.7 GTB6"';
 
 function replaced(expression: string, replace: string, line: string, source = '') {
-  return runOne(`- replace: {expression: ${JSON.stringify(expression)}, replace: ${JSON.stringify(replace)}${source}}`, line);
+  return runOne(
+    `- replace: {expression: ${JSON.stringify(expression)}, replace: ${JSON.stringify(replace)}${source}}`,
+    line,
+  );
 }
 
 describe('replace stage', () => {
   it('replaces the group, keeping the rest of the match (documented)', () => {
-    assert.equal(replaced('11.11.11.11 - (\\S+) .*', 'dummy', LINE).line, LINE.replace('frank', 'dummy'));
+    assert.equal(
+      replaced('11.11.11.11 - (\\S+) .*', 'dummy', LINE).line,
+      LINE.replace('frank', 'dummy'),
+    );
   });
 
   it('an empty replace removes the group', () => {
@@ -206,7 +280,13 @@ describe('replace stage', () => {
 
   it('refuses a missing expression, a bad pattern and a bad template', () => {
     assert.equal(configError('- replace: {replace: x}').path, `${PATH}[0].replace.expression`);
-    assert.match(configError('- replace: {expression: "(?P<ts[0-9]+).*"}').message, /invalid named capture/);
-    assert.equal(configError('- replace: {expression: "(a)", replace: "{{ nope }}"}').path, `${PATH}[0].replace.replace`);
+    assert.match(
+      configError('- replace: {expression: "(?P<ts[0-9]+).*"}').message,
+      /invalid named capture/,
+    );
+    assert.equal(
+      configError('- replace: {expression: "(a)", replace: "{{ nope }}"}').path,
+      `${PATH}[0].replace.replace`,
+    );
   });
 });

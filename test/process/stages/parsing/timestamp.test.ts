@@ -5,11 +5,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configError, Harness, isoNs, run } from './helpers.js';
 
-const ms = (...args: [number, number, number, number, number, number]): bigint => BigInt(Date.UTC(...args)) * 1_000_000n;
+const ms = (...args: [number, number, number, number, number, number]): bigint =>
+  BigInt(Date.UTC(...args)) * 1_000_000n;
 
 function parsed(format: string, value: string, extra = '', now?: () => number): bigint {
   const yaml = `- timestamp: {source: ts, format: ${JSON.stringify(format)}${extra}, action_on_failure: skip}`;
-  const h = new Harness(yaml, now).push({ line: 'x', timestampNs: -1n, extracted: { ts: value } }).stop();
+  const h = new Harness(yaml, now)
+    .push({ line: 'x', timestampNs: -1n, extracted: { ts: value } })
+    .stop();
   return h.outputs[0]!.timestampNs;
 }
 
@@ -36,8 +39,16 @@ describe('timestamp stage formats', () => {
     ['RFC3339Nano', '2019-07-09T21:48:36Z', ms(2019, 6, 9, 21, 48, 36)],
     // Reference layouts users write.
     ['02/Jan/2006:15:04:05 -0700', '10/Oct/2000:13:55:36 -0700', ms(2000, 9, 10, 20, 55, 36)],
-    ['2006-01-02 15:04:05,000', '2019-07-09 21:48:36,123', ms(2019, 6, 9, 21, 48, 36) + 123_000_000n],
-    ['2006-01-02T15:04:05.000000Z07:00', '2019-07-09T21:48:36.000001+05:30', ms(2019, 6, 9, 16, 18, 36) + 1_000n],
+    [
+      '2006-01-02 15:04:05,000',
+      '2019-07-09 21:48:36,123',
+      ms(2019, 6, 9, 21, 48, 36) + 123_000_000n,
+    ],
+    [
+      '2006-01-02T15:04:05.000000Z07:00',
+      '2019-07-09T21:48:36.000001+05:30',
+      ms(2019, 6, 9, 16, 18, 36) + 1_000n,
+    ],
     ['2006-01-02 15:04:05', '2019-07-09 21:48:36.5', ms(2019, 6, 9, 21, 48, 36) + 500_000_000n],
     ['Jan _2 2006 3:04:05 PM', 'Jul  9 2019 9:48:36 PM', ms(2019, 6, 9, 21, 48, 36)],
     ['Jan _2 2006 3:04:05 pm', 'jul  9 2019 12:48:36 am', ms(2019, 6, 9, 0, 48, 36)],
@@ -48,7 +59,8 @@ describe('timestamp stage formats', () => {
     ['2006-01-02T15:04:05-07', '2019-07-09T21:48:36-03', ms(2019, 6, 10, 0, 48, 36)],
   ];
   for (const [format, value, expected] of cases) {
-    it(`${format} reads ${JSON.stringify(value)}`, () => assert.equal(parsed(format, value), expected));
+    it(`${format} reads ${JSON.stringify(value)}`, () =>
+      assert.equal(parsed(format, value), expected));
   }
 
   const failures: [format: string, value: string][] = [
@@ -62,32 +74,54 @@ describe('timestamp stage formats', () => {
     ['Unix', 'soon'],
   ];
   for (const [format, value] of failures) {
-    it(`${format} refuses ${JSON.stringify(value)} (the time stays)`, () => assert.equal(parsed(format, value), -1n));
+    it(`${format} refuses ${JSON.stringify(value)} (the time stays)`, () =>
+      assert.equal(parsed(format, value), -1n));
   }
 
   it('reads a wall time in `location`, summer and winter', () => {
     const loc = ', location: America/New_York';
-    assert.equal(parsed('2006-01-02 15:04:05', '2019-07-22 20:29:32', loc), ms(2019, 6, 23, 0, 29, 32));
-    assert.equal(parsed('2006-01-02 15:04:05', '2019-01-22 20:29:32', loc), ms(2019, 0, 23, 1, 29, 32));
+    assert.equal(
+      parsed('2006-01-02 15:04:05', '2019-07-22 20:29:32', loc),
+      ms(2019, 6, 23, 0, 29, 32),
+    );
+    assert.equal(
+      parsed('2006-01-02 15:04:05', '2019-01-22 20:29:32', loc),
+      ms(2019, 0, 23, 1, 29, 32),
+    );
     // An offset in the value wins over the location.
-    assert.equal(parsed('2006-01-02 15:04:05 -0700', '2019-01-22 20:29:32 +0000', loc), ms(2019, 0, 22, 20, 29, 32));
+    assert.equal(
+      parsed('2006-01-02 15:04:05 -0700', '2019-01-22 20:29:32 +0000', loc),
+      ms(2019, 0, 22, 20, 29, 32),
+    );
   });
 
   it('a layout without a year takes the current one, and last year for December read in January', () => {
     const july2026 = () => Date.UTC(2026, 6, 1);
     const january2027 = () => Date.UTC(2027, 0, 2);
-    assert.equal(parsed('Jan 02 15:04:05', 'Jul 09 21:48:36', '', july2026), ms(2026, 6, 9, 21, 48, 36));
-    assert.equal(parsed('Jan 02 15:04:05', 'Dec 31 23:59:59', '', january2027), ms(2026, 11, 31, 23, 59, 59));
+    assert.equal(
+      parsed('Jan 02 15:04:05', 'Jul 09 21:48:36', '', july2026),
+      ms(2026, 6, 9, 21, 48, 36),
+    );
+    assert.equal(
+      parsed('Jan 02 15:04:05', 'Dec 31 23:59:59', '', january2027),
+      ms(2026, 11, 31, 23, 59, 59),
+    );
   });
 
   it('tries fallback_formats in turn (Promtail’s case)', () => {
     const extra = `, fallback_formats: ["2006-01-02 03:04:05.000000000 +0000 UTC", RFC3339]`;
     assert.equal(parsed('UnixMs', '2012-11-01T22:08:41-04:00', extra), ms(2012, 10, 2, 2, 8, 41));
-    assert.equal(parsed('UnixMs', '1562708916414', extra), ms(2019, 6, 9, 21, 48, 36) + 414_000_000n);
+    assert.equal(
+      parsed('UnixMs', '1562708916414', extra),
+      ms(2019, 6, 9, 21, 48, 36) + 414_000_000n,
+    );
   });
 
   it('reads numbers the json stage extracted', () => {
-    const h = run('- timestamp: {source: ts, format: Unix}', { line: 'x', extracted: { ts: 1562708916 } });
+    const h = run('- timestamp: {source: ts, format: Unix}', {
+      line: 'x',
+      extracted: { ts: 1562708916 },
+    });
     assert.equal(h.outputs[0]!.timestampNs, ms(2019, 6, 9, 21, 48, 36));
   });
 });
@@ -125,7 +159,11 @@ describe('timestamp stage action_on_failure', () => {
   });
 
   it('skip keeps the read time', () => {
-    const h = run(`${FUDGE.slice(0, -1)}, action_on_failure: skip}`, at('2019-10-01T01:02:03.400000000Z'), at('garbage'));
+    const h = run(
+      `${FUDGE.slice(0, -1)}, action_on_failure: skip}`,
+      at('2019-10-01T01:02:03.400000000Z'),
+      at('garbage'),
+    );
     assert.equal(h.outputs[1]!.timestampNs, 1_000_000_000n);
   });
 });
@@ -134,11 +172,31 @@ describe('timestamp stage configuration', () => {
   const refused: [yaml: string, path: string, words: RegExp][] = [
     ['- timestamp: {format: RFC3339}', 'timestamp.source', /is required/],
     ['- timestamp: {source: ts}', 'timestamp.format', /is required/],
-    ['- timestamp: {source: ts, format: RFC3339, action_on_failure: foo}', 'timestamp.action_on_failure', /invalid action on failure/],
-    ['- timestamp: {source: ts, format: RFC3339, location: Mars/Olympus}', 'timestamp.location', /invalid location/],
-    ['- timestamp: {source: ts, format: RFC3339, fallback_formats: RFC3339}', 'timestamp.fallback_formats', /must be a list/],
-    ['- timestamp: {source: ts, format: RFC3339, fallback_formats: [""]}', 'timestamp.fallback_formats[0]', /must be a format/],
-    ['- timestamp: {source: ts, format: RFC3339, formats: [Unix]}', 'timestamp.formats', /not a setting of the timestamp stage/],
+    [
+      '- timestamp: {source: ts, format: RFC3339, action_on_failure: foo}',
+      'timestamp.action_on_failure',
+      /invalid action on failure/,
+    ],
+    [
+      '- timestamp: {source: ts, format: RFC3339, location: Mars/Olympus}',
+      'timestamp.location',
+      /invalid location/,
+    ],
+    [
+      '- timestamp: {source: ts, format: RFC3339, fallback_formats: RFC3339}',
+      'timestamp.fallback_formats',
+      /must be a list/,
+    ],
+    [
+      '- timestamp: {source: ts, format: RFC3339, fallback_formats: [""]}',
+      'timestamp.fallback_formats[0]',
+      /must be a format/,
+    ],
+    [
+      '- timestamp: {source: ts, format: RFC3339, formats: [Unix]}',
+      'timestamp.formats',
+      /not a setting of the timestamp stage/,
+    ],
   ];
   for (const [yaml, path, words] of refused) {
     it(`refuses ${yaml}`, () => {
