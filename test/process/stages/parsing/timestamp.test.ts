@@ -206,3 +206,20 @@ describe('timestamp stage configuration', () => {
     });
   }
 });
+
+describe('timestamp stage zone abbreviations', () => {
+  const layout = '2006-01-02 15:04:05 MST';
+  it('takes an abbreviation the location has with its offset, as Go’s ParseInLocation does', () => {
+    const loc = ', location: America/Los_Angeles';
+    assert.equal(parsed(layout, '2019-01-22 20:29:32 PST', loc), ms(2019, 0, 23, 4, 29, 32));
+    assert.equal(parsed(layout, '2019-07-22 20:29:32 PDT', loc), ms(2019, 6, 23, 3, 29, 32));
+    // PDT written in winter still means -07:00.
+    assert.equal(parsed(layout, '2019-01-22 20:29:32 PDT', loc), ms(2019, 0, 23, 3, 29, 32));
+  });
+
+  it('reads an abbreviation it does not know as UTC, as Go’s time.Parse does', () => {
+    assert.equal(parsed(layout, '2019-01-22 20:29:32 PST'), ms(2019, 0, 22, 20, 29, 32));
+    assert.equal(parsed(layout, '2019-01-22 20:29:32 UTC'), ms(2019, 0, 22, 20, 29, 32));
+    assert.equal(parsed(layout, '2019-01-22 20:29:32 x'), -1n);
+  });
+});
