@@ -25,6 +25,8 @@ export interface IngestLine {
   readonly line: string;
   /** One runner per key (the file's path). */
   readonly key: string;
+  /** The scrape config that found the file: its stages run. */
+  readonly job: string;
   /** The source's token for this line, settled once it is safe or dropped. */
   readonly origin: unknown;
 }
@@ -84,7 +86,8 @@ export class Ingest {
 
   constructor(
     private readonly o: {
-      readonly stages: CompiledStages;
+      /** Each scrape config's stages, by job name. */
+      readonly stages: ReadonlyMap<string, CompiledStages>;
       readonly runContext: StageRunContext;
       readonly sink: EntrySink;
       readonly settle: (origin: unknown) => void;
@@ -96,10 +99,10 @@ export class Ingest {
     this.refilledAt = o.runContext.now();
   }
 
-  private runnerFor(key: string): StageRunner {
+  private runnerFor(key: string, job: string): StageRunner {
     let runner = this.runners.get(key);
     if (runner === undefined) {
-      runner = new StageRunner(this.o.stages, this.o.runContext, {
+      runner = new StageRunner(this.o.stages.get(job) ?? { stages: [] }, this.o.runContext, {
         output: (entry) => this.accept(entry),
         discard: (entry, reason) => this.discard(entry, reason),
       });
@@ -108,8 +111,8 @@ export class Ingest {
     return runner;
   }
 
-  private discard(entry: StageEntry, reason: DiscardReason): void {
-    if (reason.kind !== 'merged') this.o.counters.dropped(reason.reason, entry);
+  // Stages count their own drops (logentry_dropped_lines_total); only the position moves here.
+  private discard(entry: StageEntry, _reason: DiscardReason): void {
     this.o.settle(entry.origin);
     this.scheduleFlush();
   }
@@ -162,8 +165,7 @@ export class Ingest {
   }
 
   /** Runs a batch of lines through their stages and writes what comes out; resolves when it was taken. */
-  async push(lines: readonly IngestLine[]): Promise<void> {
-    const readAt = nowNs();
+  async push(lines: readonly IngestLine[], readAt: bigint = nowNs()): Promise<void> {
     for (const line of lines) {
       if (!this.take()) {
         if (this.o.limits.readlineRateDrop) {
@@ -175,7 +177,9 @@ export class Ingest {
         const waitMs = Math.ceil(1000 / this.o.limits.readlineRate!);
         while (!this.take()) await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
-      this.runnerFor(line.key).push(stageEntry(line.labels, line.line, readAt, line.origin));
+      this.runnerFor(line.key, line.job).push(
+        stageEntry(line.labels, line.line, readAt, line.origin),
+      );
     }
     await this.flush();
     // A waiting `limit` holds entries on its own timer: read no more until it lets them go.

@@ -8,33 +8,33 @@
  * TextDecoder encoding, long lines cut or dropped, and back-pressure: nothing
  * more is read until onLines has finished.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
-import { SignetError } from '../../errors.js';
+import { open, stat } from 'node:fs/promises';
 import { streamDecompressed } from './compressed.js';
 import { LineDecoder } from './line-decoder.js';
 import { LineSplitter, type SplitResult } from './line-splitter.js';
-import { findRotatedCopy, isRotatedSiblingName, readHead } from './rotated-copy.js';
-import { checkTruncation, fingerprintBytes, type TailedFile } from './tailed-file.js';
+import { toReadLines, type TailEventBody } from './line-delivery.js';
+import { PollWaker } from './poll-waker.js';
+import { checkTailerOptions } from './tailer-options.js';
+import { findUnreadCopy, readHead } from './rotated-copy.js';
 import {
-  sameIdentity,
-  type FileIdentity,
-  type FileTailerOptions,
-  type ReadLine,
-  type TailEvent,
-} from './types.js';
+  checkTruncation,
+  endsWithNewline,
+  fingerprintBytes,
+  tailedFile,
+  type TailedFile,
+} from './tailed-file.js';
+import { sameIdentity, type FileIdentity, type FileTailerOptions, type ReadLine } from './types.js';
 
 export type { FileIdentity, FileTailerOptions, ReadLine, TailEvent } from './types.js';
 
-export class TailOptionsError extends SignetError {}
-
-type EventBody = TailEvent extends infer E ? (E extends unknown ? Omit<E, 'path'> : never) : never;
+export { TailOptionsError } from './tailer-options.js';
 
 export class FileTailer {
   private readonly options: FileTailerOptions;
   private readonly decoder: LineDecoder;
-  private readonly buffer: Buffer;
+  private readonly chunkBytes: number;
+  /** Held only while reading: a thousand idle tailers hold no read buffers. */
+  private buffer: Buffer | undefined;
   private readonly rotateWaitMs: number;
   private readonly partialFlushMs: number;
   private files: TailedFile[] = [];
@@ -42,32 +42,20 @@ export class FileTailer {
   private lastGeneration = 0;
   private lastIdentity: FileIdentity | undefined;
   private lastSize = 0;
-  private compressedOffset = 0;
   private lastPathCheck = 0;
   private reportedEnd = false;
   private stopping = false;
   private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private watcher: FSWatcher | undefined;
+  private readonly waker: PollWaker;
 
   constructor(options: FileTailerOptions) {
-    const place = `tailing ${options.path}`;
-    if (!(options.pollMinMs > 0) || !(options.pollMaxMs >= options.pollMinMs)) {
-      throw new TailOptionsError(
-        `${place}: poll interval ${options.pollMinMs}…${options.pollMaxMs} ms is not a range`,
-        { hint: 'min_poll_frequency must be above 0 and at most max_poll_frequency' },
-      );
-    }
-    if (!(options.maxLineSize >= 0) || options.startOffset < 0) {
-      throw new TailOptionsError(`${place}: max line size and start offset cannot be negative`, {
-        hint: 'set max_line_size to 0 (no limit) or a size',
-      });
-    }
+    const settings = checkTailerOptions(options);
     this.options = options;
     this.decoder = new LineDecoder(options.encoding ?? 'utf-8');
-    this.buffer = Buffer.allocUnsafe(Math.max(4096, options.readChunkBytes ?? 128 * 1024));
-    this.rotateWaitMs = options.rotateWaitMs ?? 5000;
-    this.partialFlushMs = options.partialLineFlushMs ?? 5000;
+    this.chunkBytes = settings.readChunkBytes;
+    this.rotateWaitMs = settings.rotateWaitMs;
+    this.partialFlushMs = settings.partialLineFlushMs;
+    this.waker = new PollWaker(options.path);
   }
 
   /** The file being read. */
@@ -82,7 +70,7 @@ export class FileTailer {
 
   /** End of the last line delivered in the current generation. */
   get readOffset(): number {
-    return this.files[0]?.committed ?? this.compressedOffset;
+    return this.files[0]?.committed ?? 0;
   }
 
   get generation(): number {
@@ -99,20 +87,19 @@ export class FileTailer {
   /** Waits for the onLines in progress, then closes every file and the watcher. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.waker.stop();
     await this.running;
-    this.watcher?.close();
-    this.watcher = undefined;
+    this.waker.unwatch();
     for (const file of this.files) await file.handle?.close().catch(() => undefined);
     this.files = [];
   }
 
-  private emit(event: EventBody): void {
+  private emit(event: TailEventBody): void {
     this.options.onEvent?.({ path: this.options.path, ...event });
   }
 
   private async run(): Promise<void> {
-    this.watchDirectory();
+    this.waker.watch();
     let delay = this.options.pollMinMs;
     while (!this.stopping) {
       let progressed: boolean;
@@ -128,7 +115,8 @@ export class FileTailer {
         delay = this.options.pollMinMs;
         continue;
       }
-      await this.sleep(delay);
+      this.buffer = undefined;
+      await this.waker.sleep(delay);
       delay = Math.min(delay * 2, this.options.pollMaxMs);
     }
   }
@@ -141,9 +129,10 @@ export class FileTailer {
     if (now - this.lastPathCheck >= this.options.pollMinMs && (await this.checkPath())) return true;
     if (!head.handle) return this.finish(head);
     const offset = head.splitter.fileOffset;
-    const want = Math.min(this.buffer.length, (head.endAt ?? Infinity) - offset);
+    const buffer = (this.buffer ??= Buffer.allocUnsafe(this.chunkBytes));
+    const want = Math.min(buffer.length, (head.endAt ?? Infinity) - offset);
     const { bytesRead } =
-      want > 0 ? await head.handle.read(this.buffer, 0, want, offset) : { bytesRead: 0 };
+      want > 0 ? await head.handle.read(buffer, 0, want, offset) : { bytesRead: 0 };
     if (bytesRead > 0) {
       // Read first, then look: if the file was truncated before this look, what was
       // just read may be the new generation's bytes at the old offset; they are thrown
@@ -160,7 +149,7 @@ export class FileTailer {
       head.releaseArmed = false;
       this.reportedEnd = false;
       this.options.onRead?.(bytesRead, 0);
-      await this.deliver(head, head.splitter.push(this.buffer.subarray(0, bytesRead)));
+      await this.deliver(head, head.splitter.push(buffer.subarray(0, bytesRead)));
       return true;
     }
     if (head.endAt !== undefined) return this.finish(head);
@@ -261,8 +250,9 @@ export class FileTailer {
     const generation = this.nextGeneration++;
     let offset = 0;
     if (first) offset = this.firstOffset(identity, stats.size);
-    const continuation = offset > 0 && !(await this.endsWithNewline(handle, offset));
-    const file: TailedFile = {
+    const continuation =
+      offset > 0 && !(await endsWithNewline(handle, offset, this.decoder.newline));
+    const file = tailedFile({
       handle,
       identity,
       generation,
@@ -270,11 +260,7 @@ export class FileTailer {
       lastSize: stats.size,
       fingerprint: await readHead(handle, Math.min(fingerprintBytes, stats.size)),
       live: true,
-      endAt: undefined,
-      lastGrowthAt: Date.now(),
-      releaseArmed: false,
-      committed: offset,
-    };
+    });
     if (previous) {
       previous.live = false;
       this.emit({ kind: 'rotated', from: previous.identity, to: identity, generation });
@@ -299,17 +285,6 @@ export class FileTailer {
       return 0;
     }
     return position;
-  }
-
-  /** Whether the bytes before offset end a line (else a partial line was flushed there). */
-  private async endsWithNewline(handle: FileHandle, offset: number): Promise<boolean> {
-    const unit = this.decoder.newline === 'byte' ? 1 : 2;
-    const tail = Buffer.alloc(unit);
-    const { bytesRead } = await handle.read(tail, 0, unit, offset - unit);
-    if (bytesRead < unit) return true;
-    if (this.decoder.newline === 'utf-16le') return tail[0] === 0x0a && tail[1] === 0;
-    if (this.decoder.newline === 'utf-16be') return tail[0] === 0 && tail[1] === 0x0a;
-    return tail[0] === 0x0a;
   }
 
   private splitter(startOffset: number, continuation: boolean): LineSplitter {
@@ -342,15 +317,8 @@ export class FileTailer {
       generation,
     });
     const held = this.files.map((f) => f.identity);
-    let copy =
-      file.fingerprint.length > 0
-        ? await findRotatedCopy(this.options.path, file.fingerprint, from, held)
-        : undefined;
-    if (copy && copy.size === from) {
-      // Not behind: the copy holds nothing unread.
-      await copy.handle.close();
-      copy = undefined;
-    } else if (copy) {
+    const copy = await findUnreadCopy(this.options.path, file.fingerprint, from, held);
+    if (copy) {
       this.emit({
         kind: 'recoveredFromRotatedCopy',
         copyPath: copy.path,
@@ -382,31 +350,8 @@ export class FileTailer {
   }
 
   private async deliver(file: TailedFile, result: SplitResult): Promise<void> {
-    const lines: ReadLine[] = [];
-    const limit = this.options.maxLineSize;
-    for (const raw of result.lines) {
-      let bytes = raw.bytes;
-      if (raw.shape === 'cut') {
-        bytes = this.decoder.trimCut(bytes);
-        this.emit({ kind: 'lineTruncated', start: raw.start, bytes: raw.length, limit });
-      } else if (raw.shape === 'partial') {
-        this.emit({ kind: 'partialLineFlushed', start: raw.start, bytes: raw.length });
-      }
-      const decoded = this.decoder.decode(bytes, raw.start === 0);
-      if (decoded.invalid) {
-        this.emit({ kind: 'decodeError', start: raw.start, encoding: this.decoder.encoding });
-      }
-      lines.push({
-        line: decoded.text,
-        start: raw.start,
-        end: raw.end,
-        generation: file.generation,
-        identity: file.identity,
-      });
-    }
-    for (const drop of result.dropped) {
-      this.emit({ kind: 'lineDropped', start: drop.start, bytes: drop.length, limit });
-    }
+    const emit = (event: TailEventBody): void => this.emit(event);
+    const lines = toReadLines(result, file, this.decoder, this.options.maxLineSize, emit);
     if (lines.length > 0) {
       this.options.onRead?.(0, lines.length);
       await this.consume(lines);
@@ -423,91 +368,40 @@ export class FileTailer {
       } catch (error) {
         this.emit({ kind: 'consumerError', error: asError(error) });
         if (this.stopping) return;
-        await this.sleep(this.options.pollMaxMs);
+        await this.waker.sleep(this.options.pollMaxMs);
         if (this.stopping) return;
       }
     }
   }
 
+  /** An archive: read once to its end, no following, no rotation. */
   private async runCompressed(): Promise<void> {
-    const { path, decompression } = this.options;
+    const { path, decompression, startOffset } = this.options;
     if (!decompression) return;
-    await this.sleep(decompression.initialDelayMs);
-    while (!this.stopping) {
-      try {
-        const stats = await stat(path);
-        this.lastIdentity = { dev: stats.dev, ino: stats.ino };
-        break;
-      } catch (error) {
-        if (errorCode(error) !== 'ENOENT') throw error;
-        await this.sleep(this.options.pollMaxMs);
-      }
-    }
-    const identity = this.lastIdentity;
-    if (this.stopping || !identity) return;
-    const offset = this.options.startOffset;
-    const file: TailedFile = {
-      handle: undefined,
-      identity,
-      generation: 0,
-      splitter: this.splitter(offset, false),
-      lastSize: 0,
-      fingerprint: Buffer.alloc(0),
-      live: false,
-      endAt: undefined,
-      lastGrowthAt: Date.now(),
-      releaseArmed: false,
-      committed: offset,
+    await this.waker.sleep(decompression.initialDelayMs);
+    if (this.stopping) return;
+    const stats = await stat(path);
+    const identity = { dev: stats.dev, ino: stats.ino };
+    const splitter = this.splitter(startOffset, false);
+    const file = tailedFile({ handle: undefined, identity, generation: 0, splitter });
+    this.files.push(file);
+    this.emit({ kind: 'opened', identity, offset: startOffset, generation: 0 });
+    const consume = async (chunk: Buffer): Promise<void> => {
+      this.options.onRead?.(chunk.length, 0);
+      file.lastSize += chunk.length;
+      await this.deliver(file, splitter.push(chunk));
     };
-    this.emit({ kind: 'opened', identity, offset, generation: 0 });
+    file.lastSize = startOffset;
     const total = await streamDecompressed(
       path,
       decompression.format,
-      offset,
-      async (chunk) => {
-        this.options.onRead?.(chunk.length, 0);
-        await this.deliver(file, file.splitter.push(chunk));
-        this.compressedOffset = file.committed;
-      },
+      startOffset,
+      consume,
       () => this.stopping,
     );
-    this.lastSize = total;
     if (this.stopping) return;
-    await this.deliver(file, file.splitter.flush(true));
-    this.compressedOffset = file.committed;
+    await this.deliver(file, splitter.flush(true));
     this.emit({ kind: 'reachedEnd', offset: total, generation: 0 });
-  }
-
-  /** Directory events wake the poll early; without them (unsupported, gone) polling alone works. */
-  private watchDirectory(): void {
-    const name = basename(this.options.path);
-    try {
-      this.watcher = watch(dirname(this.options.path), { persistent: false }, (_event, changed) => {
-        const changedName = typeof changed === 'string' ? changed : undefined;
-        if (!changedName || changedName === name || isRotatedSiblingName(name, changedName)) {
-          this.wake?.();
-        }
-      });
-      this.watcher.on('error', () => {
-        this.watcher?.close();
-        this.watcher = undefined;
-      });
-    } catch {
-      this.watcher = undefined;
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
   }
 }
 

@@ -2,10 +2,12 @@
  * Promtail's file target manager: turns target label sets (relabeled by the
  * pipeline, still holding `__path__` and maybe `__path_exclude__`) into one
  * tailer per matched file, and keeps that set current — the globs are
- * expanded again every `target_config.sync_period` and on every update(),
+ * expanded again every `target_config.sync_period`, on every update(), and
+ * when a matching file is created in a watched directory (dir-watch.ts);
  * new files get a tailer that starts where the positions file says, and
- * files no longer matched (deleted, or their target gone) are released and
- * their positions entry removed, as Promtail does.
+ * files no longer matched (deleted, or their target gone) for a whole sync
+ * period are released and their positions entry removed, as Promtail does
+ * (which releases them at the first sync that misses them).
  *
  * A file matched by two targets is tailed once: the first target (in the
  * order given) wins and the other is warned about, where Promtail would read
@@ -20,9 +22,16 @@
  * offsets, and at stop().
  */
 import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { LogCallback } from '../../log.js';
 import type { LogLabels } from '../../model/log-entry.js';
-import { expandTargetPaths, GlobPatternError } from './globs.js';
+import { DirectoryWatcher } from './dir-watch.js';
+import {
+  compileTargetGlob,
+  expandTargetPaths,
+  GlobPatternError,
+  type CompiledGlob,
+} from './globs.js';
 import type { FilePosition, Positions } from './positions.js';
 import { FileSettle, SettleLedger, type OriginToken } from './settle.js';
 import {
@@ -111,6 +120,8 @@ interface Tailed {
   readonly settle: FileSettle;
   owner: OwnedTarget;
   stopped: boolean;
+  /** When the path was first found unmatched; reset when it matches again. */
+  unmatchedSince: number | undefined;
 }
 
 interface OwnedTarget {
@@ -125,11 +136,23 @@ export class FileTargetManager {
   private dropped: DroppedFileTarget[] = [];
   private readonly warned = new Set<string>();
   private syncing: Promise<void> = Promise.resolve();
+  /** The sync waiting for the running one to end, if any. */
+  private queued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private reading = false;
   private stopped = false;
+  /** The `__path__` globs of the last sync, to tell whether a created file is worth a sync. */
+  private includes: CompiledGlob[] = [];
+  private readonly watcher: DirectoryWatcher;
+  private soon: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: FileTargetManagerOptions) {}
+  constructor(private readonly options: FileTargetManagerOptions) {
+    this.watcher = new DirectoryWatcher(
+      (path) => !this.files.has(path) && this.includes.some((glob) => glob.match(path)),
+      () => this.syncSoon(),
+      options.log,
+    );
+  }
 
   /** Starts the periodic sync and positions saving; resolves after the first sync. */
   async start(targets: readonly FileTarget[] = []): Promise<void> {
@@ -155,13 +178,22 @@ export class FileTargetManager {
     this.ledger.settle(token);
   }
 
-  /** Expands the globs and starts/stops tailers; runs are serialized. */
+  /**
+   * Expands the globs and starts/stops tailers. Runs are serialized, and a
+   * request made while one is already waiting joins it (it will see the
+   * latest targets), so slow syncs never pile up behind each other.
+   */
   sync(): Promise<void> {
-    const run = this.syncing.then(() => (this.reading ? this.syncOnce() : undefined));
-    this.syncing = run.catch((err: unknown) =>
+    if (this.queued !== undefined) return this.queued;
+    const queued = this.syncing.then(async () => {
+      this.queued = undefined;
+      if (this.reading) await this.syncOnce();
+    });
+    this.queued = queued.catch((err: unknown) =>
       this.options.log('error', `file targets: sync failed: ${String(err)}`),
     );
-    return this.syncing;
+    this.syncing = this.queued;
+    return this.queued;
   }
 
   /** Stops the tailers (nothing more is read); positions stay open for late settles. */
@@ -169,6 +201,8 @@ export class FileTargetManager {
     this.reading = false;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.soon !== undefined) clearTimeout(this.soon);
+    this.watcher.close();
     await this.syncing;
     await Promise.all([...this.files.values()].map((file) => this.stopTailer(file)));
   }
@@ -207,6 +241,15 @@ export class FileTargetManager {
     return this.dropped;
   }
 
+  /** A file was created in a watched directory: sync shortly (creations come in bursts). */
+  private syncSoon(): void {
+    if (this.soon !== undefined || !this.reading) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.sync();
+    }, 20);
+  }
+
   private collectPositions(): void {
     for (const file of this.files.values()) {
       const position = file.settle.position(file.tailer.generation, file.tailer.identity);
@@ -217,6 +260,7 @@ export class FileTargetManager {
   private async syncOnce(): Promise<void> {
     const wanted = new Map<string, OwnedTarget>();
     const dropped: DroppedFileTarget[] = [];
+    const includes: CompiledGlob[] = [];
     for (const target of this.targets) {
       const problem = this.targetProblem(target);
       if (problem !== undefined) {
@@ -236,6 +280,11 @@ export class FileTargetManager {
         this.warnOnce(`glob:${reason}`, `file target dropped: ${reason}`);
         continue;
       }
+      try {
+        includes.push(compileTargetGlob(target.labels[PATH_LABEL]!, this.options.cwd));
+      } catch {
+        // An existing file named like a bad pattern: taken literally above, not watched for.
+      }
       const owned: OwnedTarget = { target, labels: streamLabels(target.labels) };
       for (const path of paths) {
         const first = wanted.get(path);
@@ -249,9 +298,20 @@ export class FileTargetManager {
       }
     }
     this.dropped = dropped;
+    this.includes = includes;
+    if (this.reading) this.watcher.set(new Set([...wanted.keys()].map((path) => dirname(path))));
 
+    const now = Date.now();
     for (const [path, file] of this.files) {
-      if (wanted.has(path)) continue;
+      if (wanted.has(path)) {
+        file.unmatchedSince = undefined;
+        continue;
+      }
+      // A rotation renames the file away and creates the next one a moment later: a path
+      // missing at one sync is kept until it has been missing for a whole sync period, so
+      // the tailer can finish the old file (Promtail stops it at once and can lose its end).
+      file.unmatchedSince ??= now;
+      if (now - file.unmatchedSince < this.options.syncPeriodMs) continue;
       this.files.delete(path);
       await this.stopTailer(file);
       file.settle.close();
@@ -298,7 +358,7 @@ export class FileTargetManager {
       return;
     }
     const settle = new FileSettle(path, start, this.ledger, tailer.generation);
-    const file: Tailed = { path, tailer, settle, owner, stopped: false };
+    const file: Tailed = { path, tailer, settle, owner, stopped: false, unmatchedSince: undefined };
     ref.file = file;
     this.files.set(path, file);
     this.warned.delete(`start:${path}`);

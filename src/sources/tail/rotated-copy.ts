@@ -88,3 +88,19 @@ export async function findRotatedCopy(
   if (!best) return undefined;
   return { path: best.path, handle: best.handle, identity: best.identity, size: best.size };
 }
+
+/** The copy, only when it holds bytes past `from` (a tailer that was not behind needs none). */
+export async function findUnreadCopy(
+  path: string,
+  fingerprint: Buffer,
+  from: number,
+  exclude: readonly FileIdentity[],
+): Promise<RotatedCopy | undefined> {
+  if (fingerprint.length === 0) return undefined;
+  const copy = await findRotatedCopy(path, fingerprint, from, exclude);
+  if (copy && copy.size <= from) {
+    await copy.handle.close();
+    return undefined;
+  }
+  return copy;
+}

@@ -14,26 +14,31 @@
  *
  * Generations (file-tailer.ts): the tailer moves to generation g+1 when the
  * file at the path was replaced (rename rotation, a new identity) or
- * truncated (same identity). Offsets only compare within one generation, so
- * while lines of an older generation are unsettled the position recorded is
- * still one of that older generation:
+ * truncated (same identity, copytruncate). Offsets only compare within one
+ * generation, and a positions entry holds one offset, so while lines of an
+ * older generation are unsettled the position recorded is offset 0 of the
+ * current file (with its identity). What a restart then does:
  *
- * - rename rotation: the old file's settled offset with the OLD identity. On
- *   restart the file at the path has another identity, so it is read from 0
- *   (its lines may be sent twice, none lost), and the manager looks for the
- *   old identity among the matched files (say `app.log.1` when the glob
- *   matches it) to resume the old file at its offset. If the old file is not
- *   matched any more, its unsettled lines cannot be read again — as with
- *   Promtail, which would have lost them too.
- * - truncation (copytruncate): offset 0 with the same identity. The old
- *   content is gone from the file, and any offset above 0 could skip lines of
- *   the new content that were never sent; 0 re-sends the new content instead.
+ * - the current file is read from 0: lines of it that were already safe
+ *   may be sent twice, none is skipped. Any offset above 0 could skip lines
+ *   of the new content that were never sent (Promtail would resume a longer
+ *   new file at the old offset);
+ * - the older file's unsettled lines: after a rename, if the glob matches
+ *   the file's new name (`app.log.1`), it is a file without an entry and is
+ *   read from 0 (duplicates, nothing lost); if it is not matched, or the
+ *   content was truncated away, they cannot be read again — Promtail would
+ *   have lost them as well. The window is short: the tailer drains the old
+ *   file before moving on, so only lines in the pipeline are at stake.
  *
- * Once the older generation is settled, the position is the newest
+ * Resuming the old file under its new name by its identity was left out on
+ * purpose: once no one holds the file open its inode number may be reused by
+ * a new file, and resuming that one at the old offset would skip lines.
+ *
+ * Once the older generations are settled, the position is the current
  * generation's own settled offset.
  */
 import type { FilePosition } from './positions.js';
-import { sameIdentity, type FileIdentity, type ReadLine } from './tailer-contract.js';
+import type { FileIdentity, ReadLine } from './tailer-contract.js';
 
 /** The token of one read line. */
 export type OriginToken = number;
@@ -57,6 +62,8 @@ export interface Batch {
 export class SettleLedger {
   private batches: Batch[] = [];
   private head = 0;
+  /** Batches at or after `head` that are finished but still in the array. */
+  private finished = 0;
   private nextToken = 1;
 
   /**
@@ -83,7 +90,10 @@ export class SettleLedger {
     batch.settled[index] = 1;
     batch.unsettled--;
     batch.file.advance();
-    if (batch.unsettled === 0) this.trim();
+    if (batch.unsettled === 0) {
+      this.finished++;
+      this.trim();
+    }
   }
 
   /** Lines tracked and not yet settled, over all files (a gauge). */
@@ -91,6 +101,11 @@ export class SettleLedger {
     let n = 0;
     for (let i = this.head; i < this.batches.length; i++) n += this.batches[i]!.unsettled;
     return n;
+  }
+
+  /** Batches held (for tests and a gauge): those with unsettled lines, and finished ones not yet dropped. */
+  get heldBatches(): number {
+    return this.batches.length - this.head;
   }
 
   private addBatch(file: FileSettle, lines: readonly ReadLine[], from: number, to: number): void {
@@ -128,10 +143,29 @@ export class SettleLedger {
     return undefined;
   }
 
-  /** Drops finished batches from the front, compacting now and then so the array follows what is in flight. */
+  /** @internal A batch of a closed file no longer counts. */
+  finish(batch: Batch): void {
+    if (batch.unsettled === 0) return;
+    batch.unsettled = 0;
+    this.finished++;
+  }
+
+  /**
+   * Drops finished batches: from the front as they finish, and from the
+   * middle now and then, so one line never settled (a pipeline bug) only
+   * keeps its own batch, not every batch read after it.
+   */
   trim(): void {
-    while (this.head < this.batches.length && this.batches[this.head]!.unsettled === 0) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.batches.length) {
+    while (this.head < this.batches.length && this.batches[this.head]!.unsettled === 0) {
+      this.head++;
+      this.finished--;
+    }
+    const live = this.batches.length - this.head;
+    if (this.finished > 1024 && this.finished * 2 > live) {
+      this.batches = this.batches.slice(this.head).filter((batch) => batch.unsettled > 0);
+      this.head = 0;
+      this.finished = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.batches.length) {
       this.batches = this.batches.slice(this.head);
       this.head = 0;
     } else if (this.head === this.batches.length) {
@@ -231,17 +265,9 @@ export class FileSettle {
     }
     if (this.settledGeneration === newestGeneration)
       return { offset: this.settledEnd, identity: this.settledIdentity ?? tailerIdentity };
-    if (this.queueHead === this.queue.length) {
-      // Every line of the older generations is settled; nothing of the new one was read yet.
-      return { offset: 0, identity: newestIdentity };
-    }
-    if (
-      sameIdentity(this.settledIdentity, newestIdentity) ||
-      this.settledIdentity === undefined ||
-      newestIdentity === undefined
-    )
-      return { offset: 0, identity: newestIdentity ?? this.settledIdentity }; // truncated: see the file comment
-    return { offset: this.settledEnd, identity: this.settledIdentity }; // renamed: the old file's place
+    // Lines of an older generation are unsettled, or the tailer moved on before reading
+    // a line of the new one: the current file from its start (see the file comment).
+    return { offset: 0, identity: newestIdentity ?? this.settledIdentity };
   }
 
   /** The settled offset now, in the generation of the oldest unsettled line. */
@@ -276,7 +302,7 @@ export class FileSettle {
   /** The file is no longer tailed: its unsettled lines no longer hold anything back. */
   close(): void {
     this.closed = true;
-    for (let i = this.queueHead; i < this.queue.length; i++) this.queue[i]!.unsettled = 0;
+    for (let i = this.queueHead; i < this.queue.length; i++) this.ledger.finish(this.queue[i]!);
     this.queue = [];
     this.queueHead = 0;
     this.ledger.trim();

@@ -4,7 +4,7 @@
  * read to its end after a copytruncate, and the file now at the path.
  */
 import type { FileHandle } from 'node:fs/promises';
-import type { LineSplitter } from './line-splitter.js';
+import type { LineSplitter, NewlineShape } from './line-splitter.js';
 import { readHead } from './rotated-copy.js';
 import type { FileIdentity } from './types.js';
 
@@ -58,4 +58,35 @@ export async function checkTruncation(file: TailedFile): Promise<TruncationCheck
     if (head.length > file.fingerprint.length) file.fingerprint = head;
   }
   return { truncated: false, size };
+}
+
+/** Whether the bytes before offset end a line (else a partial line was flushed there). */
+export async function endsWithNewline(
+  handle: FileHandle,
+  offset: number,
+  newline: NewlineShape,
+): Promise<boolean> {
+  const unit = newline === 'byte' ? 1 : 2;
+  const tail = Buffer.alloc(unit);
+  const { bytesRead } = await handle.read(tail, 0, unit, offset - unit);
+  if (bytesRead < unit) return true;
+  if (newline === 'utf-16le') return tail[0] === 0x0a && tail[1] === 0;
+  if (newline === 'utf-16be') return tail[0] === 0 && tail[1] === 0x0a;
+  return tail[0] === 0x0a;
+}
+
+/** A file in the queue, with nothing seen of it yet beyond what `init` says. */
+export function tailedFile(
+  init: Pick<TailedFile, 'handle' | 'identity' | 'generation' | 'splitter'> & Partial<TailedFile>,
+): TailedFile {
+  return {
+    lastSize: 0,
+    fingerprint: Buffer.alloc(0),
+    live: false,
+    endAt: undefined,
+    lastGrowthAt: Date.now(),
+    releaseArmed: false,
+    committed: init.splitter.resumeOffset,
+    ...init,
+  };
 }

@@ -26,6 +26,8 @@ const E2E = 'test/agent/e2e.test.ts';
 const SCRAPE = 'test/sources/scrape/scrape.test.ts';
 const SIGNED_SCRAPE = 'test/sources/scrape/signed.test.ts';
 const LOAD = 'test/config/agent/load.test.ts';
+const LOGS = 'test/pipelines/logs/e2e.test.ts';
+const LOGS_TAILED = 'files are tailed with their labels';
 
 const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: string]>> = {
   // Read in src/config/agent/load.ts, into AgentConfig.
@@ -94,6 +96,25 @@ const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: strin
     SCRAPE,
     'file_sd_configs: targets from JSON and YAML files',
   ],
+  // Logs: read in src/config/agent/logs-load.ts into LogsInstance, or everyday words.
+  'logs.positions_directory': [LOGS, LOGS_TAILED],
+  'logs.configs[].name': [LOGS, LOGS_TAILED],
+  'logs.configs[].positions.filename': [LOGS, 'encoding and decompression'],
+  'logs.global.clients[].url': [LOGS, 'without a WAL'],
+  'logs.global.clients[].name': [LOGS, LOGS_TAILED],
+  'logs.global.clients[].batchwait': [LOGS, LOGS_TAILED],
+  'logs.global.clients[].batchsize': [LOGS, LOGS_TAILED],
+  'logs.global.clients[].headers': [LOGS, LOGS_TAILED],
+  'logs.global.clients[].timeout': [LOGS, LOGS_TAILED],
+  'logs.global.clients[].sigv4': [LOGS, 'a client with sigv4 signs every push'],
+  'logs.global.clients[].aws_auth': [LOGS, 'a client with sigv4 signs every push'],
+  'logs.global.file_watch_config.min_poll_frequency': [LOGS, 'without a WAL'],
+  'logs.global.file_watch_config.max_poll_frequency': [LOGS, 'without a WAL'],
+  'logs.configs[].scrape_configs[].encoding': [LOGS, 'encoding and decompression'],
+  'logs.configs[].scrape_configs[].decompression.enabled': [LOGS, 'encoding and decompression'],
+  'logs.configs[].scrape_configs[].decompression.format': [LOGS, 'encoding and decompression'],
+  'logs.configs[].wal_config.enabled': [LOGS, 'with wal_config'],
+  'logs.configs[].wal_config.dir': [LOGS, 'with wal_config'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, copyFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isRotatedSiblingName } from '../../../src/sources/tail/rotated-copy.js';
 import { collectTail, delay, tempDir, waitFor } from './helpers.js';
 
 test('tailer: lines read as they are appended, with offsets, counted', async (t) => {
@@ -210,4 +211,38 @@ test('tailer: a path that does not exist yet is awaited; stop closes everything'
   await appendFile(path, 'not read\n');
   await delay(100);
   assert.deepEqual(c.texts(), ['hello']);
+});
+
+test('tailer: a directory event wakes a long poll at once', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'quiet.log');
+  await writeFile(path, 'first\n');
+  const c = collectTail({ path, pollMinMs: 10_000, pollMaxMs: 10_000 }, t);
+  c.tailer.start();
+  await waitFor(() => c.lines.length === 1, 'the first line');
+  await delay(100);
+  const appended = Date.now();
+  await appendFile(path, 'second\n');
+  await waitFor(() => c.lines.length === 2, 'the appended line', 2000);
+  assert.ok(Date.now() - appended < 2000);
+});
+
+test('rotated sibling names: numbered and dated copies, never compressed ones or other files', () => {
+  const yes = [
+    'app.log.1',
+    'app.log-20240101',
+    'app-20240101.log',
+    'app.log.2024-01-01',
+    'app.1.log',
+  ];
+  const no = [
+    'app.log',
+    'app.log.1.gz',
+    'app.log-20240101.gz',
+    'other.log.1',
+    'app.log.2.zst',
+    'apple.log',
+  ];
+  for (const name of yes) assert.equal(isRotatedSiblingName('app.log', name), true, name);
+  for (const name of no) assert.equal(isRotatedSiblingName('app.log', name), false, name);
 });

@@ -3,9 +3,12 @@
  * a steady rate and obeys what logrotate's writers do. "reopen" (the HUP after
  * a rename): close and open the path again, creating it. "pause"/"resume":
  * logrotate's copytruncate window, nothing written between copy and truncate.
+ * The same by signals, for a real logrotate's prerotate/postrotate scripts:
+ * SIGHUP reopens, SIGUSR1 pauses (then creates the file named by
+ * WRITER_PAUSED_FLAG, which the script waits for), SIGUSR2 resumes.
  * Usage: node line-writer.js <path> <lines> <lines per second>
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 
 const [path, totalText, rateText] = process.argv.slice(2);
 if (!path || !totalText || !rateText) throw new Error('usage: line-writer <path> <lines> <rate>');
@@ -32,6 +35,20 @@ process.on('message', (message) => {
     fd = openSync(path, 'a');
     send('reopened');
   }
+});
+
+const pausedFlag = process.env['WRITER_PAUSED_FLAG'];
+process.on('SIGHUP', () => {
+  closeSync(fd);
+  fd = openSync(path, 'a');
+});
+process.on('SIGUSR1', () => {
+  paused = true;
+  if (pausedFlag) writeFileSync(pausedFlag, '');
+});
+process.on('SIGUSR2', () => {
+  if (pausedFlag) rmSync(pausedFlag, { force: true });
+  paused = false;
 });
 
 function writeSome(): void {

@@ -6,7 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,14 +38,18 @@ interface Received {
   job: string;
 }
 
-async function harness(dir: string, options: { settle?: (r: Received) => boolean } = {}) {
+async function harness(
+  dir: string,
+  options: { settle?: (r: Received) => boolean; syncMs?: number } = {},
+) {
+  const syncMs = options.syncMs ?? SYNC_MS;
   const warnings: string[] = [];
   const log = (level: string, message: string) => {
     if (level !== 'info') warnings.push(`${level}: ${message}`);
   };
   const positions = await Positions.load({
     file: join(dir, 'positions.yaml'),
-    syncPeriodMs: SYNC_MS,
+    syncPeriodMs: syncMs,
     ignoreInvalidYaml: false,
     log,
   });
@@ -46,7 +59,7 @@ async function harness(dir: string, options: { settle?: (r: Received) => boolean
     positions,
     createTailer: (o) => new PollingTailer(o),
     tailing: { maxLineSize: 0, truncateLongLines: false, pollMinMs: 20, pollMaxMs: 100 },
-    syncPeriodMs: SYNC_MS,
+    syncPeriodMs: syncMs,
     log,
     hostname: 'this-host',
     onLines: async (batch: TailBatch) => {
@@ -230,6 +243,140 @@ test('one tailer per file when two targets match it; targets without __path__ or
       manager.droppedTargets().map((d) => d.reason),
       ['no __path__ label', '__host__ is other-host, not this host (this-host)'],
     );
+    await manager.stop();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file created in a watched directory is tailed at once, not at the next sync', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
+  try {
+    await writeFile(join(dir, 'a.log'), 'a\n');
+    const { manager, received } = await harness(dir, { syncMs: 60_000 });
+    await manager.start([{ job: 'j', labels: { __path__: `${dir}/*.log` } }]);
+    await until('a.log read', () => received.length === 1);
+    await writeFile(join(dir, 'ignored.txt'), 'not matched\n');
+    await writeFile(join(dir, 'b.log'), 'b\n');
+    await until(
+      'b.log read through the directory watch',
+      () => received.some((r) => r.line === 'b'),
+      2000,
+    );
+    assert.deepEqual(received.map((r) => r.line).sort(), ['a', 'b']);
+    await manager.stop();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('rotation by rename: every line once, in order; the position ends in the new file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
+  try {
+    const file = join(dir, 'app.log');
+    await writeFile(file, '');
+    const { manager, received } = await harness(dir);
+    await manager.start([{ job: 'j', labels: { __path__: `${dir}/*.log` } }]);
+    let written = 0;
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 50; i++) await appendFile(file, `line ${++written}\n`);
+      await sleep(30);
+      await rename(file, `${file}.${round}`);
+      await appendFile(`${file}.${round}`, `line ${++written}\n`); // a writer still holding the old file
+      await writeFile(file, '');
+    }
+    for (let i = 0; i < 10; i++) await appendFile(file, `line ${++written}\n`);
+    await until('every line', () => received.length >= written);
+    await sleep(100);
+    assert.deepEqual(
+      received.map((r) => r.line),
+      Array.from({ length: written }, (_, i) => `line ${i + 1}`),
+    );
+    const [status] = manager.status();
+    assert.equal(status!.generation, 5);
+    assert.equal(status!.settledOffset, numbered('line', written - 9, written).length);
+    await manager.stop();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file in a new directory (not watched yet) is found by the periodic sync', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
+  try {
+    const { manager, received } = await harness(dir, { syncMs: 300 });
+    await manager.start([{ job: 'pods', labels: { __path__: `${dir}/pods/**/*.log` } }]);
+    await mkdir(join(dir, 'pods', 'ns_pod_uid', 'container'), { recursive: true });
+    const createdAt = Date.now();
+    await writeFile(join(dir, 'pods', 'ns_pod_uid', 'container', '0.log'), 'hello\n');
+    await until('0.log read', () => received.length === 1, 2000);
+    const took = Date.now() - createdAt;
+    assert.ok(took <= 300 + 100, `found after ${took} ms (sync period 300 ms)`);
+    assert.equal(
+      received[0]!.labels['filename'],
+      join(dir, 'pods', 'ns_pod_uid', 'container', '0.log'),
+    );
+    await manager.stop();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('switching from Promtail: its positions file is used as it is (offset, or 0 when the file is shorter)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
+  try {
+    const resumed = join(dir, 'resumed.log');
+    const shrunk = join(dir, 'shrunk.log');
+    await writeFile(resumed, numbered('r', 1, 4)); // "r 1\n" is 4 bytes: offset 8 is after "r 2"
+    await writeFile(shrunk, numbered('s', 1, 2));
+    // As Promtail wrote it: no identities.
+    await writeFile(
+      join(dir, 'positions.yaml'),
+      `positions:\n  ${resumed}: "8"\n  ${shrunk}: "4000"\n  journal-syslog: s=abc;i=1\n`,
+    );
+    const { manager, received } = await harness(dir);
+    await manager.start([{ job: 'j', labels: { __path__: `${dir}/*.log` } }]);
+    await until('read', () => received.length === 4);
+    assert.deepEqual(
+      received.filter((r) => r.path === resumed).map((r) => r.line),
+      ['r 3', 'r 4'],
+    );
+    assert.deepEqual(
+      received.filter((r) => r.path === shrunk).map((r) => r.line),
+      ['s 1', 's 2'],
+    );
+    await manager.stop();
+    const saved = (
+      parse(await readFile(join(dir, 'positions.yaml'), 'utf8')) as {
+        positions: Record<string, string>;
+      }
+    ).positions;
+    assert.deepEqual(saved, { [resumed]: '16', [shrunk]: '8', 'journal-syslog': 's=abc;i=1' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('copytruncate: the truncated file is read again from 0 and its position follows the new content', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
+  try {
+    const file = join(dir, 'app.log');
+    await writeFile(file, numbered('before', 1, 20));
+    const { manager, received } = await harness(dir);
+    await manager.start([{ job: 'j', labels: { __path__: file } }]);
+    await until('first content', () => received.length === 20);
+    await writeFile(`${file}.1`, await readFile(file)); // copy…
+    await writeFile(file, ''); // …then truncate
+    await sleep(60);
+    await appendFile(file, numbered('after', 1, 3));
+    await until('after truncation', () => received.some((r) => r.line === 'after 3'));
+    assert.deepEqual(
+      received.slice(20).map((r) => r.line),
+      ['after 1', 'after 2', 'after 3'],
+    );
+    const [status] = manager.status();
+    assert.equal(status!.generation, 1);
+    assert.equal(status!.settledOffset, numbered('after', 1, 3).length);
     await manager.stop();
   } finally {
     await rm(dir, { recursive: true, force: true });

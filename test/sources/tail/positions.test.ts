@@ -281,3 +281,43 @@ test('a writer killed with SIGKILL mid-write leaves the old or the new complete 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('paths YAML must quote (colons, #, quotes, unicode, very long) survive a round trip', async () => {
+  const dir = await tempDir();
+  try {
+    const file = join(dir, 'positions.yaml');
+    const { log } = collectingLog();
+    const paths = [
+      '/var/log/a: b.log',
+      '/var/log/#hash.log',
+      '/var/log/it\'s "quoted".log',
+      '/var/log/ünïcødé/日志.log',
+      `/var/log/${'x'.repeat(2000)}.log`,
+      '/var/log/- dash',
+      '/var/log/trailing space ',
+    ];
+    const positions = await Positions.load({
+      file,
+      syncPeriodMs: 60_000,
+      ignoreInvalidYaml: false,
+      log,
+    });
+    paths.forEach((path, i) => positions.put(path, i * 100, { dev: 1, ino: i }));
+    await positions.save();
+    const again = await Positions.load({
+      file,
+      syncPeriodMs: 60_000,
+      ignoreInvalidYaml: false,
+      log,
+    });
+    assert.deepEqual(again.paths().sort(), [...paths].sort());
+    paths.forEach((path, i) =>
+      assert.deepEqual(again.get(path), { offset: i * 100, identity: { dev: 1, ino: i } }, path),
+    );
+    // And the file is still plain YAML of strings, as Promtail's decoder wants it.
+    const parsed = parse(await readFile(file, 'utf8')) as { positions: Record<string, unknown> };
+    assert.ok(Object.values(parsed.positions).every((v) => typeof v === 'string'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

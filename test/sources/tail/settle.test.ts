@@ -66,18 +66,19 @@ test('files settle independently with tokens from one ledger', () => {
   assert.equal(a.position(0, A).offset, 20);
 });
 
-test('after a rename rotation the old file keeps the position (with its identity) until its lines settle', () => {
+test('after a rename rotation, unsettled lines of the old file record 0 of the new one until they settle', () => {
   const ledger = new SettleLedger();
   const file = new FileSettle('/a.log', { offset: 0, identity: A }, ledger);
   const old = file.track(lines(0, 3)); // A: ends 10, 20, 30
   ledger.settle(old);
+  assert.deepEqual(file.position(0, A), { offset: 10, identity: A });
   const fresh = file.track(lines(0, 2, 10, 1, B)); // B (generation 1): ends 10, 20
   ledger.settle(fresh);
   ledger.settle(fresh + 1);
   assert.deepEqual(
     file.position(1, B),
-    { offset: 10, identity: A },
-    'the old file at its settled offset: a restart reads the new file from 0 (another identity) and finds the old one by identity',
+    { offset: 0, identity: B },
+    'a restart reads the new file from 0: its lines may be sent again, none is skipped',
   );
   assert.equal(
     file.lag(20, 1),
@@ -85,7 +86,7 @@ test('after a rename rotation the old file keeps the position (with its identity
     'the old file’s 20 bytes unsettled plus the 20 read of the new one',
   );
   ledger.settle(old + 2);
-  assert.equal(file.position(1, B).offset, 10, 'still a gap in the old file');
+  assert.equal(file.position(1, B).offset, 0, 'still a gap in the old file');
   ledger.settle(old + 1);
   assert.deepEqual(
     file.position(1, B),
@@ -107,20 +108,24 @@ test('after a truncation, unsettled lines of the old content record offset 0 (th
   assert.deepEqual(file.position(1, A), { offset: 40, identity: A });
 });
 
-test('a tailer that moved to a new generation before reading any line of it records 0 once the old lines settle', () => {
+test('a tailer that moved to a new generation before reading any line of it records 0 of the new file', () => {
   const ledger = new SettleLedger();
   const file = new FileSettle('/a.log', { offset: 0, identity: A }, ledger);
   const old = file.track(lines(0, 2));
+  ledger.settle(old);
+  assert.deepEqual(file.position(0, A), { offset: 10, identity: A });
+  assert.deepEqual(file.position(1, B), { offset: 0, identity: B }, 'old line unsettled');
+  ledger.settle(old + 1);
   assert.deepEqual(
     file.position(1, B),
-    { offset: 0, identity: A },
-    'old file, nothing settled: its start',
+    { offset: 0, identity: B },
+    'all settled, nothing read of B yet',
   );
-  ledger.settle(old);
-  ledger.settle(old + 1);
-  assert.deepEqual(file.position(1, B), { offset: 0, identity: B });
-  // Truncated with nothing read since: 0 as well.
-  assert.deepEqual(file.position(1, A), { offset: 0, identity: A });
+  assert.deepEqual(
+    file.position(1, A),
+    { offset: 0, identity: A },
+    'truncated, nothing read since',
+  );
 });
 
 test('one batch spanning two generations is split', () => {
@@ -159,4 +164,22 @@ test('100k lines settled in shuffled batches end at the last line, cheaply', () 
   assert.equal(ledger.unsettledLines, 0);
   // Not a timing test: a bound far above the few milliseconds it takes, to catch quadratic work.
   assert.ok(ms < 2000, `${ms} ms for ${total} lines`);
+});
+
+test('a line never settled holds back only its own file, and the ledger does not grow behind it', () => {
+  const ledger = new SettleLedger();
+  const stuck = new FileSettle('/stuck.log', { offset: 0, identity: A }, ledger);
+  const busy = new FileSettle('/busy.log', { offset: 0, identity: B }, ledger);
+  const lost = stuck.track(lines(0, 2));
+  ledger.settle(lost + 1); // the first line is never settled
+  for (let b = 0; b < 5000; b++) {
+    const token = busy.track(lines(b * 10, 1, 10, 0, B));
+    ledger.settle(token);
+  }
+  assert.equal(busy.position(0, B).offset, 50_000);
+  assert.equal(stuck.position(0, A).offset, 0);
+  assert.ok(ledger.heldBatches < 2100, `${ledger.heldBatches} batches held`);
+  ledger.settle(lost);
+  assert.equal(stuck.position(0, A).offset, 20);
+  assert.equal(ledger.heldBatches, 0);
 });
