@@ -61,6 +61,7 @@ const base = {
 
 const columns = [
   ['config', 8],
+  ['target/s', 9],
   ['offered/s', 10],
   ['delivered/s', 12],
   ['CPU-ms/10k', 11],
@@ -80,7 +81,8 @@ const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits)
 function line(config: string, r: StepResult): string {
   return row([
     config,
-    String(r.offered),
+    String(r.target),
+    fixed(r.offered),
     fixed(r.delivered),
     fixed(r.cpuMsPer10k, 1),
     fixed(r.cores, 2),
@@ -91,7 +93,13 @@ function line(config: string, r: StepResult): string {
     String(r.duplicates),
     String(r.outOfOrder),
     String(r.streams),
-    r.keptUp ? 'yes' : r.agentExit !== 0 ? `no (exit ${r.agentExit})` : 'no',
+    r.keptUp
+      ? 'yes'
+      : r.agentExit !== 0
+        ? `no (exit ${r.agentExit})`
+        : r.writerShort
+          ? 'writer short'
+          : 'no',
   ]);
 }
 
@@ -113,7 +121,8 @@ try {
       const result = await runStep(counter, { ...base, rate, stages });
       console.log(line(name, result));
       if (result.keptUp) highest = Math.max(highest, rate);
-      else lowestFailed = Math.min(lowestFailed, rate);
+      else if (!result.writerShort) lowestFailed = Math.min(lowestFailed, rate);
+      for (const warning of result.agentWarnings) console.log(`  agent: ${warning}`);
       if (result.unmarked || counter.badPushes.length)
         console.log(
           `  ${result.unmarked} unmarked lines; bad pushes: ${counter.badPushes.slice(0, 3).join('; ')}`,

@@ -5,7 +5,7 @@
  * `F` for a full line). Lines are written at a fixed total rate spread over
  * the files, catching up on what is due whenever the event loop runs, so the
  * average rate holds even when the process is busy. Each message carries its
- * file's number, a sequence number and the write time in ms, which the
+ * file's number, a sequence number and the write time in ms (also in the CRI timestamp), which the
  * receiver uses to check order and loss and to measure delay.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -58,11 +58,10 @@ export function parseMarks(
   };
 }
 
-/** CRI's timestamp: RFC 3339 in UTC with nanoseconds, as the kubelet writes it. */
-function criTime(ms: number, n: number): string {
+/** CRI's timestamp, RFC 3339 in UTC with nanoseconds as the kubelet writes it, built once per tick: `<seconds>.` and the ms digits. */
+function criTimePrefix(ms: number): { seconds: string; millis: string } {
   const iso = new Date(ms).toISOString(); // 2026-12-03T10:00:00.123Z
-  const nanos = String((ms % 1000) * 1_000_000 + (n % 1_000_000)).padStart(9, '0');
-  return `${iso.slice(0, 19)}.${nanos}Z`;
+  return { seconds: iso.slice(0, 20), millis: iso.slice(20, 23) };
 }
 
 export class CriWriter {
@@ -72,6 +71,7 @@ export class CriWriter {
   private startMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private total = 0;
+  private due = 0;
 
   constructor(
     private readonly files: readonly CriFile[],
@@ -89,22 +89,25 @@ export class CriWriter {
   }
 
   private writeDue(): void {
-    const due = Math.floor(((performance.now() - this.startMs) * this.rate) / 1000);
-    let lines = due - this.total;
-    if (lines <= 0) return;
+    this.due = Math.floor(((performance.now() - this.startMs) * this.rate) / 1000);
+    // At most 50 ms worth at once: a starved process falls behind (reported
+    // as a lower offered rate) instead of building ever larger bursts.
+    const count = Math.min(this.due - this.total, Math.ceil(this.rate / 20));
+    if (count <= 0) return;
     const now = Date.now();
+    const { seconds, millis } = criTimePrefix(now);
     const perFile = this.files.map(() => [] as string[]);
     // Round robin, so every file gets its share of each tick.
-    for (let k = 0; lines > 0; lines--, k++) {
+    for (let k = 0; k < count; k++) {
       const f = (this.total + k) % this.files.length;
       const n = this.written[f]!++;
       const level = LEVELS[n % LEVELS.length]!;
       const path = PATHS[n % PATHS.length]!;
       perFile[f]!.push(
-        `${criTime(now, n)} stdout F level=${level} seq=${f}:${n} t=${now} caller=server.go:214 msg="request done" method=GET path=${path} status=200 duration_ms=${n % 97}.${n % 10}\n`,
+        `${seconds}${millis}${String(n % 1_000_000).padStart(6, '0')}Z stdout F level=${level} seq=${f}:${n} t=${now} caller=server.go:214 msg="request done" method=GET path=${path} status=200 duration_ms=${n % 97}.${n % 10}\n`,
       );
     }
-    this.total = due;
+    this.total += count;
     perFile.forEach((chunk, f) => {
       if (chunk.length) writeSync(this.fds[f]!, chunk.join(''));
     });
@@ -113,6 +116,11 @@ export class CriWriter {
   /** Lines written over all files. */
   get lines(): number {
     return this.total;
+  }
+
+  /** Lines that should have been written by now at the rate: more than `lines` when the writer fell behind. */
+  get scheduled(): number {
+    return this.due;
   }
 
   stop(): void {
