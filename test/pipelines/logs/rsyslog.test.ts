@@ -7,22 +7,23 @@
  * labels Promtail gives a file target (`job` and `filename`). Run with and
  * without the logs WAL, and across a clean restart of the agent.
  *
- * Fairness to the tailer, as with Promtail or Fluent Bit: copytruncate loses
- * what is written between its copy and its truncate, and what the tailer had
- * not read before the copy (it is only in `app.log.1`, which `*.log` does not
- * match). So before each copytruncate rotation the sender pauses until the
- * agent has shipped every line so far; it resumes right after. `create`
- * rotations happen while the sender is writing.
+ * Copytruncate loses what is written between its copy and its truncate
+ * (logrotate's window, no tailer can read it), so the sender pauses during
+ * those rotations only: until rsyslogd has written every message sent, then
+ * logrotate runs, then sending resumes. Lines the agent had not read yet
+ * when the file was copied are only in `app.log.1` (which `*.log` does not
+ * match): the tailer must recover them from the copy. `create` rotations
+ * happen while the sender is writing.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LokiReceiver } from '../../helpers/loki-receiver.js';
 import { logsConfig, startLogsAgent, type LogsAgent } from '../../helpers/logs-agent.js';
 import { RsyslogPeer, seqOf, type RotationStyle } from '../../helpers/rsyslog.js';
-import { checkSequence, describeSequence, isExact } from './sequence.js';
+import { checkSequence, describeSequence, isExact, ranges } from './sequence.js';
 
 const ROTATIONS: RotationStyle[] = [
   'create',
@@ -85,7 +86,12 @@ async function rotateAndTail(wal: boolean): Promise<void> {
   });
   let agent = await startLogsAgent(dir, config);
   try {
-    let next = 1;
+    // First the file is found (within target_config.sync_period) and read;
+    // a file renamed away before the agent ever saw it at the path is not
+    // what this test is about.
+    await peer.send(1, PER_ROUND, PACING);
+    await waitForReceived(seen.highest, PER_ROUND, agent);
+    let next = PER_ROUND + 1;
     for (const style of ROTATIONS) {
       const from = next;
       next += PER_ROUND;
@@ -97,7 +103,6 @@ async function rotateAndTail(wal: boolean): Promise<void> {
       } else {
         await peer.send(from, PER_ROUND, PACING);
         await peer.waitForWritten(next - 1);
-        await waitForReceived(seen.highest, next - 1, agent);
         await peer.rotate('copytruncate');
       }
     }
@@ -126,11 +131,71 @@ async function rotateAndTail(wal: boolean): Promise<void> {
       1,
       last,
     );
-    assert.ok(isExact(report), `${wal ? 'with' : 'without'} the WAL: ${describeSequence(report)}`);
+    const layout = peer
+      .files()
+      .map((f) => `${basename(f)}: ${ranges(RsyslogPeer.seqsIn(f))}`)
+      .join('; ');
+    assert.ok(
+      isExact(report),
+      `${wal ? 'with' : 'without'} the WAL: ${describeSequence(report)}. Files: ${layout}`,
+    );
     assert.equal(receiver.entries, last, 'nothing but the numbered lines was sent');
     for (const { labels } of received)
       assert.deepEqual(labels, { job: 'rsyslog', filename: peer.file });
     assert.deepEqual(receiver.rejected, []);
+  } finally {
+    await agent.stop('SIGTERM');
+    await receiver.close();
+    await peer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Copytruncate while rsyslogd keeps writing: lines written between the copy
+ * and the truncate are in no file (logrotate's loss), so they may be missing
+ * or not; every line a file holds must arrive, once, in order.
+ */
+async function copytruncateUnderLoad(): Promise<void> {
+  const peer = await RsyslogPeer.start();
+  const seen = tracker();
+  const receiver = await LokiReceiver.start({ onEntry: seen.onEntry });
+  const dir = mkdtempSync(join(tmpdir(), 'signet-rsyslog-agent-'));
+  const agent = await startLogsAgent(
+    dir,
+    logsConfig({
+      dir,
+      clientUrl: receiver.url,
+      jobs: [{ name: 'rsyslog', path: `${peer.logDir}/*.log`, labels: { job: 'rsyslog' } }],
+    }),
+  );
+  try {
+    await peer.send(1, PER_ROUND, PACING);
+    await waitForReceived(seen.highest, PER_ROUND, agent);
+    let next = PER_ROUND + 1;
+    for (let round = 0; round < 5; round++) {
+      const sending = peer.send(next, PER_ROUND, PACING);
+      next += PER_ROUND;
+      await sleep(150 + round * 100);
+      await peer.rotate('copytruncate');
+      await sending;
+    }
+    const last = next - 1;
+    await peer.waitForWritten(last);
+    const inFiles = new Set(peer.written());
+    const inNoFile = range(1, last).filter((seq) => !inFiles.has(seq));
+    await waitForReceived(seen.highest, last, agent);
+    await sleep(1500);
+    const report = checkSequence(
+      receiver.linesOf({ job: 'rsyslog' }).map(({ entry }) => seqOf(entry.line) ?? -1),
+      1,
+      last,
+    );
+    const lostFromFiles = report.missing.filter((seq) => inFiles.has(seq));
+    const detail = `${describeSequence(report)}; logrotate's window: ${ranges(inNoFile) || 'none'}`;
+    assert.deepEqual(lostFromFiles, [], detail);
+    assert.deepEqual(report.duplicates, [], detail);
+    assert.equal(report.firstOutOfOrder, undefined, detail);
   } finally {
     await agent.stop('SIGTERM');
     await receiver.close();
@@ -144,4 +209,7 @@ describe('logs: rsyslog writes, logrotate rotates, signet run tails and pushes t
     rotateAndTail(false));
 
   it('the same with the logs WAL on (wal_config.dir)', () => rotateAndTail(true));
+
+  it('copytruncate while rsyslogd writes: every line a file holds arrives once, in order', () =>
+    copytruncateUnderLoad());
 });

@@ -36,14 +36,29 @@ export function isExact(report: SequenceReport): boolean {
   );
 }
 
-/** A short account for an assertion message (first ten of each kind). */
+/** Ascending numbers as ranges: `1-300, 512, 900-901`. */
+export function ranges(seqs: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < seqs.length;) {
+    let j = i;
+    while (j + 1 < seqs.length && seqs[j + 1] === seqs[j]! + 1) j++;
+    parts.push(i === j ? `${seqs[i]}` : `${seqs[i]}-${seqs[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** A short account for an assertion message (missing as ranges, first ten of the rest). */
 export function describeSequence(report: SequenceReport): string {
   const some = <T>(items: readonly T[]) =>
     `${items.length}${items.length ? ` (first: ${JSON.stringify(items.slice(0, 10))})` : ''}`;
+  const missing = report.missing.length
+    ? `${report.missing.length} (${ranges(report.missing).slice(0, 300)})`
+    : '0';
   const order = report.firstOutOfOrder;
   return [
     `received ${report.received}`,
-    `missing ${some(report.missing)}`,
+    `missing ${missing}`,
     `duplicated ${some(report.duplicates)}`,
     order
       ? `first out of order at #${order.index}: ${order.seq} after ${order.previous}`
