@@ -14,8 +14,9 @@
  * log DaemonSet config runs them). After the fixed rates, `--search` more
  * steps look upward for the highest rate kept up (×1.5 while it keeps up,
  * then halfway to the first rate that did not). Kept up: nothing lost or
- * duplicated, and p99 delay within --max-p99 ms (default 3000: the client's
- * 1 s batchwait plus polling). The bench process itself (writer and receiver)
+ * duplicated, p99 delay within --max-p99 ms (default 3000: the client's 1 s
+ * batchwait plus polling), and at least 90% of the lines arrived while the
+ * writer was still writing (an agent falling behind lags more and more). The bench process itself (writer and receiver)
  * uses a core of its own at high rates; run on an otherwise idle machine.
  */
 import { parseArgs } from 'node:util';

@@ -133,7 +133,14 @@ export async function runStep(counter: PushCounter, spec: StepSpec): Promise<Ste
         rssMiB: rssKiB / 1024,
         p50Ms: counter.delayQuantile(0.5),
         p99Ms,
-        keptUp: !writerShort && lost === 0 && counts.duplicates === 0 && p99Ms <= spec.maxP99Ms,
+        // Falling behind shows as arrivals lagging the writer (the last
+        // batchwait's worth always arrives after it stops) and a growing delay.
+        keptUp:
+          !writerShort &&
+          lost === 0 &&
+          counts.duplicates === 0 &&
+          p99Ms <= spec.maxP99Ms &&
+          arrivedWhileWriting >= 0.9 * written,
         agentWarnings: [
           ...new Set(
             agent
