@@ -16,7 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import type { LogEntry } from '../../model/log-entry.js';
+import type { LogEntry, LogLabels } from '../../model/log-entry.js';
 import { createHttpDispatcher } from '../../net/http-dispatcher.js';
 import { AwsError } from '../../aws/errors/index.js';
 import { classifySendError } from '../shared/classify.js';
@@ -48,7 +48,9 @@ interface PushBody {
   readonly body: Buffer;
 }
 
-/** Stands in for when no enqueue call is being added to (never a real sequence number). */
+/** Label strings remembered per client; a node's streams rarely number more. */
+const LABEL_CACHE_SIZE = 10_000;
+
 const PROTOCOL_HEADERS = {
   'content-type': 'application/x-protobuf',
 } as const;
@@ -75,6 +77,7 @@ export class LokiClient<Token> implements LogClient<Token> {
   private failedAttempts = 0;
   private readonly now: () => number;
   private readonly aws: LokiClientOptions['aws'];
+  private readonly labelStrings = new Map<string, string>();
 
   constructor(
     given: LokiClientOptions,
@@ -124,11 +127,11 @@ export class LokiClient<Token> implements LogClient<Token> {
     if (this.bufferedBytes >= this.options.maxBufferedBytes) return false;
     const seq = this.tracker.open(token);
     this.tracker.add(seq, entries.length);
-    const { externalLabels, tenantId, batchSizeBytes } = this.options;
+    const { tenantId, batchSizeBytes } = this.options;
     const now = this.now();
     for (const entry of entries) {
       const tenant = tenantOf(entry.labels, tenantId);
-      const labels = formatLabels(streamLabels(entry.labels, externalLabels));
+      const labels = this.labelString(entry.labels);
       const metadata = metadataPairs(entry.structuredMetadata);
       const size = entrySize(entry.line, metadata);
       let batch = this.filling.get(tenant);
@@ -252,6 +255,28 @@ export class LokiClient<Token> implements LogClient<Token> {
     metrics.droppedBytes.inc({ host, reason }, body.length);
     this.failures.dropped(result.verdict, batch.entries, batch.entries, 'entry');
     return true;
+  }
+
+  /**
+   * The stream's label string, remembered by the labels as given (names and
+   * values in their order, length-prefixed, which is cheap to join): most entries repeat
+   * their file's labels, and sorting and quoting them again is most of what
+   * an entry costs here. Bounded; forgotten wholesale when full.
+   */
+  private labelString(labels: LogLabels): string {
+    let key = '';
+    // Length-prefixed, so no name or value can pass for another's.
+    for (const name in labels) {
+      const value = labels[name]!;
+      key += `${name.length}:${name}${value.length}:${value}`;
+    }
+    let formatted = this.labelStrings.get(key);
+    if (formatted === undefined) {
+      formatted = formatLabels(streamLabels(labels, this.options.externalLabels));
+      if (this.labelStrings.size >= LABEL_CACHE_SIZE) this.labelStrings.clear();
+      this.labelStrings.set(key, formatted);
+    }
+    return formatted;
   }
 
   private advance(): void {
