@@ -48,6 +48,9 @@ interface PushBody {
   readonly body: Buffer;
 }
 
+/** How long close waits, past drainMs, for a push in flight to end. */
+const CLOSE_GRACE_MS = 1000;
+
 /** Label strings remembered per client; a node's streams rarely number more. */
 const LABEL_CACHE_SIZE = 10_000;
 
@@ -171,19 +174,13 @@ export class LokiClient<Token> implements LogClient<Token> {
       for (const batch of [...this.filling.values()]) this.closeBatch(batch);
       this.wakeRoomWaiters();
     }
-    const drained = this.pumping ?? Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      drained,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, Math.max(0, options.drainMs));
-      }),
-    ]);
-    clearTimeout(timer);
+    await within(this.pumping, options.drainMs);
     this.stopped = true;
     this.sender.stop();
-    await this.pumping;
-    await this.ownDispatcher?.close().catch(() => undefined);
+    // A push in flight is cut off where the pool is ours; one through a
+    // given pool ends within its timeout, and is not waited for much.
+    await this.ownDispatcher?.destroy().catch(() => undefined);
+    await within(this.pumping, CLOSE_GRACE_MS);
     let unsent = 0;
     for (const batch of this.ready) unsent += batch.entries;
     return { unsent };
@@ -404,6 +401,19 @@ function lokiDropReason(verdict: Verdict): LokiDropReason {
       : 'rate_limited';
   }
   return 'ingester_error';
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever is first. */
+async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!promise) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, ms));
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 function metadataPairs(metadata: LogEntry['structuredMetadata']): PushLabelPair[] {
