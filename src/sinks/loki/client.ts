@@ -17,7 +17,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { LogEntry, LogLabels } from '../../model/log-entry.js';
-import { createHttpDispatcher } from '../../net/http-dispatcher.js';
 import { AwsError } from '../../aws/errors/index.js';
 import { classifySendError } from '../shared/classify.js';
 import { FailureLog, type SinkLog } from '../shared/failure-log.js';
@@ -28,9 +27,15 @@ import { RetryingSender, type SendTarget } from '../shared/retry.js';
 import type { Verdict } from '../shared/verdict.js';
 import { TenantBatch, entrySize } from './batch.js';
 import { formatLabels, streamLabels, tenantOf } from './labels.js';
-import type { LokiClientMetrics, LokiDropReason } from './metrics.js';
-import { resolveLokiOptions, type LokiClientOptions, type ResolvedLokiOptions } from './options.js';
+import type { LokiClientMetrics } from './metrics.js';
+import {
+  createLokiDispatcher,
+  resolveLokiOptions,
+  type LokiClientOptions,
+  type ResolvedLokiOptions,
+} from './options.js';
 import type { PushLabelPair } from './push-proto.js';
+import { lokiDropReason, narrowToPromtail } from './verdicts.js';
 
 export interface LokiClientDeps<Token> {
   readonly progress: LogClientProgress<Token>;
@@ -360,47 +365,6 @@ export class LokiClient<Token> implements LogClient<Token> {
     }
     return endpoint;
   }
-}
-
-/**
- * The connection pool for a client's tls_config and proxy_url; give the
- * same one to the AwsClient of a signed client (createTargetSigner's
- * second argument), so signed pushes go through the same proxy and CA.
- */
-export function createLokiDispatcher(options: LokiClientOptions): Dispatcher {
-  return createHttpDispatcher(
-    {
-      tls_config: options.tlsConfig,
-      proxy_url: options.proxyUrl,
-      follow_redirects: true,
-      enable_http2: false,
-    },
-    options.path ?? 'client',
-    // Pushes go one at a time; a second connection serves a push while the first is closing.
-    { connections: 2, pipelining: 1, keepAliveTimeout: 60_000 },
-  );
-}
-
-/**
- * Promtail retries only 429, 5xx and network errors. A refusal the shared
- * classification would hold for a person to fix (401, 403, 404), or retry
- * (408), is dropped, as Promtail drops it.
- */
-function narrowToPromtail(verdict: Verdict): Verdict {
-  if (verdict.action === 'drop' || verdict.action === 'refresh-and-retry') return verdict;
-  const status = verdict.status;
-  if (status === undefined || status === 429 || status >= 500) return verdict;
-  return { ...verdict, action: 'drop', dropReason: 'invalid', splittable: false };
-}
-
-/** Promtail's `reason` label for a dropped batch. */
-function lokiDropReason(verdict: Verdict): LokiDropReason {
-  if (verdict.status === 429) {
-    return /stream limit|streams? limit|max(imum)? active stream/i.test(verdict.message)
-      ? 'stream_limited'
-      : 'rate_limited';
-  }
-  return 'ingester_error';
 }
 
 /** Resolves when `promise` settles or after `ms`, whichever is first. */
