@@ -275,3 +275,32 @@ test('signed pushes are verified (smithy signs for execute-api); a bad signature
   assert.ok(pushes.some((r) => r.signature.startsWith('rejected') && r.status === 400));
   assert.ok(pushes.some((r) => r.signature === 'unsigned' && r.status === 204));
 });
+
+test('query (instant, `time` as the end), POST form bodies, and `+` as a space as Go clients encode it', async () => {
+  const entries = [0, 1, 2].map((i) => ({ ts: ts(50 + i), line: `q${i}`, metadata: {} }));
+  await push(encodePush([{ labels: '{app="form", env="a b"}', entries }]), {
+    'x-scope-orgid': 'q',
+  });
+  const instant = await request(
+    `${local.url}/loki/api/v1/query?query=${encodeURIComponent('{app="form"}')}&time=${ts(52)}&direction=forward`,
+    { headers: { 'x-scope-orgid': 'q' } },
+  );
+  const answer = (await instant.body.json()) as QueryAnswer;
+  assert.deepEqual(linesOf(answer.data.result[0]), ['q0', 'q1']);
+
+  const plus = await request(
+    `${local.url}/loki/api/v1/query_range?query={env%3D"a+b"}&start=${wide.start}&end=${wide.end}`,
+    { headers: { 'x-scope-orgid': 'q' } },
+  );
+  assert.equal(plus.statusCode, 200);
+  const plusAnswer = (await plus.body.json()) as QueryAnswer;
+  assert.equal(linesOf(plusAnswer.data.result[0]).length, 3);
+
+  const form = await request(`${local.url}/loki/api/v1/query_range`, {
+    method: 'POST',
+    headers: { 'x-scope-orgid': 'q', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ query: '{app="form"}', limit: '1', ...wide }).toString(),
+  });
+  const formAnswer = (await form.body.json()) as QueryAnswer;
+  assert.deepEqual(linesOf(formAnswer.data.result[0]), ['q2']);
+});
