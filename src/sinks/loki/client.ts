@@ -29,6 +29,7 @@ import { TenantBatch, entrySize } from './batch.js';
 import { formatLabels, streamLabels, tenantOf } from './labels.js';
 import type { LokiClientMetrics } from './metrics.js';
 import {
+  LokiOptionsError,
   createLokiDispatcher,
   resolveLokiOptions,
   type LokiClientOptions,
@@ -96,6 +97,15 @@ export class LokiClient<Token> implements LogClient<Token> {
     this.now = deps.now ?? Date.now;
     this.aws = given.aws;
     this.tracker = new ProgressTracker<Token>(deps.progress.compare);
+    if (given.aws && !given.dispatcher && (given.tlsConfig || given.proxyUrl)) {
+      // The AwsClient sends through its own pool; tls_config and proxy_url would be ignored.
+      throw new LokiOptionsError(
+        `${this.options.path}: tls_config and proxy_url of a signed client need its connection pool`,
+        {
+          hint: 'build it with createLokiDispatcher and give it both to the signer and as `dispatcher`',
+        },
+      );
+    }
     if (given.dispatcher || given.aws) {
       this.dispatcher = given.dispatcher;
     } else {

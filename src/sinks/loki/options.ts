@@ -57,7 +57,11 @@ export interface LokiClientOptions {
   readonly dropRateLimitedBatches?: boolean | undefined;
   /** Signs every push (`sigv4:`/`aws_auth:`); build it with lokiSigningService's service. */
   readonly aws?: AwsClient | undefined;
-  /** The connection pool (from createLokiDispatcher); one is made from tls_config/proxy_url when absent. */
+  /**
+   * The connection pool (from createLokiDispatcher); one is made from
+   * tls_config/proxy_url when absent. A signed client with either needs it
+   * given here and to its signer, or it is refused.
+   */
   readonly dispatcher?: Dispatcher | undefined;
   /** Bytes of lines held (batches filling and waiting) before enqueue says full; 8 batches. */
   readonly maxBufferedBytes?: number | undefined;

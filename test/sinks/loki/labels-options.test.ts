@@ -3,8 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
+import { AwsClient } from '../../../src/aws/http/aws-client.js';
 import {
+  LokiClient,
   LokiOptionsError,
+  createLokiClientMetrics,
   formatLabels,
   goQuote,
   resolveLokiOptions,
@@ -81,4 +86,25 @@ test('bearer_token_file and basic_auth.password_file are read, trimmed', () => {
     basicAuth: { username: 'u', passwordFile: join(dir, 'password') },
   });
   assert.deepEqual(basic.basicAuth, { username: 'u', password: 'pw' });
+});
+
+test('a signed client with tls_config or proxy_url and no pool of its own is refused, not left unproxied', () => {
+  const aws = new AwsClient({
+    service: 'execute-api',
+    region: 'us-east-1',
+    credentials: createCredentialProvider({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }),
+  });
+  assert.throws(
+    () =>
+      new LokiClient(
+        { url: 'https://logs.example.com/loki/api/v1/push', aws, proxyUrl: 'http://proxy:3128' },
+        {
+          metrics: createLokiClientMetrics(new Registry()),
+          progress: { compare: (a: number, b: number) => a - b, onProgress: () => {} },
+          log: () => {},
+        },
+      ),
+    (error: unknown) =>
+      error instanceof LokiOptionsError && /need its connection pool/.test(error.message),
+  );
 });
