@@ -31,7 +31,7 @@ import {
   type CloudWatchLogsOptions,
   type ResolvedCloudWatchLogsOptions,
 } from './options.js';
-import { PutLogEventsTarget, type PutPayload } from './target.js';
+import { LogResourceError, PutLogEventsTarget, type PutPayload } from './target.js';
 
 export interface CloudWatchLogsClientDeps<Token> {
   readonly progress: LogClientProgress<Token>;
@@ -92,7 +92,7 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
     this.sender = new RetryingSender<PutPayload>(
       target,
       (error) => {
-        const verdict = classifySendError(error, { retryOnHttp429: true });
+        const verdict = classifyCloudWatchLogsError(error);
         if (verdict.action !== 'drop') {
           deps.metrics.failedRequests.labels(this.options.host, verdict.cause).inc();
         }
@@ -364,4 +364,19 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
     this.idleWaiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+/** The shared classification, and a group or stream that cannot be created held like a missing one. */
+export function classifyCloudWatchLogsError(error: unknown): Verdict {
+  if (error instanceof LogResourceError) {
+    return {
+      action: 'hold',
+      blocked: 'not-found',
+      cause: `AWS ${error.refusal.code} creating a ${error.resource}`,
+      status: error.refusal.status,
+      message: error.message,
+      hint: error.hint,
+    };
+  }
+  return classifySendError(error, { retryOnHttp429: true });
 }

@@ -1,5 +1,10 @@
 /** The CloudWatch Logs client (issue 13): PutLogEvents as a LogClient of the logs pipeline. */
-export { CloudWatchLogsClient, type CloudWatchLogsClientDeps } from './client.js';
+export {
+  CloudWatchLogsClient,
+  classifyCloudWatchLogsError,
+  type CloudWatchLogsClientDeps,
+} from './client.js';
+export { LogResourceError } from './target.js';
 export {
   CLOUDWATCH_LOGS_SERVICE,
   cloudWatchLogsUrl,

@@ -53,8 +53,9 @@ export const LOG_GROUP_NAME_PATTERN = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 export const MAX_LOG_STREAM_NAME_LENGTH = 512;
 export const LOG_STREAM_NAME_FORBIDDEN = /[:*]/g;
 
-/** kmsKeyId: at most 256 characters. */
+/** kmsKeyId: at most 256 characters, and the key's ARN (a bare key id is "not found"). */
 export const MAX_KMS_KEY_ID_LENGTH = 256;
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** The UTF-8 size PutLogEvents counts for one event. */
 export function eventBytes(message: string): number {

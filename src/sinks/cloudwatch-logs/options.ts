@@ -5,8 +5,9 @@
  */
 import { hostname } from 'node:os';
 import type { AwsClient } from '../../aws/http/aws-client.js';
-import { SignetError } from '../../errors.js';
+import { CloudWatchLogsConfigError } from './errors.js';
 import {
+  KMS_KEY_ARN,
   LOG_GROUP_CLASSES,
   LOG_GROUP_NAME_PATTERN,
   MAX_BATCH_BYTES,
@@ -96,7 +97,7 @@ export interface ResolvedCloudWatchLogsOptions {
   readonly failureLogIntervalMs: number;
 }
 
-export class CloudWatchLogsConfigError extends SignetError {}
+export { CloudWatchLogsConfigError };
 
 export const DEFAULT_BATCH_WAIT_MS = 1000;
 export const DEFAULT_MAX_PARALLEL_STREAMS = 4;
@@ -139,11 +140,13 @@ export function resolveCloudWatchLogsOptions(
       `use one of ${LOG_GROUP_CLASSES.join(', ')}`,
     );
   }
-  if (
-    options.kmsKeyId !== undefined &&
-    (options.kmsKeyId === '' || options.kmsKeyId.length > MAX_KMS_KEY_ID_LENGTH)
-  ) {
-    refuse('kms_key_id', 'must be 1–256 characters', 'give the KMS key ARN');
+  const kms = options.kmsKeyId;
+  if (kms !== undefined && (kms.length > MAX_KMS_KEY_ID_LENGTH || !KMS_KEY_ARN.test(kms))) {
+    refuse(
+      'kms_key_id',
+      `${JSON.stringify(kms)} is not a KMS key ARN`,
+      'CloudWatch Logs takes the key ARN, arn:aws:kms:<region>:<account>:key/<key-id>, not a key id or alias',
+    );
   }
   if (
     options.logFormat !== undefined &&

@@ -4,13 +4,13 @@
  * `{{ .label }}` references, nothing more, so a typo is refused at start
  * rather than sending to a stream named after it. A label the entry lacks
  * renders empty (Go's zero value for a map of strings). AWS refuses `:` and
- * `*` in stream names and names over 512 characters, so those characters
+ * `*` in stream names and names over 512 characters (code points), so those characters
  * become `_` and the name is cut; a name that renders empty falls back to
  * the host name.
  */
 import { hostname } from 'node:os';
 import type { LogLabels } from '../../model/log-entry.js';
-import { SignetError } from '../../errors.js';
+import { CloudWatchLogsConfigError } from './errors.js';
 import { LOG_STREAM_NAME_FORBIDDEN, MAX_LOG_STREAM_NAME_LENGTH } from './limits.js';
 
 /** The stream name of an entry's labels; the same labels object always gives the same name. */
@@ -28,7 +28,7 @@ export function compileStreamName(template: string, prefix: string, path: string
     const inner = match[1] ?? '';
     const label = REFERENCE.exec(inner)?.[1];
     if (label === undefined) {
-      throw new SignetError(`${path}: {{ ${inner} }} is not a label reference`, {
+      throw new CloudWatchLogsConfigError(`${path}: {{ ${inner} }} is not a label reference`, {
         hint: 'a stream name template takes literal text and {{ .label }} references, e.g. {{ .pod }}/{{ .container }}',
       });
     }
@@ -38,7 +38,7 @@ export function compileStreamName(template: string, prefix: string, path: string
   }
   if (last < template.length) parts.push({ text: template.slice(last) });
   if (parts.some((p) => 'text' in p && p.text.includes('{{'))) {
-    throw new SignetError(`${path}: ${JSON.stringify(template)} has an unclosed {{`, {
+    throw new CloudWatchLogsConfigError(`${path}: ${JSON.stringify(template)} has an unclosed {{`, {
       hint: 'close each reference with }}',
     });
   }
@@ -64,8 +64,11 @@ function finish(name: string): string {
   let safe = name.replace(LOG_STREAM_NAME_FORBIDDEN, '_');
   if (safe === '') safe = hostname().replace(LOG_STREAM_NAME_FORBIDDEN, '_') || 'signet';
   if (safe.length > MAX_LOG_STREAM_NAME_LENGTH) {
-    // Cut by code points, so a surrogate pair is never halved.
-    safe = Array.from(safe).slice(0, MAX_LOG_STREAM_NAME_LENGTH).join('');
+    // The model's length counts code points (Smithy's length trait), so cut by them.
+    const points = Array.from(safe);
+    if (points.length > MAX_LOG_STREAM_NAME_LENGTH) {
+      safe = points.slice(0, MAX_LOG_STREAM_NAME_LENGTH).join('');
+    }
   }
   return safe;
 }

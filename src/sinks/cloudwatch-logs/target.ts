@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { AwsError } from '../../aws/errors/index.js';
 import type { AwsClient } from '../../aws/http/aws-client.js';
+import { SignetError } from '../../errors.js';
 import type { SinkLog } from '../shared/failure-log.js';
 import type { SendTarget } from '../shared/retry.js';
 import { LogsApi, groupIsMissing, isResourceNotFound, type RejectedLogEventsInfo } from './api.js';
@@ -22,6 +23,27 @@ export interface PutPayload {
   readonly body: Buffer;
   /** Set by the attempt that succeeded. */
   rejected?: RejectedLogEventsInfo | undefined;
+}
+
+/**
+ * CreateLogGroup or CreateLogStream refused as invalid (a KMS key that does
+ * not exist or is disabled, a name AWS will not take). The batch itself is
+ * fine, so it is held, not dropped, until the options or the account are
+ * fixed.
+ */
+export class LogResourceError extends SignetError {
+  constructor(
+    readonly resource: 'log group' | 'log stream',
+    readonly resourceName: string,
+    readonly refusal: AwsError,
+  ) {
+    super(`cannot create ${resource} ${resourceName}: ${refusal.code}: ${refusal.awsMessage}`, {
+      hint:
+        resource === 'log group'
+          ? 'check kms_key_id and log_group_class, or create the group yourself; the entries are held until then'
+          : 'create the stream yourself or fix log_stream_name; the entries are held until then',
+    });
+  }
 }
 
 export class PutLogEventsTarget implements Required<SendTarget<PutPayload>> {
@@ -100,11 +122,15 @@ export class PutLogEventsTarget implements Required<SendTarget<PutPayload>> {
 
   private async doCreateGroup(): Promise<void> {
     const { logGroupName, logGroupClass, kmsKeyId, retentionInDays, name, host } = this.options;
-    const made = await this.api.createLogGroup({
+    const made = await refusedAsInvalid(
+      'log group',
       logGroupName,
-      ...(logGroupClass ? { logGroupClass } : {}),
-      ...(kmsKeyId ? { kmsKeyId } : {}),
-    });
+      this.api.createLogGroup({
+        logGroupName,
+        ...(logGroupClass ? { logGroupClass } : {}),
+        ...(kmsKeyId ? { kmsKeyId } : {}),
+      }),
+    );
     if (!made) return;
     this.metrics.resourcesCreated.labels(host, 'log_group').inc();
     // Retention is set on groups this client made; a group someone else made keeps theirs.
@@ -118,12 +144,32 @@ export class PutLogEventsTarget implements Required<SendTarget<PutPayload>> {
   }
 
   private async createStream(stream: string): Promise<void> {
-    const made = await this.api.createLogStream(this.options.logGroupName, stream);
+    const made = await refusedAsInvalid(
+      'log stream',
+      stream,
+      this.api.createLogStream(this.options.logGroupName, stream),
+    );
     if (!made) return;
     this.metrics.resourcesCreated.labels(this.options.host, 'log_stream').inc();
     this.log('info', `${this.options.name}: created log stream ${stream}`, {
       log_group: this.options.logGroupName,
       log_stream: stream,
     });
+  }
+}
+
+/** A creation refused for good becomes a LogResourceError; throttling, 5xx and auth stay as they are. */
+async function refusedAsInvalid<T>(
+  resource: 'log group' | 'log stream',
+  name: string,
+  call: Promise<T>,
+): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof AwsError && error.kind === 'invalid-request' && error.status < 500) {
+      throw new LogResourceError(resource, name, error);
+    }
+    throw error;
   }
 }
