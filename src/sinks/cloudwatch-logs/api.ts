@@ -54,7 +54,7 @@ export class LogsApi {
     const { json } = await this.call('PutLogEvents', body);
     if (typeof json !== 'object' || json === null) return undefined;
     const info = (json as { rejectedLogEventsInfo?: unknown }).rejectedLogEventsInfo;
-    return typeof info === 'object' && info !== null ? (info as RejectedLogEventsInfo) : undefined;
+    return typeof info === 'object' && info !== null ? info : undefined;
   }
 
   /** CreateLogGroup; a group that already exists is success (another agent made it). */

@@ -30,10 +30,11 @@ import {
   DEMO_CREDENTIALS,
   DEMO_PRINCIPAL_YAML,
   clearFaults,
+  loggedRequests,
   postFaults,
 } from '../../helpers/local-stack.js';
 import { Registry } from 'prom-client';
-import { entry, harness, readStream, sdkLogs, until } from './helpers.js';
+import { entry, harness, metricValue, readStream, sdkLogs, until } from './helpers.js';
 
 const SHIPPER_KEY = 'AKIASHIPPEREXAMPLE01';
 const SHIPPER_SECRET = 'shipper/secret/EXAMPLEKEYEXAMPLEKEYEXAM';
@@ -154,6 +155,37 @@ describe('CloudWatch Logs client resources and parallelism (signet local)', () =
     const verdict = classifyCloudWatchLogsError(error);
     assert.equal(verdict.action, 'hold');
     assert.equal(verdict.blocked, 'not-found');
+  });
+
+  test('two agents creating the same group and stream at once: ResourceAlreadyExists is success', async () => {
+    const group = 'signet/raced';
+    const before = (await loggedRequests(local)).length;
+    const a = harness(local, { logGroupName: group, logStreamName: 'shared', batchWaitMs: 0 });
+    const b = harness(local, { logGroupName: group, logStreamName: 'shared', batchWaitMs: 0 });
+    const now = Date.now() - 1000;
+    a.client.enqueue([entry('from a', now)], 1);
+    b.client.enqueue([entry('from b', now + 1)], 1);
+    await until(() => a.progress.at(-1) === 1 && b.progress.at(-1) === 1, 'both sent');
+    const codes = (await loggedRequests(local))
+      .slice(before)
+      .map((r) => `${r.operation} ${r.errorCode ?? r.status}`);
+    assert.ok(codes.includes('CreateLogGroup ResourceAlreadyExistsException'), codes.join(', '));
+    assert.deepEqual(
+      (await readStream(sdk, group, 'shared')).map((e) => e.message),
+      ['from a', 'from b'],
+    );
+    const created = async (resource: string) =>
+      (await metricValue(a.registry, 'signet_cloudwatch_logs_resources_created_total', {
+        resource,
+      })) +
+      (await metricValue(b.registry, 'signet_cloudwatch_logs_resources_created_total', {
+        resource,
+      }));
+    assert.equal(await created('log_group'), 1, 'one of them created the group');
+    assert.equal(await metricValue(a.registry, 'promtail_dropped_entries_total'), 0);
+    assert.equal(await metricValue(b.registry, 'promtail_dropped_entries_total'), 0);
+    await a.client.close({ drainMs: 1000 });
+    await b.client.close({ drainMs: 1000 });
   });
 
   test('streams are sent in parallel up to max_parallel_streams, one batch per stream at a time', async () => {
