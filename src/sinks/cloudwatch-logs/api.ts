@@ -96,23 +96,17 @@ export function groupIsMissing(error: AwsError): boolean {
   return /log group/i.test(error.awsMessage) && !/log stream/i.test(error.awsMessage);
 }
 
-/** The PutLogEvents request body for one sealed batch. */
+/** The PutLogEvents request body for one sealed batch (one JSON.stringify: V8's fastest path). */
 export function putLogEventsBody(
   group: string,
   stream: string,
   events: readonly BatchEvent[],
 ): Buffer {
-  const parts: string[] = [
-    `{"logGroupName":${JSON.stringify(group)},"logStreamName":${JSON.stringify(stream)},"logEvents":[`,
-  ];
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    parts.push(
-      `${i === 0 ? '' : ','}{"timestamp":${e.timestamp},"message":${JSON.stringify(e.message)}}`,
-    );
-  }
-  parts.push(']}');
-  return Buffer.from(parts.join(''), 'utf8');
+  const logEvents = events.map((e) => ({ timestamp: e.timestamp, message: e.message }));
+  return Buffer.from(
+    JSON.stringify({ logGroupName: group, logStreamName: stream, logEvents }),
+    'utf8',
+  );
 }
 
 /** How many events of a batch of `count` each rejection covers (old ones a prefix, new ones a suffix). */
