@@ -20,7 +20,7 @@ import { FailureLog, type SinkLog } from '../shared/failure-log.js';
 import type { LogClient, LogClientProgress } from '../shared/log-client.js';
 import { ProgressTracker } from '../shared/progress.js';
 import { RetryingSender } from '../shared/retry.js';
-import type { DropReason, Verdict } from '../shared/verdict.js';
+import type { BlockedState, DropReason, Verdict } from '../shared/verdict.js';
 import { putLogEventsBody, rejectedCounts } from './api.js';
 import { StreamQueue, type Batch, type BatchLimits } from './batch.js';
 import { EventFormatter, eventSize, timestampMs } from './events.js';
@@ -109,7 +109,7 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
   }
 
   /** Why the destination cannot deliver (credentials, access, a missing group it may not create). */
-  get blocked() {
+  get blocked(): BlockedState | undefined {
     return this.sender.blocked;
   }
 
