@@ -8,9 +8,11 @@ import assert from 'node:assert/strict';
 import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
 import { AwsClient } from '../../../src/aws/http/aws-client.js';
 import { msToNs } from '../../../src/model/log-entry.js';
+import { Registry } from 'prom-client';
 import {
   CloudWatchLogsConfigError,
   cloudWatchLogsUrl,
+  createCloudWatchLogsMetrics,
   resolveCloudWatchLogsOptions,
   type CloudWatchLogsOptions,
 } from '../../../src/sinks/cloudwatch-logs/index.js';
@@ -200,5 +202,36 @@ describe('event formatting', () => {
   test('the regional endpoint, in China too', () => {
     assert.equal(cloudWatchLogsUrl('us-east-1'), 'https://logs.us-east-1.amazonaws.com');
     assert.equal(cloudWatchLogsUrl('cn-north-1'), 'https://logs.cn-north-1.amazonaws.com.cn');
+  });
+});
+
+describe('self-metrics', () => {
+  test('Promtail’s names where Promtail has one; one set per registry, shared by a second create', async () => {
+    const registry = new Registry();
+    const a = createCloudWatchLogsMetrics(registry);
+    const b = createCloudWatchLogsMetrics(registry);
+    assert.equal(a.sentEntries, b.sentEntries);
+    a.droppedEntries.labels('logs.eu-west-1.amazonaws.com', 'too_old').inc(2);
+    const text = await registry.metrics();
+    for (const name of [
+      'promtail_sent_entries_total',
+      'promtail_sent_bytes_total',
+      'promtail_dropped_entries_total',
+      'promtail_dropped_bytes_total',
+      'promtail_request_duration_seconds',
+      'promtail_batch_retries_total',
+      'signet_cloudwatch_logs_failed_requests_total',
+      'signet_cloudwatch_logs_retried_entries_total',
+      'signet_cloudwatch_logs_oversized_entries_total',
+      'signet_cloudwatch_logs_batch_events',
+      'signet_cloudwatch_logs_batch_bytes',
+      'signet_cloudwatch_logs_resources_created_total',
+    ]) {
+      assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
+    }
+    assert.match(
+      text,
+      /^promtail_dropped_entries_total\{host="logs\.eu-west-1\.amazonaws\.com",reason="too_old"\} 2$/m,
+    );
   });
 });
