@@ -7,6 +7,7 @@
  * Loki clients on the same Registry; the rest are `signet_cloudwatch_logs_*`.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { promtailClientMetrics, type PromtailClientMetrics } from '../shared/promtail-metrics.js';
 
 /** Why events were dropped, the `reason` label. */
 export type CloudWatchLogsDropReason =
@@ -18,13 +19,7 @@ export type CloudWatchLogsDropReason =
   | 'invalid_parameter' // InvalidParameterException for the batch
   | 'invalid'; // any other refusal of the batch for good
 
-export interface CloudWatchLogsMetrics {
-  readonly sentEntries: Counter<'host'>;
-  readonly sentBytes: Counter<'host'>;
-  readonly droppedEntries: Counter<'host' | 'reason'>;
-  readonly droppedBytes: Counter<'host' | 'reason'>;
-  readonly requestDuration: Histogram<'status_code' | 'host'>;
-  readonly batchRetries: Counter<'host'>;
+export interface CloudWatchLogsMetrics extends PromtailClientMetrics {
   readonly failedRequests: Counter<'host' | 'cause'>;
   readonly retriedEntries: Counter<'host'>;
   readonly oversizedEntries: Counter<'host' | 'action'>;
@@ -55,31 +50,7 @@ export function createCloudWatchLogsMetrics(registry: Registry): CloudWatchLogsM
         }),
     );
   return {
-    sentEntries: counter(
-      'promtail_sent_entries_total',
-      'Number of log entries sent to the ingester.',
-      ['host'],
-    ),
-    sentBytes: counter('promtail_sent_bytes_total', 'Number of bytes sent.', ['host']),
-    droppedEntries: counter(
-      'promtail_dropped_entries_total',
-      'Number of log entries dropped because failed to be sent to the ingester after all retries.',
-      ['host', 'reason'],
-    ),
-    droppedBytes: counter(
-      'promtail_dropped_bytes_total',
-      'Number of bytes dropped because failed to be sent to the ingester after all retries.',
-      ['host', 'reason'],
-    ),
-    requestDuration: histogram('promtail_request_duration_seconds', 'Duration of send requests.', [
-      'status_code',
-      'host',
-    ]),
-    batchRetries: counter(
-      'promtail_batch_retries_total',
-      'Number of times batches has had to be retried.',
-      ['host'],
-    ),
+    ...promtailClientMetrics(registry),
     failedRequests: counter(
       'signet_cloudwatch_logs_failed_requests_total',
       'PutLogEvents calls that failed and were retried or held, by cause (e.g. AWS ThrottlingException, HTTP 503).',
@@ -115,10 +86,7 @@ export function createCloudWatchLogsMetrics(registry: Registry): CloudWatchLogsM
   };
 }
 
-/**
- * The metric already on the registry under `name` (a Loki client registered
- * Promtail's name first), else a new one: the same name must be one metric.
- */
+/** The metric already on the registry under `name` (a second create), else a new one. */
 function shared<M>(registry: Registry, name: string, make: () => M): M {
   return (registry.getSingleMetric(name) as M | undefined) ?? make();
 }
