@@ -111,6 +111,7 @@ export class KubeApiServer {
   private tokens: Set<string> | undefined;
   private failures: { count: number; code: number } = { count: 0, code: 500 };
   private held: (() => void)[] | undefined;
+  private basic: string | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -151,6 +152,11 @@ export class KubeApiServer {
   /** Replaces the accepted tokens (a rotated service-account token; the old one is refused from now on). */
   setTokens(tokens: readonly string[]): void {
     this.tokens = new Set(tokens);
+  }
+
+  /** Also accepts HTTP basic authentication with these credentials (an API server behind an authenticating proxy). */
+  setBasicAuth(username: string, password: string): void {
+    this.basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }
 
   /** The next `count` requests are answered with `code` (a Status), to exercise backoff. */
@@ -296,7 +302,7 @@ export class KubeApiServer {
     if (this.tokens) {
       const auth = req.headers.authorization ?? '';
       const token = /^Bearer (.+)$/i.exec(auth)?.[1];
-      if (!token || !this.tokens.has(token))
+      if ((!token || !this.tokens.has(token)) && (this.basic === undefined || auth !== this.basic))
         return this.reply(req, res, url, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
     if (this.failures.count > 0) {

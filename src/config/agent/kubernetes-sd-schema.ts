@@ -21,11 +21,7 @@ export const KUBERNETES_ROLES = [
 ] as const;
 export const IMPLEMENTED_KUBERNETES_ROLES: readonly string[] = ['pod', 'node', 'service'];
 
-const role = z.enum(KUBERNETES_ROLES, {
-  error: () => ({
-    message: `unknown Kubernetes SD role: expected one of ${KUBERNETES_ROLES.join(', ')}`,
-  }),
-});
+const role = z.enum(KUBERNETES_ROLES);
 
 const tlsConfig = z.strictObject({
   ca_file: z.string().optional(),

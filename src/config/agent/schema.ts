@@ -5,6 +5,7 @@
  * warned about under --allow-unimplemented (see unimplemented.ts).
  */
 import { z } from 'zod';
+import { kubernetesSdConfigSchema } from './kubernetes-sd-schema.js';
 import { byteSize, duration, labelSet, notImplemented } from './values.js';
 
 const awsBlock = z.record(z.string(), z.unknown()).nullable();
@@ -123,6 +124,7 @@ export const scrapeConfigSchema = z.strictObject({
   body_size_limit: byteSize.prefault(0),
   static_configs: z.array(staticConfig).default([]),
   file_sd_configs: z.array(fileSdConfig).default([]),
+  kubernetes_sd_configs: z.array(kubernetesSdConfigSchema).default([]),
   relabel_configs: relabelList,
   metric_relabel_configs: relabelList,
   ...httpClient,
@@ -130,7 +132,6 @@ export const scrapeConfigSchema = z.strictObject({
   keep_dropped_targets: notImplemented,
   scrape_classic_histograms: notImplemented,
   native_histogram_bucket_limit: notImplemented,
-  kubernetes_sd_configs: notImplemented,
   ec2_sd_configs: notImplemented,
   consul_sd_configs: notImplemented,
   dns_sd_configs: notImplemented,

@@ -13,6 +13,7 @@ import { compileRelabelConfigs, relabel, type RelabelRule } from '../../process/
 import type { SampleAppender } from './appender.js';
 import { FileDiscovery } from './file-sd.js';
 import { jobHttp, type JobHttp } from './http-client.js';
+import { startKubernetesSd } from './kubernetes-sd.js';
 import { ScrapeLoop, type LoopObserver, type TargetStatus } from './loop.js';
 import type { ScrapeJobOptions, ScrapeOptions } from './options.js';
 import {
@@ -84,7 +85,7 @@ interface JobState {
   droppedSummary: string;
   readonly groups: Map<string, TargetGroup[]>;
   dropped: DroppedTarget[];
-  discovery: FileDiscovery[];
+  discovery: { stop(): unknown }[];
 }
 
 export interface TargetReport extends TargetStatus {
@@ -212,6 +213,14 @@ export class ScrapeManager {
         });
         state.discovery.push(discovery);
         discovery.start();
+      });
+      state.job.file.kubernetes_sd_configs.forEach((ksd, i) => {
+        const path = `${state.job.path}.kubernetes_sd_configs[${i}]`;
+        const discovery = startKubernetesSd(ksd, path, this.o.log, (groups) => {
+          state.groups.set(`kubernetes:${i}`, groups);
+          this.sync(state);
+        });
+        state.discovery.push(discovery);
       });
       this.sync(state);
     }
@@ -364,7 +373,7 @@ export class ScrapeManager {
 
   /** Stops every loop; `markStale: false` when a reload restarts the same targets. */
   async stop(markStale = true): Promise<void> {
-    for (const state of this.jobs) for (const d of state.discovery) d.stop();
+    await Promise.all(this.jobs.flatMap((state) => state.discovery.map((d) => d.stop())));
     await Promise.all(
       this.jobs.flatMap((s) => [...s.loops.values()].map((l) => l.stop(markStale))),
     );

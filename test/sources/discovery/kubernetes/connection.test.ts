@@ -150,7 +150,7 @@ describe('kubernetes_sd_configs: reaching the API server', () => {
     }
   }); // prettier-ignore
 
-  test('api_server with bearer_token_file and tls_config.ca_file; a CA the server does not match is reported', async (t) => {
+  test('api_server with bearer_token_file and tls_config.ca_file or an inline tls_config.ca; a CA the server does not match is reported', async (t) => {
     if (typeof cert === 'string') return t.skip(`openssl could not make a certificate: ${cert}`);
     api.setTokens(['file-token']);
     writeFileSync(join(dir.path, 'bearer'), 'file-token\n');
@@ -166,17 +166,27 @@ describe('kubernetes_sd_configs: reaching the API server', () => {
       onError: c.onError,
       ...FAST,
     });
+    const inline = new GroupCollector();
+    const withInlineCa = new KubernetesDiscoverer({
+      settings: settings({ api_server: api.url, bearer_token: 'file-token', tls_config: { ca: cert.cert.toString(), insecure_skip_verify: false } }),
+      path: 'test',
+      onError: inline.onError,
+      ...FAST,
+    });
     const untrusted = new GroupCollector();
     const refused = new KubernetesDiscoverer({ settings: settings({ api_server: api.url, bearer_token: 'file-token' }), path: 'test', onError: untrusted.onError, ...FAST });
     try {
       await d.start(c.onUpdate);
       assert.equal(c.current.get('pod/apps/web')?.targets.length, 1);
+      await withInlineCa.start(inline.onUpdate);
+      assert.equal(inline.current.get('pod/apps/web')?.targets.length, 1);
       await refused.start(untrusted.onUpdate);
       assert.equal(untrusted.current.size, 0);
       assert.match(untrusted.errors[0] ?? '', /self[- ]signed certificate/i);
     } finally {
       await d.stop();
       await refused.stop();
+      await withInlineCa.stop();
     }
   }); // prettier-ignore
 });

@@ -114,7 +114,7 @@ contexts:
     assert.ok(api.requests.every((r) => r.authorization === 'Bearer kubectl-token'));
     // kubectl reads the server's refusal of a bad token as the Status it is.
     const bad = await run('kubectl', [...kubectl('get', 'pods', '-o', 'json'), '--token', 'wrong']).catch((e: { stderr: string }) => e);
-    assert.match((bad as { stderr: string }).stderr, /Unauthorized|must be logged in/);
+    assert.match((bad).stderr, /Unauthorized|must be logged in/);
   }); // prettier-ignore
 
     test('kubectl get pods --watch reads the events as pods are added, changed and deleted', async () => {
