@@ -19,7 +19,13 @@ export const KUBERNETES_ROLES = [
   'endpointslice',
   'ingress',
 ] as const;
-export const IMPLEMENTED_KUBERNETES_ROLES: readonly string[] = ['pod', 'node', 'service'];
+export const IMPLEMENTED_KUBERNETES_ROLES: readonly string[] = [
+  'pod',
+  'node',
+  'service',
+  'endpoints',
+  'endpointslice',
+];
 
 const role = z.enum(KUBERNETES_ROLES);
 

@@ -43,7 +43,7 @@ describe('kubernetes_sd_configs at load time', () => {
 
   test('a role Prometheus does not know, and one Signet does not discover yet, are refused by name', () => {
     assert.match(problems(job('            - role: pods'))[0]!, /^7:\d+ .*\.role: must be one of pod, node, service, endpoints, endpointslice, ingress, not 'pods'/);
-    assert.match(problems(job('            - role: ingress'))[0]!, /\.role: Signet does not discover the ingress role yet.*\(use one of pod, node, service/);
+    assert.match(problems(job('            - role: ingress'))[0]!, /\.role: Signet does not discover the ingress role yet.*\(use one of pod, node, service, endpoints, endpointslice/);
   }); // prettier-ignore
 
   test('api_server with kubeconfig_file, HTTP settings without api_server, own_namespace outside the cluster: refused', () => {

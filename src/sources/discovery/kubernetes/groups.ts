@@ -30,14 +30,10 @@ function podReady(pod: Pod): string {
   return (ready?.status ?? 'Unknown').toLowerCase();
 }
 
-export function podGroup(pod: Pod): DiscoveredGroup {
-  const ns = pod.metadata.namespace ?? '';
-  const source = podSource(ns, pod.metadata.name);
-  const ip = pod.status?.podIP ?? '';
-  // A pod that is starting or was evicted has no IP: nothing to reach yet.
-  if (ip === '') return emptyGroup(source);
+/** Prometheus's podLabels: the pod's own meta labels, without its namespace. */
+export function podMetaLabels(pod: Pod): Record<string, string> {
   const labels: Record<string, string> = {
-    [`${META}pod_ip`]: ip,
+    [`${META}pod_ip`]: pod.status?.podIP ?? '',
     [`${META}pod_ready`]: podReady(pod),
     [`${META}pod_phase`]: pod.status?.phase ?? '',
     [`${META}pod_node_name`]: pod.spec?.nodeName ?? '',
@@ -48,6 +44,16 @@ export function podGroup(pod: Pod): DiscoveredGroup {
   const controller = pod.metadata.ownerReferences?.find((r) => r.controller === true);
   if (controller?.kind) labels[`${META}pod_controller_kind`] = controller.kind;
   if (controller?.name) labels[`${META}pod_controller_name`] = controller.name;
+  return labels;
+}
+
+export function podGroup(pod: Pod): DiscoveredGroup {
+  const ns = pod.metadata.namespace ?? '';
+  const source = podSource(ns, pod.metadata.name);
+  const ip = pod.status?.podIP ?? '';
+  // A pod that is starting or was evicted has no IP: nothing to reach yet.
+  if (ip === '') return emptyGroup(source);
+  const labels = podMetaLabels(pod);
   labels[NAMESPACE_LABEL] = ns;
 
   const targets: Record<string, string>[] = [];
@@ -112,10 +118,16 @@ export function nodeGroup(node: Node): DiscoveredGroup | undefined {
   return { source: `node/${node.metadata.name}`, targets: [target], labels };
 }
 
+/** Prometheus's serviceLabels: the namespace and the service's meta labels. */
+export function serviceMetaLabels(svc: Service): Record<string, string> {
+  const labels: Record<string, string> = { [NAMESPACE_LABEL]: svc.metadata.namespace ?? '' };
+  addObjectMetaLabels(labels, svc.metadata, 'service');
+  return labels;
+}
+
 export function serviceGroup(svc: Service): DiscoveredGroup {
   const ns = svc.metadata.namespace ?? '';
-  const labels: Record<string, string> = { [NAMESPACE_LABEL]: ns };
-  addObjectMetaLabels(labels, svc.metadata, 'service');
+  const labels = serviceMetaLabels(svc);
   const type = svc.spec?.type ?? '';
   const targets = (svc.spec?.ports ?? []).map((port) => {
     const target: Record<string, string> = {
@@ -136,9 +148,10 @@ export function serviceGroup(svc: Service): DiscoveredGroup {
 }
 
 /** The source of an object's group, for the empty group that says it was deleted. */
-export function sourceOf(role: 'pod' | 'node' | 'service', obj: KubeObject): string {
+export function sourceOf(role: string, obj: KubeObject): string {
   const ns = obj.metadata.namespace ?? '';
   if (role === 'pod') return podSource(ns, obj.metadata.name);
   if (role === 'node') return `node/${obj.metadata.name}`;
-  return `svc/${ns}/${obj.metadata.name}`;
+  if (role === 'service') return `svc/${ns}/${obj.metadata.name}`;
+  return `${role}/${ns}/${obj.metadata.name}`;
 }

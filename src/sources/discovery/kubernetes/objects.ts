@@ -110,3 +110,53 @@ export function addObjectMetaLabels(
 export function joinHostPort(host: string, port: number | string): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+export interface ObjectReference {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+export interface EndpointAddress {
+  readonly ip: string;
+  readonly hostname?: string;
+  readonly nodeName?: string;
+  readonly targetRef?: ObjectReference;
+}
+
+export interface EndpointPort {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol?: string;
+}
+
+export interface Endpoints extends KubeObject {
+  readonly subsets?: readonly {
+    readonly addresses?: readonly EndpointAddress[];
+    readonly notReadyAddresses?: readonly EndpointAddress[];
+    readonly ports?: readonly EndpointPort[];
+  }[];
+}
+
+export interface EndpointSlice extends KubeObject {
+  readonly addressType?: string;
+  readonly endpoints?: readonly {
+    readonly addresses?: readonly string[];
+    readonly conditions?: {
+      readonly ready?: boolean;
+      readonly serving?: boolean;
+      readonly terminating?: boolean;
+    };
+    readonly hostname?: string;
+    readonly nodeName?: string;
+    readonly zone?: string;
+    readonly deprecatedTopology?: Readonly<Record<string, string>>;
+    readonly targetRef?: ObjectReference;
+  }[];
+  readonly ports?: readonly {
+    readonly name?: string;
+    readonly port?: number;
+    readonly protocol?: string;
+    readonly appProtocol?: string;
+  }[];
+}
