@@ -25,77 +25,22 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import {
+  apiVersionOf,
+  discoveryDocument,
+  RESOURCES,
+  status,
+  type KubeApiServerOptions,
+  type OpenWatch,
+  type RecordedRequest,
+  type ResourceInfo,
+  type ResourceName,
+  type StoredEvent,
+} from './kube-api-resources.js';
 import { fieldValue, parseSelector, SelectorError, type KubeObject } from './kube-selectors.js';
 
 export type { KubeObject } from './kube-selectors.js';
-
-interface ResourceInfo {
-  readonly kind: string;
-  readonly group: string;
-  readonly version: string;
-  readonly namespaced: boolean;
-  readonly singular: string;
-  readonly shortNames: readonly string[];
-}
-
-const RESOURCES: Readonly<Record<string, ResourceInfo>> = {
-  pods: { kind: 'Pod', group: '', version: 'v1', namespaced: true, singular: 'pod', shortNames: ['po'] },
-  nodes: { kind: 'Node', group: '', version: 'v1', namespaced: false, singular: 'node', shortNames: ['no'] },
-  services: { kind: 'Service', group: '', version: 'v1', namespaced: true, singular: 'service', shortNames: ['svc'] },
-  endpoints: { kind: 'Endpoints', group: '', version: 'v1', namespaced: true, singular: 'endpoints', shortNames: ['ep'] },
-  endpointslices: { kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', namespaced: true, singular: 'endpointslice', shortNames: [] },
-}; // prettier-ignore
-
-export type ResourceName = 'pods' | 'nodes' | 'services' | 'endpoints' | 'endpointslices';
-
-interface StoredEvent {
-  readonly rv: number;
-  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  readonly resource: string;
-  readonly object: KubeObject;
-  readonly previous: KubeObject | undefined;
-}
-
-interface OpenWatch {
-  readonly resource: string;
-  readonly namespace: string | undefined;
-  readonly matches: (obj: KubeObject) => boolean;
-  readonly bookmarks: boolean;
-  readonly res: ServerResponse;
-}
-
-export interface RecordedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly query: URLSearchParams;
-  readonly authorization: string | undefined;
-  readonly status: number;
-}
-
-export interface KubeApiServerOptions {
-  /** Bearer tokens accepted; none given: no authentication. */
-  readonly tokens?: readonly string[];
-  /** Serve HTTPS with this certificate (PEM). */
-  readonly tls?: { readonly cert: Buffer | string; readonly key: Buffer | string };
-  /** How a watch from a compacted resourceVersion is refused: an ERROR event (the server's way) or a 410 response. */
-  readonly goneWatchAs?: 'event' | 'status';
-}
-
-function status(code: number, reason: string, message: string): Record<string, unknown> {
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    code,
-  };
-}
-
-function apiVersionOf(info: ResourceInfo): string {
-  return info.group ? `${info.group}/${info.version}` : info.version;
-}
+export type { KubeApiServerOptions, RecordedRequest, ResourceName } from './kube-api-resources.js';
 
 function keyOf(obj: KubeObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
@@ -324,7 +269,7 @@ export class KubeApiServer {
         405,
         status(405, 'MethodNotAllowed', 'the stand-in only reads'),
       );
-    const discovery = this.discovery(url.pathname);
+    const discovery = discoveryDocument(url.pathname, this.url);
     if (discovery) return this.reply(req, res, url, 200, discovery);
     const m =
       /^\/(?:api\/v1|apis\/discovery\.k8s\.io\/v1)\/(?:namespaces\/([^/]+)\/)?([a-z]+)(?:\/([^/]+))?$/.exec(
@@ -470,36 +415,4 @@ export class KubeApiServer {
       this.watches.delete(w);
     });
   }
-
-  /** What kubectl asks before it lists: the API versions, groups and resources. */
-  private discovery(path: string): unknown {
-    const resources = (group: string) =>
-      Object.entries(RESOURCES)
-        .filter(([, info]) => info.group === group)
-        .map(([name, info]) => ({
-          name,
-          singularName: info.singular,
-          namespaced: info.namespaced,
-          kind: info.kind,
-          verbs: ['get', 'list', 'watch'],
-          shortNames: info.shortNames,
-        }));
-    switch (path) {
-      case '/api':
-        return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: this.url.replace(/^https?:\/\//, '') }] };
-      case '/apis':
-        return {
-          kind: 'APIGroupList',
-          apiVersion: 'v1',
-          groups: [{ name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } }],
-        };
-      case '/api/v1':
-        return { kind: 'APIResourceList', groupVersion: 'v1', resources: resources('') };
-      case '/apis/discovery.k8s.io/v1':
-        return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'discovery.k8s.io/v1', resources: resources('discovery.k8s.io') };
-      case '/version':
-        return { major: '1', minor: '29', gitVersion: 'v1.29.0-signet-stand-in', platform: 'linux/amd64' };
-    }
-    return undefined;
-  } // prettier-ignore
 }
