@@ -120,11 +120,15 @@ export class ListWatcher {
     return `${this.o.connection.server}${this.o.path}?${query.toString()}`;
   }
 
-  private async get(url: string): Promise<Awaited<ReturnType<typeof request>>> {
+  private async get(
+    url: string,
+    bodyTimeoutMs?: number,
+  ): Promise<Awaited<ReturnType<typeof request>>> {
     const authorization = this.o.connection.authorization();
     const response = await request(url, {
       dispatcher: this.o.connection.dispatcher,
       signal: this.abort.signal,
+      ...(bodyTimeoutMs !== undefined ? { bodyTimeout: bodyTimeoutMs } : {}),
       headers: {
         accept: 'application/json',
         'user-agent': 'signet-agent',
@@ -175,6 +179,9 @@ export class ListWatcher {
         allowWatchBookmarks: 'true',
         timeoutSeconds: String(this.o.watchTimeoutSeconds),
       }),
+      // A quiet watch sends nothing until the server ends it: undici's default
+      // 5-minute body timeout would cut it short and report a failure.
+      (this.o.watchTimeoutSeconds + 60) * 1000,
     );
     let events = 0;
     let buffered = '';

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { KubernetesDiscoverer } from '../../../../src/sources/discovery/kubernetes/index.js';
 import { KubeApiServer } from '../../../helpers/kube-apiserver.js';
 import { GroupCollector, multiPortPod, settings, simplePod } from './fixtures.js';
+import { waitFor } from '../../../agent/harness.js';
 
 const FAST = { backoff: { initialMs: 50, maxMs: 200 } };
 
@@ -200,6 +201,33 @@ describe('kubernetes_sd_configs role: pod', () => {
     } finally {
       await d.stop();
       for (const name of ['on-a', 'on-b', 'on-a-canary', 'late']) api.remove('pods', 'sel', name);
+    }
+  }); // prettier-ignore
+
+  test('a watch the server ends at its timeoutSeconds is renewed from the last resourceVersion, with no error', async () => {
+    api.add('pods', simplePod('steady', { namespace: 'quiet' }));
+    const c = new GroupCollector();
+    const d = new KubernetesDiscoverer({
+      settings: settings({ api_server: api.url, namespaces: { names: ['quiet'], own_namespace: false } }),
+      path: 'test',
+      onError: c.onError,
+      watchTimeoutSeconds: 1,
+      ...FAST,
+    });
+    try {
+      await d.start(c.onUpdate);
+      const watches = () => api.requests.filter((r) => r.path === '/api/v1/namespaces/quiet/pods' && r.query.get('watch') === '1');
+      const first = await waitFor('the first watch', () => watches()[0]);
+      assert.equal(first.query.get('timeoutSeconds'), '1');
+      api.add('pods', simplePod('later', { namespace: 'quiet' }));
+      await c.until('the later pod', 'pod/quiet/later', (g) => g.targets.length === 1);
+      const renewed = await waitFor('a renewed watch', () => watches()[1], 60, 50);
+      assert.equal(renewed.query.get('resourceVersion'), api.get('pods', 'quiet', 'later')!.metadata.resourceVersion);
+      assert.deepEqual(c.errors, []);
+      assert.equal(api.requests.filter((r) => r.path === '/api/v1/namespaces/quiet/pods' && r.query.get('watch') !== '1').length, 1, 'no re-list');
+    } finally {
+      await d.stop();
+      for (const name of ['steady', 'later']) api.remove('pods', 'quiet', name);
     }
   }); // prettier-ignore
 
