@@ -150,6 +150,28 @@ describe('kubernetes_sd_configs: reaching the API server', () => {
     }
   }); // prettier-ignore
 
+  test('kubeconfig_file: a tokenFile relative to the file is found; an exec plugin is refused, not ignored', async (t) => {
+    if (typeof cert === 'string') return t.skip(`openssl could not make a certificate: ${cert}`);
+    api.setTokens(['from-token-file']);
+    writeFileSync(join(dir.path, 'kube-token'), 'from-token-file\n');
+    writeFileSync(join(dir.path, 'ca.pem'), cert.cert);
+    const file = join(dir.path, 'kubeconfig-relative');
+    const kubeconfig = (user: string) =>
+      `current-context: c\nclusters: [{ name: k, cluster: { server: "${api.url}", certificate-authority: ca.pem } }]\nusers: [{ name: u, user: ${user} }]\ncontexts: [{ name: c, context: { cluster: k, user: u } }]\n`;
+    writeFileSync(file, kubeconfig('{ tokenFile: kube-token }'));
+    const c = new GroupCollector();
+    const d = new KubernetesDiscoverer({ settings: settings({ kubeconfig_file: file }), path: 'test', onError: c.onError, ...FAST });
+    try {
+      await d.start(c.onUpdate);
+      assert.equal(c.current.get('pod/apps/web')?.targets.length, 1);
+    } finally {
+      await d.stop();
+    }
+    writeFileSync(file, kubeconfig('{ exec: { command: aws, args: [eks, get-token] } }'));
+    const refused = new KubernetesDiscoverer({ settings: settings({ kubeconfig_file: file }), path: 'test' });
+    await assert.rejects(refused.start(() => {}), /user 'u' uses exec, which Signet does not run/);
+  }); // prettier-ignore
+
   test('api_server with bearer_token_file and tls_config.ca_file or an inline tls_config.ca; a CA the server does not match is reported', async (t) => {
     if (typeof cert === 'string') return t.skip(`openssl could not make a certificate: ${cert}`);
     api.setTokens(['file-token']);

@@ -231,6 +231,22 @@ describe('kubernetes_sd_configs role: pod', () => {
     }
   }); // prettier-ignore
 
+  test('a large namespace is listed in pages of 500 with continue tokens, all of it delivered at once', async () => {
+    for (let i = 0; i < 1203; i++) api.add('pods', simplePod(`p${i}`, { namespace: 'big' }));
+    const c = new GroupCollector();
+    const d = discoverer(c, { namespaces: { names: ['big'], own_namespace: false } });
+    try {
+      await d.start(c.onUpdate);
+      assert.equal(c.current.size, 1203);
+      assert.equal(c.updates.length, 1, 'one update for the whole list');
+      const lists = api.requests.filter((r) => r.path === '/api/v1/namespaces/big/pods' && r.query.get('watch') !== '1');
+      assert.deepEqual(lists.map((r) => [r.query.get('limit'), r.query.get('continue')]), [['500', null], ['500', '500'], ['500', '1000']]);
+    } finally {
+      await d.stop();
+      for (let i = 0; i < 1203; i++) api.remove('pods', 'big', `p${i}`);
+    }
+  }); // prettier-ignore
+
   test('failures are reported and retried with backoff; the first list that works delivers the groups', async () => {
     api.add('pods', simplePod('later', { namespace: 'flaky' }));
     const c = new GroupCollector();
