@@ -27,13 +27,20 @@ export function startKubernetesSd(
   settings: KubernetesSdSettings,
   path: string,
   log: LogCallback,
-  onChange: (groups: TargetGroup[]) => void,
+  on: {
+    readonly onChange: (groups: TargetGroup[]) => void;
+    /** A list or watch failed (it is retried): prometheus_sd_kubernetes_failures_total. */
+    readonly onFailure: () => void;
+  },
 ): KubernetesDiscoverer {
   const bySource = new Map<string, TargetGroup[]>();
   const discoverer = new KubernetesDiscoverer({
     settings,
     path,
-    onError: (message) => log('warn', `${path}: ${message}; retrying`),
+    onError: (message) => {
+      on.onFailure();
+      log('warn', `${path}: ${message}; retrying`);
+    },
   });
   discoverer
     .start((groups) => {
@@ -41,7 +48,7 @@ export function startKubernetesSd(
         if (g.targets.length === 0) bySource.delete(g.source);
         else bySource.set(g.source, scrapeGroups(g));
       }
-      onChange([...bySource.values()].flat());
+      on.onChange([...bySource.values()].flat());
     })
     .catch((error: unknown) => {
       const message =

@@ -61,6 +61,8 @@ export interface ScrapeCounts {
   readonly bodySizeLimitExceeded: number;
   /** Files of file_sd_configs that could not be read or parsed: prometheus_sd_file_read_errors_total. */
   readonly fileSdReadErrors: number;
+  /** Failed lists and watches of kubernetes_sd_configs: prometheus_sd_kubernetes_failures_total. */
+  readonly kubernetesSdFailures: number;
 }
 
 /** One scrape pool (a job) now. */
@@ -155,6 +157,7 @@ export class ScrapeManager {
     sampleLimitExceeded: 0,
     bodySizeLimitExceeded: 0,
     fileSdReadErrors: 0,
+    kubernetesSdFailures: 0,
   };
 
   constructor(private readonly o: ManagerOptions) {
@@ -216,9 +219,12 @@ export class ScrapeManager {
       });
       state.job.file.kubernetes_sd_configs.forEach((ksd, i) => {
         const path = `${state.job.path}.kubernetes_sd_configs[${i}]`;
-        const discovery = startKubernetesSd(ksd, path, this.o.log, (groups) => {
-          state.groups.set(`kubernetes:${i}`, groups);
-          this.sync(state);
+        const discovery = startKubernetesSd(ksd, path, this.o.log, {
+          onChange: (groups) => {
+            state.groups.set(`kubernetes:${i}`, groups);
+            this.sync(state);
+          },
+          onFailure: () => this.c.kubernetesSdFailures++,
         });
         state.discovery.push(discovery);
       });

@@ -141,6 +141,7 @@ ${sd}
       const basic = `Basic ${Buffer.from('agent:s3cret').toString('base64')}`;
       assert.ok(api.requests.some((r) => r.authorization === basic));
       await waitFor('the unreachable API server logged', () => logs.find((l) => /kubernetes_sd_configs\[1\]: .*ECONNREFUSED|kubernetes_sd_configs\[1\]: .*connect/.test(l)));
+      assert.ok(m.counts.kubernetesSdFailures >= 1, 'counted in prometheus_sd_kubernetes_failures_total');
     } finally {
       await m.stop();
       api.remove('pods', 'apps', 'basic');
