@@ -146,7 +146,10 @@ export class KubernetesDiscoverer implements Discoverer {
         onList: (items) => {
           store.clear();
           for (const obj of items) store.set(keyOf(obj), obj);
-          if (synced) (kind === role ? emitAll : () => emitSome([...main.values()]))();
+          if (!synced) return;
+          // A fresh list of the role's objects may drop some; one of services or pods touches every group.
+          if (kind === role) emitAll();
+          else emitSome([...main.values()]);
         },
         onEvent: (type: WatchEventType, obj) => {
           const before = kind === role ? undefined : store.get(keyOf(obj));

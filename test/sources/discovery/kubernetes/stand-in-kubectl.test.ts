@@ -17,6 +17,7 @@ import { simplePod } from './fixtures.js';
 
 const run = promisify(execFile);
 const kubectlMissing = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).error;
+const opensslMissing = spawnSync('openssl', ['version'], { stdio: 'ignore' }).error;
 
 /** Splits kubectl's stream of JSON documents (pretty-printed one after another). */
 function jsonDocuments(text: string): unknown[] {
@@ -46,7 +47,13 @@ interface Listed {
 
 describe(
   'the Kubernetes API stand-in, as kubectl sees it',
-  { skip: kubectlMissing ? 'kubectl is not installed' : false },
+  {
+    skip: kubectlMissing
+      ? 'kubectl is not installed'
+      : opensslMissing
+        ? 'openssl is not installed (the stand-in serves TLS, as kubectl needs for a token)'
+        : false,
+  },
   () => {
     let api: KubeApiServer;
     let dir: { path: string; remove(): void };
