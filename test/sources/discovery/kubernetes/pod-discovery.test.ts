@@ -177,6 +177,27 @@ describe('kubernetes_sd_configs role: pod', () => {
     }
   }); // prettier-ignore
 
+  test('a 410 Gone answered as the watch response status (not as an event) makes discovery list again too', async () => {
+    const strict = await KubeApiServer.start({ goneWatchAs: 'status' });
+    strict.add('pods', simplePod('a'));
+    const c = new GroupCollector();
+    const d = new KubernetesDiscoverer({ settings: settings({ api_server: strict.url }), path: 'test', onError: c.onError, ...FAST });
+    try {
+      await d.start(c.onUpdate);
+      strict.holdWatches();
+      strict.closeWatches();
+      strict.remove('pods', 'default', 'a');
+      strict.expireWatches();
+      strict.releaseWatches();
+      await c.until('the pod deleted while cut off', 'pod/default/a', (g) => g.targets.length === 0);
+      assert.ok(strict.requests.some((r) => r.status === 410 && r.query.get('watch') === '1'));
+      assert.deepEqual(c.errors, [], 'a 410 is not a failure, only a reason to list again');
+    } finally {
+      await d.stop();
+      await strict.stop();
+    }
+  }); // prettier-ignore
+
   test('selectors: field spec.nodeName restricts to this node, as a Promtail DaemonSet does; label selectors too', async () => {
     api.add('pods', simplePod('on-a', { namespace: 'sel', node: 'node-a' }));
     api.add('pods', simplePod('on-b', { namespace: 'sel', node: 'node-b' }));
