@@ -22,7 +22,17 @@ export function scrapeGroups(group: DiscoveredGroup): TargetGroup[] {
   });
 }
 
-/** Starts discovery for one entry; `onChange` gets the entry's whole current set. */
+/**
+ * How long changes are gathered before the job's targets are synced again: a
+ * busy cluster sends a watch event per pod change, and each sync relabels
+ * every target of the job (Prometheus gathers for 5 seconds).
+ */
+const SYNC_GATHER_MS = 250;
+
+/**
+ * Starts discovery for one entry; `onChange` gets the entry's whole current
+ * set, at once for the first, then at most every SYNC_GATHER_MS.
+ */
 export function startKubernetesSd(
   settings: KubernetesSdSettings,
   path: string,
@@ -32,8 +42,14 @@ export function startKubernetesSd(
     /** A list or watch failed (it is retried): prometheus_sd_kubernetes_failures_total. */
     readonly onFailure: () => void;
   },
-): KubernetesDiscoverer {
+): { stop(): Promise<void> } {
   const bySource = new Map<string, TargetGroup[]>();
+  let timer: NodeJS.Timeout | undefined;
+  let first = true;
+  const flush = (): void => {
+    timer = undefined;
+    on.onChange([...bySource.values()].flat());
+  };
   const discoverer = new KubernetesDiscoverer({
     settings,
     path,
@@ -48,7 +64,10 @@ export function startKubernetesSd(
         if (g.targets.length === 0) bySource.delete(g.source);
         else bySource.set(g.source, scrapeGroups(g));
       }
-      on.onChange([...bySource.values()].flat());
+      if (first) {
+        first = false;
+        flush();
+      } else timer ??= setTimeout(flush, SYNC_GATHER_MS);
     })
     .catch((error: unknown) => {
       const message =
@@ -59,5 +78,10 @@ export function startKubernetesSd(
             : String(error);
       log('error', `${message}: no targets from ${path}`);
     });
-  return discoverer;
+  return {
+    stop: async () => {
+      clearTimeout(timer);
+      await discoverer.stop();
+    },
+  };
 }

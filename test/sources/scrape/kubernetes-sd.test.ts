@@ -124,6 +124,23 @@ ${sd}
     }
   }); // prettier-ignore
 
+  test('a burst of pod events is applied in a few target syncs, not one per event', async () => {
+    const seen = new SeriesSeen();
+    const m = manager(`            - { role: pod, api_server: "${api.url}", bearer_token: scrape-token, namespaces: { names: [burst] } }`, seen);
+    m.start();
+    try {
+      await waitFor('the first sync', () => m.counts.syncs.get('kubernetes-pods'));
+      const before = m.counts.syncs.get('kubernetes-pods')!;
+      for (let i = 0; i < 50; i++) api.add('pods', { ...scrapedPod(`b${i}`, 'node-a', 'true'), metadata: { name: `b${i}`, namespace: 'burst', annotations: { 'prometheus.io/scrape': 'true' } } });
+      await waitFor('all 50 targets', () => (m.targets().length === 50 ? true : undefined));
+      const syncs = m.counts.syncs.get('kubernetes-pods')! - before;
+      assert.ok(syncs >= 1 && syncs <= 5, `${syncs} syncs for 50 events`);
+    } finally {
+      await m.stop();
+      for (let i = 0; i < 50; i++) api.remove('pods', 'burst', `b${i}`);
+    }
+  }); // prettier-ignore
+
   test('api_server with basic_auth; a bad connection is logged, not fatal', async () => {
     api.add('pods', scrapedPod('basic', 'node-a', 'true'));
     const seen = new SeriesSeen();
