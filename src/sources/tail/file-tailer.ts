@@ -200,6 +200,12 @@ export class FileTailer {
     return true;
   }
 
+  /** The file is no longer at the path; its rotateWaitMs counts from now at the earliest. */
+  private leftPath(file: TailedFile): void {
+    file.live = false;
+    file.lastGrowthAt = Date.now();
+  }
+
   /**
    * Looks at the path: deleted, a new file there (rotation or re-creation), or
    * the same file, then checked for truncation. True when the queue changed.
@@ -214,7 +220,7 @@ export class FileTailer {
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw error;
       if (last?.live) {
-        last.live = false;
+        this.leftPath(last);
         this.emit({ kind: 'deleted', identity: last.identity });
       }
       return false;
@@ -261,8 +267,8 @@ export class FileTailer {
       fingerprint: await readHead(handle, Math.min(fingerprintBytes, stats.size)),
       live: true,
     });
+    if (previous?.live) this.leftPath(previous);
     if (previous) {
-      previous.live = false;
       this.emit({ kind: 'rotated', from: previous.identity, to: identity, generation });
     }
     this.files.push(file);

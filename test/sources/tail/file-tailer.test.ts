@@ -246,3 +246,22 @@ test('rotated sibling names: numbered and dated copies, never compressed ones or
   for (const name of yes) assert.equal(isRotatedSiblingName('app.log', name), true, name);
   for (const name of no) assert.equal(isRotatedSiblingName('app.log', name), false, name);
 });
+
+test('tailer: a file quiet before its rename is still kept open rotateWaitMs for a late writer', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'quiet.log');
+  await writeFile(path, 'a1\n');
+  const c = collectTail({ path, rotateWaitMs: 400 }, t);
+  c.tailer.start();
+  await waitFor(() => c.lines.length === 1, 'the first line');
+  await delay(600);
+  await rename(path, `${path}.1`);
+  await writeFile(path, '');
+  await delay(150);
+  // The writer had not been told yet: its next line lands in the renamed file.
+  await appendFile(`${path}.1`, 'a2\n');
+  await delay(100);
+  await appendFile(path, 'b1\n');
+  await waitFor(() => c.lines.length === 3, 'both files');
+  assert.deepEqual(c.texts(), ['a1', 'a2', 'b1']);
+});
