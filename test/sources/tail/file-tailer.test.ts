@@ -265,3 +265,39 @@ test('tailer: a file quiet before its rename is still kept open rotateWaitMs for
   await waitFor(() => c.lines.length === 3, 'both files');
   assert.deepEqual(c.texts(), ['a1', 'a2', 'b1']);
 });
+
+test('tailer: two rename rotations while the consumer blocks: the file in between is kept and read', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'app.log');
+  await writeFile(path, 'a1\na2\n');
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const seen: string[] = [];
+  const c = collectTail(
+    {
+      path,
+      pollMaxMs: 20,
+      rotateWaitMs: 200,
+      onLines: async (lines) => {
+        seen.push(...lines.map((l) => l.line));
+        await gate;
+      },
+    },
+    t,
+  );
+  c.tailer.start();
+  await waitFor(() => seen.length === 2, 'the first batch');
+  await appendFile(path, 'a3\n');
+  await rename(path, `${path}.1`);
+  await writeFile(path, 'b1\nb2\n');
+  await delay(100);
+  // logrotate's next run: .1 → .2, the current file → .1, a new file.
+  await rename(`${path}.1`, `${path}.2`);
+  await rename(path, `${path}.1`);
+  await writeFile(path, 'c1\n');
+  await delay(100);
+  release();
+  await waitFor(() => seen.length === 6, 'all lines of the three files');
+  assert.deepEqual(seen, ['a1', 'a2', 'a3', 'b1', 'b2', 'c1']);
+  assert.equal(c.count('rotated'), 2);
+});
