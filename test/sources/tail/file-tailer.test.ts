@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, copyFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TailOptionsError } from '../../../src/sources/tail/file-tailer.js';
 import { isRotatedSiblingName } from '../../../src/sources/tail/rotated-copy.js';
 import { collectTail, delay, tempDir, waitFor } from './helpers.js';
 
@@ -300,4 +301,54 @@ test('tailer: two rename rotations while the consumer blocks: the file in betwee
   await waitFor(() => seen.length === 6, 'all lines of the three files');
   assert.deepEqual(seen, ['a1', 'a2', 'a3', 'b1', 'b2', 'c1']);
   assert.equal(c.count('rotated'), 2);
+});
+
+test('tailer: stop waits for the onLines in progress; a throwing consumer gets the same lines again', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'app.log');
+  await writeFile(path, 'x1\nx2\n');
+  let release: () => void = () => undefined;
+  let calls = 0;
+  const batches: string[][] = [];
+  const c = collectTail(
+    {
+      path,
+      pollMaxMs: 20,
+      onLines: async (lines) => {
+        calls++;
+        if (calls === 1) throw new Error('sink not ready');
+        batches.push(lines.map((l) => l.line));
+        await new Promise<void>((resolve) => (release = resolve));
+      },
+    },
+    t,
+  );
+  c.tailer.start();
+  await waitFor(() => batches.length === 1, 'the retried batch');
+  assert.deepEqual(batches, [['x1', 'x2']]);
+  assert.equal(c.count('consumerError'), 1);
+  let stopped = false;
+  const stopping = c.tailer.stop().then(() => (stopped = true));
+  await delay(100);
+  assert.equal(stopped, false, 'stop waits for onLines');
+  release();
+  await stopping;
+  assert.equal(stopped, true);
+});
+
+test('tailer: options that cannot work are refused at construction with a hint', async (t) => {
+  const path = join(await tempDir(t), 'app.log');
+  for (const bad of [
+    { pollMinMs: 0 },
+    { pollMinMs: 100, pollMaxMs: 10 },
+    { maxLineSize: -1 },
+    { startOffset: -5 },
+  ]) {
+    assert.throws(
+      () => collectTail({ path, ...bad }),
+      (error: unknown) =>
+        error instanceof TailOptionsError && !!error.hint && error.message.includes(path),
+      JSON.stringify(bad),
+    );
+  }
 });
