@@ -65,8 +65,9 @@ function writeSome(): void {
   }
   if (next >= total) {
     closeSync(fd);
+    // Stays alive (the IPC channel holds it) so a rotation script signalling it
+    // after the last line still finds it; the test kills it.
     send(`done ${next}`);
-    process.disconnect?.();
     return;
   }
   setTimeout(writeSome, 2);
