@@ -51,6 +51,9 @@ process.on('SIGUSR2', () => {
   paused = false;
 });
 
+// Signal handlers are in place (before them, SIGUSR1 would start Node's inspector).
+send('ready');
+
 function writeSome(): void {
   if (!paused) {
     // Keep to the rate: write what is due by now, one batch at a time.

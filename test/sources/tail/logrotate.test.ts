@@ -59,6 +59,7 @@ for (const mode of ['create', 'copytruncate'] as const) {
         env: { ...process.env, WRITER_PAUSED_FLAG: pausedFlag },
       });
       t.after(() => writer.kill());
+      await new Promise<void>((resolve) => writer.once('message', () => resolve()));
       let done = false;
       writer.on('message', (m) => (done ||= typeof m === 'string' && m.startsWith('done')));
 
