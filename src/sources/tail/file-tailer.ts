@@ -29,6 +29,7 @@ import { sameIdentity, type FileIdentity, type FileTailerOptions, type ReadLine 
 export type { FileIdentity, FileTailerOptions, ReadLine, TailEvent } from './types.js';
 
 export { TailOptionsError } from './tailer-options.js';
+export { TailEncodingError } from './line-decoder.js';
 
 export class FileTailer {
   private readonly options: FileTailerOptions;
