@@ -31,9 +31,19 @@ export interface EndpointOverride {
   readonly from: string;
 }
 
+// Names the guides use besides the SDKs' own, read after it: `AWS_ENDPOINT_URL_LOGS`.
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  logs: ['AWS_ENDPOINT_URL_LOGS'],
+};
+
 export function endpointOverride(signingName: string, env: Env): EndpointOverride | undefined {
   if (envFlag(env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS')) return undefined;
-  for (const name of [endpointVariable(signingName), 'AWS_ENDPOINT_URL']) {
+  const names = [
+    endpointVariable(signingName),
+    ...(ALIASES[signingName] ?? []),
+    'AWS_ENDPOINT_URL',
+  ];
+  for (const name of names) {
     const url = envValue(env, name);
     if (url) return { url: url.replace(/\/+$/, ''), from: name };
   }

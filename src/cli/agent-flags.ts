@@ -16,7 +16,7 @@ export const AGENT_FLAGS_USAGE = `  -config.file FILE            the configurati
   -server.http.address H:P     where the HTTP server listens; overrides
                                server.http_listen_address and http_listen_port
   --allow-unimplemented        run with keys Signet does not implement (e.g.
-                               kubernetes_sd_configs), as warnings; without it they are errors
+                               ec2_sd_configs), as warnings; without it they are errors
   -disable-reporting           accepted: Signet sends no usage reports`;
 
 /** Grafana Agent's experimental features, and why none of them can be accepted quietly. */

@@ -14,7 +14,8 @@ export const LOCAL_USAGE = `Usage: signet local [--port N] [--host ADDR] [--regi
 Serves, on 127.0.0.1, strict stand-ins for the AWS APIs Signet talks to
 (AMP remote_write, CloudWatch Logs, S3, Firehose, Kinesis, X-Ray, CloudWatch,
 STS, EC2, IMDSv2, ECS credentials, API Gateway), verifying every SigV4
-signature like AWS. Out of the box it knows AWS's documentation example keys
+signature like AWS, and a Loki (push and query_range) behind an API Gateway
+that verifies signed pushes and takes unsigned ones, as Loki without auth. Out of the box it knows AWS's documentation example keys
 and offers an instance role (IMDSv2) and container credentials (ECS).
 
 Options:
@@ -68,6 +69,7 @@ function describe(stack: LocalStack): string {
     `  S3                 ${u}/<bucket>/<key>   (path style)`,
     `  X-Ray              ${u}/TraceSegments   OTLP traces: ${u}/v1/traces`,
     `  API Gateway        ${u}/execute-api/<path>`,
+    `  Loki               ${u}/loki/api/v1/push   (query: .../query_range; X-Scope-OrgID tenants; memory only)`,
     ...credentialEndpoints(stack),
     `  What arrived       ${u}/_signet/requests      Faults: POST ${u}/_signet/faults`,
     demo

@@ -21,6 +21,7 @@ import { createFirehoseService, type FirehoseService } from './services/firehose
 import { createImdsService } from './services/imds/index.js';
 import { createKinesisService, type KinesisService } from './services/kinesis/index.js';
 import { createLogsService } from './services/logs/index.js';
+import { createLokiService, isUnsignedLokiRequest } from './services/loki/index.js';
 import { createS3Service } from './services/s3/index.js';
 import { createStsService, isUnsignedStsRequest } from './services/sts/index.js';
 import { createXRayService, type XRayService } from './services/xray/index.js';
@@ -43,6 +44,8 @@ export interface LocalOptions {
   readonly clock?: () => number;
   /** S3's minimum multipart part size; tests lower it. */
   readonly s3MinPartSize?: number;
+  /** Log entries Loki holds before dropping the oldest; tests lower it. */
+  readonly lokiMaxEntries?: number;
 }
 
 export interface LocalStack {
@@ -77,6 +80,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalStack
   const xray = createXRayService(store);
   const cloudwatch = createCloudWatchServices(store);
   const sts = createStsService(identities, config);
+  const loki = createLokiService({ maxEntries: options.lokiMaxEntries });
   // Order matters: the unsigned credential endpoints and path-routed services
   // first, then X-Amz-Target and Action routing, and S3, the catch-all, last.
   const services: LocalService[] = [
@@ -84,6 +88,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalStack
     createEcsService(identities, config),
     createApiGatewayService(config),
     createApsService(store),
+    loki,
     xray,
     createLogsService(store),
     firehose,
@@ -105,7 +110,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalStack
       policy: {
         isAllowed: (key, action, resource) => isAllowed(key.policy, action, resource).allowed,
       },
-      isUnsigned: (service, request) => service === sts && isUnsignedStsRequest(request),
+      // Loki without auth takes unsigned pushes; a signed one is verified.
+      isUnsigned: (service, request) =>
+        (service === sts && isUnsignedStsRequest(request)) ||
+        (service === loki && isUnsignedLokiRequest(request)),
       faults,
       log,
       clock,

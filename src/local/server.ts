@@ -133,6 +133,7 @@ export async function handle<K extends KnownKey>(
       rawPath,
       path,
       query,
+      rawQuery: q === -1 ? '' : url.slice(q + 1),
       headers: req.headers,
       body,
       host: (req.headers.host ?? String(req.headers[':authority'] ?? '')).replace(/:\d+$/, ''),

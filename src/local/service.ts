@@ -32,6 +32,11 @@ export interface LocalRequest {
   /** The path with percent-escapes decoded. */
   readonly path: string;
   readonly query: URLSearchParams;
+  /**
+   * The query string as sent: `query` reads it as AWS does (a `+` is a plus);
+   * a non-AWS API (Loki) reads it as an HTML form, where `+` is a space.
+   */
+  readonly rawQuery?: string;
   /** Lower-case names, as node:http gives them. */
   readonly headers: IncomingHttpHeaders;
   /** The body exactly as sent (an `aws-chunked` body is left for the service to decode). */

@@ -1,19 +1,12 @@
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from '../../src/agent/agent.js';
 import { parseAgentConfig } from '../../src/config/agent/load.js';
 import { SIGNET_BIN } from '../helpers/run-cli.js';
+import { fillUp, mountTmpfs } from '../helpers/tmpfs.js';
 import { Receiver } from '../sinks/remote-write/receiver.js';
 import {
   acceptedValues,
@@ -70,51 +63,8 @@ function walBytes(dir: string): number {
     .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
 
-/** Writes into `path` until the filesystem says ENOSPC: not one free page is left. */
-function fillUp(path: string): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const chunk of [65536, 4096, 1]) {
-      const buf = Buffer.alloc(chunk, 7);
-      for (;;) {
-        try {
-          writeSync(fd, buf);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOSPC') break;
-          throw err;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 const walLogLines = (lines: readonly string[]) =>
   lines.filter((l) => l.includes('cannot write the WAL'));
-
-/** A 1 MiB tmpfs, or undefined (the test skipped) where mounting is not allowed. */
-function mountTmpfs(t: TestContext): { path: string; unmount(): void } | undefined {
-  const mnt = tempDir('signet-agent-tmpfs-');
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt.path]);
-  if (mounted.status === 0)
-    return {
-      path: mnt.path,
-      unmount: () => {
-        const u = spawnSync('umount', [mnt.path]);
-        // Never leave a mount behind, even when a file on it is still open.
-        if (u.status !== 0) spawnSync('umount', ['-l', mnt.path]);
-        mnt.remove();
-        assert.equal(u.status, 0, `umount: ${String(u.stderr)}`);
-      },
-    };
-  mnt.remove();
-  t.skip(
-    `cannot mount a tmpfs here (${String(mounted.stderr).trim() || 'needs root'}); ` +
-      'the RLIMIT_FSIZE test covers the agent-level failure path with EFBIG instead',
-  );
-  return undefined;
-}
 
 async function startOn(mnt: string, receiver: Receiver, logs: LogCapture): Promise<Agent> {
   const { config: parsed } = parseAgentConfig(config(join(mnt, 'wal'), receiver), 'disk.yaml');

@@ -161,13 +161,13 @@ describe('signet config check agrees with signet run', () => {
   });
 
   test('keys Signet does not implement stop both unless --allow-unimplemented', async () => {
-    const text = `${JOB}          kubernetes_sd_configs: [{ role: pod }]
+    const text = `${JOB}          ec2_sd_configs: [{ region: us-east-1 }]
 integrations:
   node_exporter: {}
 `;
     const lines = await bothRefuse('k8s.yaml', text);
     assert.deepEqual(lines, [
-      '6:11: metrics.configs[0].scrape_configs[0].kubernetes_sd_configs: Signet does not implement kubernetes_sd_configs: the agent would scrape nothing from kubernetes_sd_configs (remove it, or pass --allow-unimplemented to run without it)',
+      '6:11: metrics.configs[0].scrape_configs[0].ec2_sd_configs: Signet does not implement ec2_sd_configs: the agent would scrape nothing from ec2_sd_configs (remove it, or pass --allow-unimplemented to run without it)',
       '7:1: integrations: Signet does not implement integrations: no integration would run, and nothing under it would be collected (remove it, or pass --allow-unimplemented to run without it)',
     ]);
     const file = home.path('k8s.yaml');
@@ -178,7 +178,7 @@ integrations:
     assert.match(allowed.stdout, /valid \(1 instance\(s\), 1 scrape job\(s\)/);
     assert.match(
       allowed.stderr,
-      /^warning: .*k8s\.yaml:6:11: .*kubernetes_sd_configs: .*the agent would scrape nothing from kubernetes_sd_configs \(allowed by --allow-unimplemented\)/m,
+      /^warning: .*k8s\.yaml:6:11: .*ec2_sd_configs: .*the agent would scrape nothing from ec2_sd_configs \(allowed by --allow-unimplemented\)/m,
     );
   });
 

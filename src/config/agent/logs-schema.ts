@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { fileSdConfig, httpClient, relabelList, staticConfig } from './http-schema.js';
+import { kubernetesSdConfigSchema } from './kubernetes-sd-schema.js';
 import { byteSize, duration, labelSet, notImplemented } from './values.js';
 
 const positive = (what: string) =>
@@ -54,7 +55,7 @@ export const logsScrapeConfigSchema = z.strictObject({
   /** A TextDecoder label (`utf-16le`, `iso-8859-1`); UTF-8 when unset. */
   encoding: z.string().optional(),
   decompression: decompression.optional(),
-  kubernetes_sd_configs: notImplemented,
+  kubernetes_sd_configs: z.array(kubernetesSdConfigSchema).default([]),
   journal: notImplemented,
   syslog: notImplemented,
   gcplog: notImplemented,

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { fileSdConfig, httpClient, relabelList, staticConfig } from './http-schema.js';
 import { logsSchema } from './logs-schema.js';
+import { kubernetesSdConfigSchema } from './kubernetes-sd-schema.js';
 import { byteSize, duration, labelSet, notImplemented } from './values.js';
 
 export const scrapeConfigSchema = z.strictObject({
@@ -25,6 +26,7 @@ export const scrapeConfigSchema = z.strictObject({
   body_size_limit: byteSize.prefault(0),
   static_configs: z.array(staticConfig).default([]),
   file_sd_configs: z.array(fileSdConfig).default([]),
+  kubernetes_sd_configs: z.array(kubernetesSdConfigSchema).default([]),
   relabel_configs: relabelList,
   metric_relabel_configs: relabelList,
   ...httpClient,
@@ -32,7 +34,6 @@ export const scrapeConfigSchema = z.strictObject({
   keep_dropped_targets: notImplemented,
   scrape_classic_histograms: notImplemented,
   native_histogram_bucket_limit: notImplemented,
-  kubernetes_sd_configs: notImplemented,
   ec2_sd_configs: notImplemented,
   consul_sd_configs: notImplemented,
   dns_sd_configs: notImplemented,

@@ -266,7 +266,7 @@ export class LogsPipeline implements Pipeline {
 
   async stop(drainMs: number): Promise<void> {
     if (this.truncateTimer) clearInterval(this.truncateTimer);
-    for (const d of this.discoveries) d.stop();
+    await Promise.all(this.discoveries.map((d) => d.stop()));
     await this.manager.stopReading();
     await this.ingest.stop();
     const unsent = await this.sink.close(drainMs);

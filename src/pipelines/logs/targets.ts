@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { labelsFromRecord, type Labels } from '../../model/labels.js';
 import { relabel, type RelabelRule } from '../../process/relabel/index.js';
+import { KubernetesDiscoverer } from '../../sources/discovery/kubernetes/index.js';
 import type { DiscoveredGroup } from '../../sources/discovery/types.js';
 import { FileDiscovery } from '../../sources/scrape/file-sd.js';
 import type { LogCallback } from '../../log.js';
@@ -70,10 +71,22 @@ export function logTargets(
   return { targets, dropped };
 }
 
-/** Discovery for one logs scrape config: static groups at once, file_sd as files change. */
+/**
+ * How long Kubernetes changes are gathered before the targets are synced
+ * again: a rollout sends an event per pod, and each sync expands every glob.
+ */
+const KUBERNETES_GATHER_MS = 250;
+
+/**
+ * Discovery for one logs scrape config: static groups at once, file_sd as
+ * files change, Kubernetes pods as the API's watch reports them.
+ */
 export class LogTargetDiscovery {
   private readonly groups = new Map<string, readonly DiscoveredGroup[]>();
   private readonly discoveries: FileDiscovery[] = [];
+  private readonly kubernetes: KubernetesDiscoverer[] = [];
+  private gathering: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly host = process.env.HOSTNAME || hostname();
   private last: { targets: LogTarget[]; dropped: DroppedLogTarget[] } = {
     targets: [],
@@ -87,6 +100,8 @@ export class LogTargetDiscovery {
       readonly rules: readonly RelabelRule[];
       readonly log: LogCallback;
       readonly onTargets: (targets: readonly LogTarget[]) => void;
+      /** A list or watch of kubernetes_sd_configs failed (it is retried). */
+      readonly onKubernetesFailure?: () => void;
     },
   ) {}
 
@@ -127,17 +142,50 @@ export class LogTargetDiscovery {
       this.discoveries.push(discovery);
       discovery.start();
     });
+    job.kubernetes_sd_configs.forEach((settings, i) => {
+      const path = `${this.o.path}.kubernetes_sd_configs[${i}]`;
+      const discoverer = new KubernetesDiscoverer({
+        settings,
+        path,
+        onError: (message) => {
+          this.o.onKubernetesFailure?.();
+          this.o.log('warn', `${path}: ${message}; retrying`);
+        },
+      });
+      this.kubernetes.push(discoverer);
+      let first = true;
+      discoverer
+        .start((groups) => {
+          this.merge(`kubernetes:${i}`, groups);
+          if (first) {
+            first = false;
+            this.sync();
+          } else this.gathering ??= setTimeout(() => this.gathered(), KUBERNETES_GATHER_MS);
+        })
+        .catch((error: unknown) =>
+          this.o.log('error', `${path}: ${String(error)}: no targets from it`),
+        );
+    });
     this.sync();
+  }
+
+  private gathered(): void {
+    this.gathering = undefined;
+    if (!this.stopped) this.sync();
   }
 
   /** Replaces the groups one discoverer (e.g. Kubernetes) found, by source. */
   update(discoverer: string, groups: readonly DiscoveredGroup[]): void {
+    this.merge(discoverer, groups);
+    this.sync();
+  }
+
+  private merge(discoverer: string, groups: readonly DiscoveredGroup[]): void {
     const current = new Map((this.groups.get(discoverer) ?? []).map((g) => [g.source, g]));
     for (const group of groups)
       if (group.targets.length === 0) current.delete(group.source);
       else current.set(group.source, group);
     this.groups.set(discoverer, [...current.values()]);
-    this.sync();
   }
 
   private sync(): void {
@@ -153,7 +201,10 @@ export class LogTargetDiscovery {
     return this.last.dropped;
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.gathering) clearTimeout(this.gathering);
     for (const d of this.discoveries) d.stop();
+    await Promise.all(this.kubernetes.map((k) => k.stop()));
   }
 }

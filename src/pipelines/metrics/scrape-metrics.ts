@@ -48,6 +48,11 @@ export function registerScrapeMetrics(
     'The number of File-SD read errors.',
     (c) => c.fileSdReadErrors,
   );
+  total(
+    'prometheus_sd_kubernetes_failures_total',
+    'The number of failed WATCH/LIST requests.',
+    (c) => c.kubernetesSdFailures,
+  );
   const live = (): MetricsPipeline[] => counters.live();
   gauge(
     registry,

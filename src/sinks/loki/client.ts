@@ -16,8 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import type { LogEntry } from '../../model/log-entry.js';
-import { createHttpDispatcher } from '../../net/http-dispatcher.js';
+import type { LogEntry, LogLabels } from '../../model/log-entry.js';
 import { AwsError } from '../../aws/errors/index.js';
 import { classifySendError } from '../shared/classify.js';
 import { FailureLog, type SinkLog } from '../shared/failure-log.js';
@@ -28,9 +27,16 @@ import { RetryingSender, type SendTarget } from '../shared/retry.js';
 import type { Verdict } from '../shared/verdict.js';
 import { TenantBatch, entrySize } from './batch.js';
 import { formatLabels, streamLabels, tenantOf } from './labels.js';
-import type { LokiClientMetrics, LokiDropReason } from './metrics.js';
-import { resolveLokiOptions, type LokiClientOptions, type ResolvedLokiOptions } from './options.js';
+import type { LokiClientMetrics } from './metrics.js';
+import {
+  LokiOptionsError,
+  createLokiDispatcher,
+  resolveLokiOptions,
+  type LokiClientOptions,
+  type ResolvedLokiOptions,
+} from './options.js';
 import type { PushLabelPair } from './push-proto.js';
+import { lokiDropReason, narrowToPromtail } from './verdicts.js';
 
 export interface LokiClientDeps<Token> {
   readonly progress: LogClientProgress<Token>;
@@ -48,7 +54,12 @@ interface PushBody {
   readonly body: Buffer;
 }
 
-/** Stands in for when no enqueue call is being added to (never a real sequence number). */
+/** How long close waits, past drainMs, for a push in flight to end. */
+const CLOSE_GRACE_MS = 1000;
+
+/** Label strings remembered per client; a node's streams rarely number more. */
+const LABEL_CACHE_SIZE = 10_000;
+
 const PROTOCOL_HEADERS = {
   'content-type': 'application/x-protobuf',
 } as const;
@@ -75,6 +86,7 @@ export class LokiClient<Token> implements LogClient<Token> {
   private failedAttempts = 0;
   private readonly now: () => number;
   private readonly aws: LokiClientOptions['aws'];
+  private readonly labelStrings = new Map<string, string>();
 
   constructor(
     given: LokiClientOptions,
@@ -85,6 +97,15 @@ export class LokiClient<Token> implements LogClient<Token> {
     this.now = deps.now ?? Date.now;
     this.aws = given.aws;
     this.tracker = new ProgressTracker<Token>(deps.progress.compare);
+    if (given.aws && !given.dispatcher && (given.tlsConfig || given.proxyUrl)) {
+      // The AwsClient sends through its own pool; tls_config and proxy_url would be ignored.
+      throw new LokiOptionsError(
+        `${this.options.path}: tls_config and proxy_url of a signed client need its connection pool`,
+        {
+          hint: 'build it with createLokiDispatcher and give it both to the signer and as `dispatcher`',
+        },
+      );
+    }
     if (given.dispatcher || given.aws) {
       this.dispatcher = given.dispatcher;
     } else {
@@ -124,11 +145,11 @@ export class LokiClient<Token> implements LogClient<Token> {
     if (this.bufferedBytes >= this.options.maxBufferedBytes) return false;
     const seq = this.tracker.open(token);
     this.tracker.add(seq, entries.length);
-    const { externalLabels, tenantId, batchSizeBytes } = this.options;
+    const { tenantId, batchSizeBytes } = this.options;
     const now = this.now();
     for (const entry of entries) {
       const tenant = tenantOf(entry.labels, tenantId);
-      const labels = formatLabels(streamLabels(entry.labels, externalLabels));
+      const labels = this.labelString(entry.labels);
       const metadata = metadataPairs(entry.structuredMetadata);
       const size = entrySize(entry.line, metadata);
       let batch = this.filling.get(tenant);
@@ -168,19 +189,13 @@ export class LokiClient<Token> implements LogClient<Token> {
       for (const batch of [...this.filling.values()]) this.closeBatch(batch);
       this.wakeRoomWaiters();
     }
-    const drained = this.pumping ?? Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      drained,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, Math.max(0, options.drainMs));
-      }),
-    ]);
-    clearTimeout(timer);
+    await within(this.pumping, options.drainMs);
     this.stopped = true;
     this.sender.stop();
-    await this.pumping;
-    await this.ownDispatcher?.close().catch(() => undefined);
+    // A push in flight is cut off where the pool is ours; one through a
+    // given pool ends within its timeout, and is not waited for much.
+    await this.ownDispatcher?.destroy().catch(() => undefined);
+    await within(this.pumping, CLOSE_GRACE_MS);
     let unsent = 0;
     for (const batch of this.ready) unsent += batch.entries;
     return { unsent };
@@ -252,6 +267,28 @@ export class LokiClient<Token> implements LogClient<Token> {
     metrics.droppedBytes.inc({ host, reason }, body.length);
     this.failures.dropped(result.verdict, batch.entries, batch.entries, 'entry');
     return true;
+  }
+
+  /**
+   * The stream's label string, remembered by the labels as given (names and
+   * values in their order, length-prefixed, which is cheap to join): most entries repeat
+   * their file's labels, and sorting and quoting them again is most of what
+   * an entry costs here. Bounded; forgotten wholesale when full.
+   */
+  private labelString(labels: LogLabels): string {
+    let key = '';
+    // Length-prefixed, so no name or value can pass for another's.
+    for (const name in labels) {
+      const value = labels[name]!;
+      key += `${name.length}:${name}${value.length}:${value}`;
+    }
+    let formatted = this.labelStrings.get(key);
+    if (formatted === undefined) {
+      formatted = formatLabels(streamLabels(labels, this.options.externalLabels));
+      if (this.labelStrings.size >= LABEL_CACHE_SIZE) this.labelStrings.clear();
+      this.labelStrings.set(key, formatted);
+    }
+    return formatted;
   }
 
   private advance(): void {
@@ -340,45 +377,17 @@ export class LokiClient<Token> implements LogClient<Token> {
   }
 }
 
-/**
- * The connection pool for a client's tls_config and proxy_url; give the
- * same one to the AwsClient of a signed client (createTargetSigner's
- * second argument), so signed pushes go through the same proxy and CA.
- */
-export function createLokiDispatcher(options: LokiClientOptions): Dispatcher {
-  return createHttpDispatcher(
-    {
-      tls_config: options.tlsConfig,
-      proxy_url: options.proxyUrl,
-      follow_redirects: true,
-      enable_http2: false,
-    },
-    options.path ?? 'client',
-    // Pushes go one at a time; a second connection serves a push while the first is closing.
-    { connections: 2, pipelining: 1, keepAliveTimeout: 60_000 },
-  );
-}
-
-/**
- * Promtail retries only 429, 5xx and network errors. A refusal the shared
- * classification would hold for a person to fix (401, 403, 404), or retry
- * (408), is dropped, as Promtail drops it.
- */
-function narrowToPromtail(verdict: Verdict): Verdict {
-  if (verdict.action === 'drop' || verdict.action === 'refresh-and-retry') return verdict;
-  const status = verdict.status;
-  if (status === undefined || status === 429 || status >= 500) return verdict;
-  return { ...verdict, action: 'drop', dropReason: 'invalid', splittable: false };
-}
-
-/** Promtail's `reason` label for a dropped batch. */
-function lokiDropReason(verdict: Verdict): LokiDropReason {
-  if (verdict.status === 429) {
-    return /stream limit|streams? limit|max(imum)? active stream/i.test(verdict.message)
-      ? 'stream_limited'
-      : 'rate_limited';
-  }
-  return 'ingester_error';
+/** Resolves when `promise` settles or after `ms`, whichever is first. */
+async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!promise) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, ms));
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 function metadataPairs(metadata: LogEntry['structuredMetadata']): PushLabelPair[] {

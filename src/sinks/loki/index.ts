@@ -1,10 +1,11 @@
 /** The Loki push client: Promtail's `clients[]`, as a LogClient of the logs pipeline. */
-export { LokiClient, createLokiDispatcher, type LokiClientDeps } from './client.js';
+export { LokiClient, type LokiClientDeps } from './client.js';
 export { createLokiClientMetrics, type LokiClientMetrics, type LokiDropReason } from './metrics.js';
 export {
   LOKI_DEFAULTS,
   LOKI_DEFAULT_SIGNING_SERVICE,
   LokiOptionsError,
+  createLokiDispatcher,
   lokiSigningService,
   resolveLokiOptions,
   type LokiBackoff,

@@ -44,10 +44,18 @@ export function formatLabels(labels: LogLabels): string {
   return `${out}}`;
 }
 
-/** Go compares strings by UTF-8 bytes; JS's `<` by UTF-16 units, which differs above U+FFFF only. */
+const BEYOND_BMP = /[\ud800-\udfff]/;
+
+/**
+ * Go compares strings by UTF-8 bytes; JS's `<` by UTF-16 units, which
+ * differs only when a surrogate pair meets a code unit above it. Label
+ * names are ASCII as Loki validates them, so the bytes are rarely needed.
+ */
 function compareBytes(a: string, b: string): number {
-  if (a === b) return 0;
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  if (BEYOND_BMP.test(a) || BEYOND_BMP.test(b)) {
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const SIMPLE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;

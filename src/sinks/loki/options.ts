@@ -10,7 +10,7 @@ import type { AwsClient } from '../../aws/http/aws-client.js';
 import { inferEndpoint } from '../../aws/endpoints.js';
 import { SignetError } from '../../errors.js';
 import type { LogLabels } from '../../model/log-entry.js';
-import type { HttpClientKeys } from '../../net/http-dispatcher.js';
+import { createHttpDispatcher, type HttpClientKeys } from '../../net/http-dispatcher.js';
 import type { BasicAuth } from '../shared/http.js';
 
 export interface LokiBackoff {
@@ -57,7 +57,11 @@ export interface LokiClientOptions {
   readonly dropRateLimitedBatches?: boolean | undefined;
   /** Signs every push (`sigv4:`/`aws_auth:`); build it with lokiSigningService's service. */
   readonly aws?: AwsClient | undefined;
-  /** The connection pool (from createLokiDispatcher); one is made from tls_config/proxy_url when absent. */
+  /**
+   * The connection pool (from createLokiDispatcher); one is made from
+   * tls_config/proxy_url when absent. A signed client with either needs it
+   * given here and to its signer, or it is refused.
+   */
   readonly dispatcher?: Dispatcher | undefined;
   /** Bytes of lines held (batches filling and waiting) before enqueue says full; 8 batches. */
   readonly maxBufferedBytes?: number | undefined;
@@ -239,3 +243,22 @@ export function lokiSigningService(url: string, configured?: string): string {
 }
 
 export const LOKI_DEFAULT_SIGNING_SERVICE = 'execute-api';
+
+/**
+ * The connection pool for a client's tls_config and proxy_url; give the
+ * same one to the AwsClient of a signed client (createTargetSigner's
+ * second argument), so signed pushes go through the same proxy and CA.
+ */
+export function createLokiDispatcher(options: LokiClientOptions): Dispatcher {
+  return createHttpDispatcher(
+    {
+      tls_config: options.tlsConfig,
+      proxy_url: options.proxyUrl,
+      follow_redirects: true,
+      enable_http2: false,
+    },
+    options.path ?? 'client',
+    // Pushes go one at a time; a second connection serves a push while the first is closing.
+    { connections: 2, pipelining: 1, keepAliveTimeout: 60_000 },
+  );
+}

@@ -34,6 +34,7 @@ export type BlockedReason =
 export type DropReason =
   | 'out-of-order'
   | 'too-old'
+  | 'too-new' // ahead of what the destination takes (CloudWatch Logs: 2 hours)
   | 'duplicate'
   | 'too-large'
   | 'rate-limited' // 429 with retry_on_http_429 off, as Prometheus 2.42 by default

@@ -13,6 +13,7 @@ import { compileRelabelConfigs, relabel, type RelabelRule } from '../../process/
 import type { SampleAppender } from './appender.js';
 import { FileDiscovery } from './file-sd.js';
 import { jobHttp, type JobHttp } from './http-client.js';
+import { startKubernetesSd } from './kubernetes-sd.js';
 import { ScrapeLoop, type LoopObserver, type TargetStatus } from './loop.js';
 import type { ScrapeJobOptions, ScrapeOptions } from './options.js';
 import {
@@ -60,6 +61,8 @@ export interface ScrapeCounts {
   readonly bodySizeLimitExceeded: number;
   /** Files of file_sd_configs that could not be read or parsed: prometheus_sd_file_read_errors_total. */
   readonly fileSdReadErrors: number;
+  /** Failed lists and watches of kubernetes_sd_configs: prometheus_sd_kubernetes_failures_total. */
+  readonly kubernetesSdFailures: number;
 }
 
 /** One scrape pool (a job) now. */
@@ -84,7 +87,7 @@ interface JobState {
   droppedSummary: string;
   readonly groups: Map<string, TargetGroup[]>;
   dropped: DroppedTarget[];
-  discovery: FileDiscovery[];
+  discovery: { stop(): unknown }[];
 }
 
 export interface TargetReport extends TargetStatus {
@@ -154,6 +157,7 @@ export class ScrapeManager {
     sampleLimitExceeded: 0,
     bodySizeLimitExceeded: 0,
     fileSdReadErrors: 0,
+    kubernetesSdFailures: 0,
   };
 
   constructor(private readonly o: ManagerOptions) {
@@ -212,6 +216,17 @@ export class ScrapeManager {
         });
         state.discovery.push(discovery);
         discovery.start();
+      });
+      state.job.file.kubernetes_sd_configs.forEach((ksd, i) => {
+        const path = `${state.job.path}.kubernetes_sd_configs[${i}]`;
+        const discovery = startKubernetesSd(ksd, path, this.o.log, {
+          onChange: (groups) => {
+            state.groups.set(`kubernetes:${i}`, groups);
+            this.sync(state);
+          },
+          onFailure: () => this.c.kubernetesSdFailures++,
+        });
+        state.discovery.push(discovery);
       });
       this.sync(state);
     }
@@ -364,7 +379,7 @@ export class ScrapeManager {
 
   /** Stops every loop; `markStale: false` when a reload restarts the same targets. */
   async stop(markStale = true): Promise<void> {
-    for (const state of this.jobs) for (const d of state.discovery) d.stop();
+    await Promise.all(this.jobs.flatMap((state) => state.discovery.map((d) => d.stop())));
     await Promise.all(
       this.jobs.flatMap((s) => [...s.loops.values()].map((l) => l.stop(markStale))),
     );

@@ -5,6 +5,7 @@
  * validated and defaulted; the metrics pipeline passes its jobs as they are.
  */
 import type { HttpClientKeys } from '../../net/http-dispatcher.js';
+import type { KubernetesSdSettings } from '../discovery/kubernetes/index.js';
 
 /** How a job reaches its targets (Prometheus's HTTP client settings). */
 export interface ScrapeHttpSettings extends HttpClientKeys {
@@ -47,6 +48,7 @@ export interface ScrapeSettings extends ScrapeHttpSettings {
     readonly files: readonly string[];
     readonly refresh_interval: number;
   }[];
+  readonly kubernetes_sd_configs: readonly KubernetesSdSettings[];
   readonly relabel_configs: readonly unknown[];
   readonly metric_relabel_configs: readonly unknown[];
 }

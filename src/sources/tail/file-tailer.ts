@@ -15,7 +15,8 @@ import { LineSplitter, type SplitResult } from './line-splitter.js';
 import { toReadLines, type TailEventBody } from './line-delivery.js';
 import { PollWaker } from './poll-waker.js';
 import { checkTailerOptions } from './tailer-options.js';
-import { findUnreadCopy, readHead } from './rotated-copy.js';
+import { readHead } from './rotated-copy.js';
+import { splitTruncated } from './truncation.js';
 import {
   checkTruncation,
   endsWithNewline,
@@ -28,6 +29,7 @@ import { sameIdentity, type FileIdentity, type FileTailerOptions, type ReadLine 
 export type { FileIdentity, FileTailerOptions, ReadLine, TailEvent } from './types.js';
 
 export { TailOptionsError } from './tailer-options.js';
+export { TailEncodingError } from './line-decoder.js';
 
 export class FileTailer {
   private readonly options: FileTailerOptions;
@@ -47,6 +49,7 @@ export class FileTailer {
   private stopping = false;
   private running: Promise<void> | undefined;
   private readonly waker: PollWaker;
+  private blockedLook: Promise<void> | undefined;
 
   constructor(options: FileTailerOptions) {
     const settings = checkTailerOptions(options);
@@ -200,11 +203,18 @@ export class FileTailer {
     return true;
   }
 
+  /** The file is no longer at the path; its rotateWaitMs counts from now at the earliest. */
+  private leftPath(file: TailedFile): void {
+    file.live = false;
+    file.lastGrowthAt = Date.now();
+  }
+
   /**
    * Looks at the path: deleted, a new file there (rotation or re-creation), or
    * the same file, then checked for truncation. True when the queue changed.
+   * `whileBlocked`: a look while lines of the first file are being delivered.
    */
-  private async checkPath(): Promise<boolean> {
+  private async checkPath(whileBlocked = false): Promise<boolean> {
     this.lastPathCheck = Date.now();
     const last = this.files.at(-1);
     let found: FileIdentity;
@@ -214,13 +224,14 @@ export class FileTailer {
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw error;
       if (last?.live) {
-        last.live = false;
+        this.leftPath(last);
         this.emit({ kind: 'deleted', identity: last.identity });
       }
       return false;
     }
     if (last && sameIdentity(last.identity, found)) {
-      if (!last.live) return false;
+      // The file being delivered from is checked for truncation only between deliveries.
+      if (!last.live || (whileBlocked && last === this.files[0])) return false;
       const check = await checkTruncation(last);
       if (check.truncated) {
         await this.truncated(last, check.size);
@@ -261,8 +272,8 @@ export class FileTailer {
       fingerprint: await readHead(handle, Math.min(fingerprintBytes, stats.size)),
       live: true,
     });
+    if (previous?.live) this.leftPath(previous);
     if (previous) {
-      previous.live = false;
       this.emit({ kind: 'rotated', from: previous.identity, to: identity, generation });
     }
     this.files.push(file);
@@ -297,55 +308,15 @@ export class FileTailer {
     });
   }
 
-  /**
-   * The live file got smaller or changed its first bytes: copytruncate (or a
-   * writer truncating it). What was not yet read of the old generation is read
-   * from the rotated copy when one with the same first bytes is found. Lines
-   * written between logrotate's copy and its truncate are in neither file:
-   * logrotate itself loses them, no reader can recover them.
-   */
+  /** Copytruncate (or a writer truncating): see splitTruncated. */
   private async truncated(file: TailedFile, size: number): Promise<void> {
-    const from = file.splitter.fileOffset;
-    const previousSize = Math.max(file.lastSize, from);
-    const generation = this.nextGeneration++;
-    this.emit({
-      kind: 'truncated',
-      identity: file.identity,
-      previousSize,
-      readOffset: from,
-      size,
-      generation,
+    const rest = await splitTruncated(file, size, {
+      path: this.options.path,
+      held: this.files.map((f) => f.identity),
+      generation: this.nextGeneration++,
+      splitter: this.splitter(0, false),
+      emit: (event) => this.emit(event),
     });
-    const held = this.files.map((f) => f.identity);
-    const copy = await findUnreadCopy(this.options.path, file.fingerprint, from, held);
-    if (copy) {
-      this.emit({
-        kind: 'recoveredFromRotatedCopy',
-        copyPath: copy.path,
-        identity: copy.identity,
-        from,
-        to: copy.size,
-      });
-    } else if (from < previousSize) {
-      this.emit({ kind: 'rotatedCopyNotFound', readOffset: from, previousSize });
-    }
-    // The old generation goes on from where it was, in the copy (or just flushes its held line).
-    const rest: TailedFile = {
-      ...file,
-      handle: copy?.handle,
-      identity: copy?.identity ?? file.identity,
-      endAt: copy?.size ?? from,
-      live: false,
-    };
-    const handle = file.handle;
-    file.generation = generation;
-    file.splitter = this.splitter(0, false);
-    file.lastSize = size;
-    file.committed = 0;
-    file.fingerprint = handle
-      ? await readHead(handle, Math.min(fingerprintBytes, size))
-      : file.fingerprint;
-    file.lastGrowthAt = Date.now();
     this.files.splice(this.files.indexOf(file), 0, rest);
   }
 
@@ -361,17 +332,36 @@ export class FileTailer {
 
   /** Hands lines over, again after a pause if the consumer threw: they are not skipped. */
   private async consume(lines: readonly ReadLine[]): Promise<void> {
-    for (;;) {
-      try {
-        await this.options.onLines(lines);
-        return;
-      } catch (error) {
-        this.emit({ kind: 'consumerError', error: asError(error) });
-        if (this.stopping) return;
-        await this.waker.sleep(this.options.pollMaxMs);
-        if (this.stopping) return;
+    // While the consumer holds reading back, the path is still looked at: every new
+    // file there is opened and kept, so two rotations during one long stall (a sink
+    // down for a day of daily rotations) do not lose the file in between.
+    const timer = this.options.decompression
+      ? undefined
+      : setInterval(() => this.lookWhileBlocked(), this.options.pollMaxMs);
+    try {
+      for (;;) {
+        try {
+          await this.options.onLines(lines);
+          return;
+        } catch (error) {
+          this.emit({ kind: 'consumerError', error: asError(error) });
+          if (this.stopping) return;
+          await this.waker.sleep(this.options.pollMaxMs);
+          if (this.stopping) return;
+        }
       }
+    } finally {
+      clearInterval(timer);
+      await this.blockedLook;
     }
+  }
+
+  private lookWhileBlocked(): void {
+    if (this.blockedLook || this.stopping) return;
+    this.blockedLook = this.checkPath(true)
+      .then(() => undefined)
+      .catch((error: unknown) => this.emit({ kind: 'readError', error: asError(error) }))
+      .finally(() => (this.blockedLook = undefined));
   }
 
   /** An archive: read once to its end, no following, no rotation. */

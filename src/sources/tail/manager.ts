@@ -310,8 +310,9 @@ export class FileTargetManager {
       // A rotation renames the file away and creates the next one a moment later: a path
       // missing at one sync is kept until it has been missing for a whole sync period, so
       // the tailer can finish the old file (Promtail stops it at once and can lose its end).
+      // A file still there whose target is gone (a pod removed) is released at once.
       file.unmatchedSince ??= now;
-      if (now - file.unmatchedSince < this.options.syncPeriodMs) continue;
+      if (now - file.unmatchedSince < this.options.syncPeriodMs && !(await exists(path))) continue;
       this.files.delete(path);
       await this.stopTailer(file);
       file.settle.close();
@@ -447,4 +448,13 @@ export function streamLabels(labels: Readonly<Record<string, string>>): LogLabel
 
 function withFilename(labels: LogLabels, path: string): LogLabels {
   return { ...labels, [FILENAME_LABEL]: path };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

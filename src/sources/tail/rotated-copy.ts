@@ -67,13 +67,16 @@ export async function findRotatedCopy(
       handle = await open(candidatePath, 'r');
       const stats = await handle.stat();
       const identity = { dev: stats.dev, ino: stats.ino };
+      // A copy shorter than the fingerprint is compared on its length: the fingerprint
+      // may have grown from bytes written between logrotate's copy and its truncate.
+      const compared = Math.min(fingerprint.length, stats.size);
       const fits =
         stats.isFile() &&
         stats.size >= minSize &&
-        stats.size >= fingerprint.length &&
+        compared > 0 &&
         !exclude.some((held) => sameIdentity(held, identity)) &&
         (best === undefined || stats.mtimeMs > best.mtimeMs) &&
-        (await readHead(handle, fingerprint.length)).equals(fingerprint);
+        (await readHead(handle, compared)).equals(fingerprint.subarray(0, compared));
       if (fits) {
         await best?.handle.close();
         best = { path: candidatePath, handle, identity, size: stats.size, mtimeMs: stats.mtimeMs };

@@ -113,7 +113,9 @@ export type TailEvent = EventBase &
         readonly readOffset: number;
         readonly previousSize: number;
       }
+    /** No file at the path any more (deleted, or renamed before its successor exists). */
     | { readonly kind: 'deleted'; readonly identity: FileIdentity }
+    /** A file that left the path was read to its end and closed. */
     | { readonly kind: 'released'; readonly identity: FileIdentity; readonly offset: number }
     | {
         readonly kind: 'lineTruncated';
@@ -129,7 +131,10 @@ export type TailEvent = EventBase &
       }
     | { readonly kind: 'partialLineFlushed'; readonly start: number; readonly bytes: number }
     | { readonly kind: 'decodeError'; readonly start: number; readonly encoding: string }
+    /** A read failed (EIO, EACCES…); it is tried again after pollMaxMs. */
     | { readonly kind: 'readError'; readonly error: Error }
+    /** onLines threw; the same lines are offered again after pollMaxMs. */
     | { readonly kind: 'consumerError'; readonly error: Error }
+    /** Reading caught up with the file's end (again after each burst); an archive was read whole. */
     | { readonly kind: 'reachedEnd'; readonly offset: number; readonly generation: number }
   );

@@ -115,7 +115,28 @@ const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: strin
   'logs.configs[].scrape_configs[].decompression.format': [LOGS, 'encoding and decompression'],
   'logs.configs[].wal_config.enabled': [LOGS, 'with wal_config'],
   'logs.configs[].wal_config.dir': [LOGS, 'with wal_config'],
+  ...kubernetesSdProofs('metrics.configs[].scrape_configs[].kubernetes_sd_configs[]'),
 };
+
+/** The plain-word keys of a kubernetes_sd_configs entry, wherever the entry sits. */
+function kubernetesSdProofs(at: string): Record<string, readonly [string, string]> {
+  const SD = 'test/sources/scrape/kubernetes-sd.test.ts';
+  const POD = 'test/sources/discovery/kubernetes/pod-discovery.test.ts';
+  const CONN = 'test/sources/discovery/kubernetes/connection.test.ts';
+  const scraped = 'a pod discovered through the API is scraped';
+  return {
+    [`${at}.role`]: [SD, scraped],
+    [`${at}.namespaces.names`]: [POD, 'pods added, changed and removed through the watch'],
+    [`${at}.selectors[].role`]: [SD, scraped],
+    [`${at}.selectors[].label`]: [POD, 'selectors: field spec.nodeName restricts to this node'],
+    [`${at}.selectors[].field`]: [POD, 'selectors: field spec.nodeName restricts to this node'],
+    [`${at}.basic_auth.username`]: [SD, 'api_server with basic_auth'],
+    [`${at}.basic_auth.password`]: [SD, 'api_server with basic_auth'],
+    [`${at}.authorization.type`]: [SD, scraped],
+    [`${at}.authorization.credentials`]: [SD, scraped],
+    [`${at}.tls_config.ca`]: [CONN, 'or an inline tls_config.ca'],
+  };
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

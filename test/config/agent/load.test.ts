@@ -157,15 +157,15 @@ describe('Grafana Agent static-mode files', () => {
   });
 
   test('keys understood but not implemented are refused, saying what would be missing', () => {
-    const text = `integrations:\n  node_exporter: {}\nmetrics:\n  configs:\n    - name: a\n      scrape_configs:\n        - job_name: k\n          kubernetes_sd_configs: [{ role: pod }]\n`;
+    const text = `integrations:\n  node_exporter: {}\nmetrics:\n  configs:\n    - name: a\n      scrape_configs:\n        - job_name: k\n          ec2_sd_configs: [{ region: us-east-1 }]\n`;
     assert.deepEqual(problems(text), [
       '1:1 integrations: Signet does not implement integrations: no integration would run, and nothing under it would be collected',
-      '8:11 metrics.configs[0].scrape_configs[0].kubernetes_sd_configs: Signet does not implement kubernetes_sd_configs: the agent would scrape nothing from kubernetes_sd_configs',
+      '8:11 metrics.configs[0].scrape_configs[0].ec2_sd_configs: Signet does not implement ec2_sd_configs: the agent would scrape nothing from ec2_sd_configs',
     ]);
     const { warnings } = parseAgentConfig(text, 'agent.yaml', { allowUnimplemented: true });
     assert.deepEqual(
       warnings.map((w) => `${w.line}:${w.column} ${w.keyPath}`),
-      ['1:1 integrations', '8:11 metrics.configs[0].scrape_configs[0].kubernetes_sd_configs'],
+      ['1:1 integrations', '8:11 metrics.configs[0].scrape_configs[0].ec2_sd_configs'],
     );
     assert.match(warnings[1]!.message, /would scrape nothing.*allowed by --allow-unimplemented/);
   });

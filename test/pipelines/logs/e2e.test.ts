@@ -5,7 +5,14 @@
  * line; positions are read from the file Promtail would read.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, test } from 'node:test';
@@ -258,5 +265,65 @@ logs:
     );
     assert.doesNotMatch(agent.log(), new RegExp(SECRET));
     await server.close();
+  });
+
+  test('CRI files laid out as the kubelet writes them: cri gives the stream label, the original timestamps and joins partial lines', async () => {
+    const dir = workDir();
+    const receiver = await startReceiver();
+    const container = join(
+      dir,
+      'pods',
+      'default_web-7d4b9_0f3c1e2a-1111-2222-3333-444455556666',
+      'nginx',
+    );
+    mkdirSync(container, { recursive: true });
+    writeFileSync(
+      join(container, '0.log'),
+      [
+        '2026-12-03T10:00:00.123456789Z stdout F GET / 200',
+        '2026-12-03T10:00:01.000000001Z stderr P first half, ',
+        '2026-12-03T10:00:01.000000002Z stderr F second half',
+        '',
+      ].join('\n'),
+    );
+    const agent = await startSignet(
+      dir,
+      `logs:
+  positions_directory: ${dir}/positions
+  configs:
+  - name: pods
+    clients: [{ url: ${receiver.url}, batchwait: 50ms }]
+    scrape_configs:
+    - job_name: kubernetes-pods
+      pipeline_stages: [{ cri: {} }]
+      static_configs: [{ labels: { job: pods, __path__: "${dir}/pods/*/*/*.log" } }]
+`,
+    );
+    await waitFor('both entries', () =>
+      receiver.pushes
+        .filter((p) => p.status < 300)
+        .flatMap((p) => decodePush(p.body))
+        .flatMap((s) => s.entries).length >= 2
+        ? true
+        : undefined,
+    );
+    await agent.stop();
+    const streams = receiver.pushes
+      .filter((p) => p.status < 300)
+      .flatMap((p) => decodePush(p.body));
+    const got = streams.flatMap((s) => s.entries.map((e) => [s.labels, e.ts, e.line]));
+    const file = join(container, '0.log');
+    assert.deepEqual(
+      got.sort(),
+      [
+        [
+          `{filename="${file}", job="pods", stream="stderr"}`,
+          '1796292001000000002',
+          'first half, second half',
+        ],
+        [`{filename="${file}", job="pods", stream="stdout"}`, '1796292000123456789', 'GET / 200'],
+      ].sort(),
+    );
+    await receiver.close();
   });
 });

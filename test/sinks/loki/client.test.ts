@@ -282,3 +282,20 @@ test('a full buffer refuses chunks until a batch is sent; close reports what it 
   assert.equal(client.enqueue([entry('late')], 4), false);
   await receiver.close();
 });
+
+test('close cuts off a push the endpoint never answers, after drainMs, and reports it unsent', async () => {
+  const receiver = await startReceiver();
+  receiver.script.push({ status: 0 });
+  const { client, progress } = testClient({ url: receiver.url, timeoutMs: 60_000 });
+  try {
+    client.enqueue([entry('hanging'), entry('with it')], 1);
+    await until(() => receiver.pushes.length === 1);
+    const began = Date.now();
+    const { unsent } = await client.close({ drainMs: 100 });
+    assert.ok(Date.now() - began < 1000, `close took ${Date.now() - began} ms`);
+    assert.equal(unsent, 2);
+    assert.deepEqual(progress, [], 'nothing unsent is reported as progress');
+  } finally {
+    await receiver.close();
+  }
+});

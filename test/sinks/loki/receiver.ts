@@ -16,7 +16,7 @@ export interface ScriptedReceiver {
   readonly port: number;
   /** Every request, answered or not. */
   readonly pushes: Push[];
-  /** Answers to give, in order; once used up, 204. */
+  /** Answers to give, in order (status 0: never answer); once used up, 204. */
   readonly script: { status: number; body?: string; headers?: Record<string, string> }[];
   close(): Promise<void>;
 }
@@ -30,6 +30,7 @@ export async function startReceiver(port = 0): Promise<ScriptedReceiver> {
     req.on('end', () => {
       const answer = script.shift() ?? { status: 204 };
       pushes.push({ headers: req.headers, body: Buffer.concat(chunks), status: answer.status });
+      if (answer.status === 0) return;
       res.writeHead(answer.status, answer.headers ?? {});
       res.end(answer.body ?? '');
     });

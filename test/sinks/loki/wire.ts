@@ -2,7 +2,7 @@
  * An independent reading of Loki pushes: Loki's own push.proto text (from
  * grafana/loki pkg/push/push.proto, its gogoproto options left out, as they
  * shape only Go code) parsed by protobufjs, and the body uncompressed by
- * the snappy package's own decoder. Nothing here comes from src/.
+ * the snappy package's own codec. Nothing here comes from src/.
  */
 import protobuf from 'protobufjs';
 import snappy from 'snappy';
@@ -72,4 +72,25 @@ export function decodePush(body: Buffer): WireStream[] {
       metadata: Object.fromEntries(e.structuredMetadata.map((p) => [p.name, p.value])),
     })),
   }));
+}
+
+/** A PushRequest from plain streams, snappy-compressed (block): what a Loki client sends, built without src/. */
+export function encodePush(streams: readonly WireStream[]): Buffer {
+  const message = PushRequest.fromObject({
+    streams: streams.map((s) => ({
+      labels: s.labels,
+      entries: s.entries.map((e) => {
+        const ns = BigInt(e.ts);
+        return {
+          timestamp: {
+            seconds: (ns / 1_000_000_000n).toString(),
+            nanos: Number(ns % 1_000_000_000n),
+          },
+          line: e.line,
+          structuredMetadata: Object.entries(e.metadata).map(([name, value]) => ({ name, value })),
+        };
+      }),
+    })),
+  });
+  return snappy.compressSync(Buffer.from(PushRequest.encode(message).finish()));
 }

@@ -108,3 +108,48 @@ test('stop ends a held send: stopped, not sent and not dropped', async () => {
   assert.equal((await sending).outcome, 'stopped');
   assert.deepEqual(dest.accepted, []);
 });
+
+test('jitter takes a random share off each backoff wait; the doubling goes on from the whole wait', async () => {
+  /** Answers 503 `failures` times, noting when each attempt came. */
+  class Flaky implements SendTarget<string> {
+    readonly at: number[] = [];
+    constructor(private failures: number) {}
+    send(): Promise<void> {
+      this.at.push(performance.now());
+      if (this.failures-- > 0) {
+        return Promise.reject(new EndpointHttpError('http://dest/x', 503, 'busy', undefined));
+      }
+      return Promise.resolve();
+    }
+  }
+  const waitsOf = async (jitter: number | undefined): Promise<number[]> => {
+    const target = new Flaky(3);
+    const failures = new FailureLog({ destination: 'd', log: () => {} });
+    const s = new RetryingSender<string>(
+      target,
+      (error) => classifySendError(error, { retryOnHttp429: true }),
+      { minBackoffMs: 80, maxBackoffMs: 320, holdMaxBackoffMs: 320, jitter },
+      failures,
+    );
+    assert.equal((await s.send('body', 1)).outcome, 'sent');
+    return target.at.slice(1).map((t, i) => t - target.at[i]!);
+  };
+  const random = Math.random;
+  Math.random = () => 0.5;
+  try {
+    // Whole waits 80, 160, 320; with jitter 0.5 and a draw of 0.5, a quarter comes off each.
+    const jittered = await waitsOf(0.5);
+    [60, 120, 240].forEach((want, i) => {
+      assert.ok(jittered[i]! >= want - 2, `wait ${i}: ${jittered[i]}`);
+    });
+    // Below what the whole waits add up to (560 ms), with room for a loaded machine.
+    const total = jittered.reduce((a, b) => a + b, 0);
+    assert.ok(total < 560, `jittered waits add up to ${total} ms`);
+  } finally {
+    Math.random = random;
+  }
+  const whole = await waitsOf(undefined);
+  [80, 160, 320].forEach((want, i) => {
+    assert.ok(whole[i]! >= want - 2, `wait ${i}: ${whole[i]}`);
+  });
+});

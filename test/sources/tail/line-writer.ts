@@ -51,6 +51,9 @@ process.on('SIGUSR2', () => {
   paused = false;
 });
 
+// Signal handlers are in place (before them, SIGUSR1 would start Node's inspector).
+send('ready');
+
 function writeSome(): void {
   if (!paused) {
     // Keep to the rate: write what is due by now, one batch at a time.
@@ -65,8 +68,9 @@ function writeSome(): void {
   }
   if (next >= total) {
     closeSync(fd);
+    // Stays alive (the IPC channel holds it) so a rotation script signalling it
+    // after the last line still finds it; the test kills it.
     send(`done ${next}`);
-    process.disconnect?.();
     return;
   }
   setTimeout(writeSome, 2);

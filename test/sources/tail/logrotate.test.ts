@@ -55,10 +55,11 @@ for (const mode of ['create', 'copytruncate'] as const) {
       });
       t.after(() => tailer.stop());
       tailer.start();
-      const writer = fork(writerScript, [path, String(total), '20000'], {
+      const writer = fork(writerScript, [path, String(total), '15000'], {
         env: { ...process.env, WRITER_PAUSED_FLAG: pausedFlag },
       });
       t.after(() => writer.kill());
+      await new Promise<void>((resolve) => writer.once('message', () => resolve()));
       let done = false;
       writer.on('message', (m) => (done ||= typeof m === 'string' && m.startsWith('done')));
 
@@ -66,13 +67,15 @@ for (const mode of ['create', 'copytruncate'] as const) {
       const scripts =
         mode === 'create'
           ? `  create 0644\n  postrotate\n    kill -HUP ${pid}\n  endscript\n`
-          : `  copytruncate\n  prerotate\n    kill -USR1 ${pid}\n    while [ ! -e ${pausedFlag} ]; do sleep 0.01; done\n  endscript\n  postrotate\n    kill -USR2 ${pid}\n  endscript\n`;
+          : `  copytruncate\n  prerotate\n    kill -USR1 ${pid} || exit 0\n    for i in $(seq 1000); do [ -e ${pausedFlag} ] && break; sleep 0.01; done\n  endscript\n  postrotate\n    kill -USR2 ${pid}\n  endscript\n`;
       const config = join(dir, 'logrotate.conf');
       await writeFile(config, `${path} {\n  rotate 10\n  nocompress\n  missingok\n${scripts}}\n`);
       let rotations = 0;
       while (!done && rotations < 6) {
         await delay(400);
-        await run(logrotate, ['-f', '-s', join(dir, 'logrotate.state'), config]);
+        await run(logrotate, ['-f', '-s', join(dir, 'logrotate.state'), config], {
+          timeout: 20_000,
+        });
         rotations++;
       }
       await waitFor(() => done, 'the writer', 30_000);
@@ -84,7 +87,7 @@ for (const mode of ['create', 'copytruncate'] as const) {
       t.diagnostic(summary);
       assert.deepEqual(problems, [], summary);
       assert.equal(expected, total, summary);
-      assert.ok(rotations >= 4, summary);
+      assert.ok(rotations >= 3, summary);
       assert.equal(seen(mode === 'create' ? 'rotated' : 'truncated'), rotations, summary);
     },
   );

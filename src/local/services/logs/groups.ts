@@ -21,6 +21,9 @@ import type { LogGroup } from './state.js';
 
 const CLASSES = ['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY', 'ESSENTIALS'] as const;
 
+/** A KMS key ARN: `arn:<partition>:kms:<region>:<account>:key/<key-id>`. */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
 export function createLogGroup(ctx: Context): Record<string, unknown> {
   const name = reqString(ctx.body, 'logGroupName', LOG_GROUP_NAME);
   // The CreateLogGroup reference: "Log group names can't start with the string aws/".
@@ -31,6 +34,14 @@ export function createLogGroup(ctx: Context): Record<string, unknown> {
     );
   }
   const kmsKeyId = optString(ctx.body, 'kmsKeyId', { max: 256 });
+  // AWS takes the key's ARN only; a bare key id or an alias is "not found" (as Terraform users
+  // report it: InvalidParameterException: The specified KMS Key Id could not be found.).
+  if (kmsKeyId !== undefined && !KMS_KEY_ARN.test(kmsKeyId)) {
+    throw new ServiceError(
+      'InvalidParameterException',
+      'The specified KMS Key Id could not be found.',
+    );
+  }
   const logGroupClass = optEnum(ctx.body, 'logGroupClass', CLASSES) ?? 'STANDARD';
   const tags = ctx.body['tags'];
   if (tags !== undefined && tags !== null && !isObject(tags)) {

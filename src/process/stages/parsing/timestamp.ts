@@ -13,7 +13,11 @@ import {
 } from '../types.js';
 import { optionalString, readBlock, requiredString } from './config.js';
 import { extractedString, labelsKey } from './extracted.js';
-import { compileTimestampFormat, type TimestampParser } from './go-time/formats.js';
+import {
+  compileTimestampFormat,
+  formatHasTimeParts,
+  type TimestampParser,
+} from './go-time/formats.js';
 import { ZoneLocation } from './go-time/zone.js';
 
 const KEYS = ['source', 'format', 'fallback_formats', 'location', 'action_on_failure'] as const;
@@ -107,6 +111,14 @@ export function timestampStage(config: unknown, context: StageCompileContext): C
       `invalid action on failure ${JSON.stringify(action)}`,
       'use fudge (last good timestamp + 1ns, the default) or skip (keep the read time)',
     );
+  formats.forEach((f, i) => {
+    if (!formatHasTimeParts(f))
+      throw new StageConfigError(
+        i === 0 ? `${path}.format` : `${path}.fallback_formats[${i - 1}]`,
+        `${JSON.stringify(f)} has no part of Go's reference time, so it can read no timestamp`,
+        "write the layout with Go's reference time (2006-01-02T15:04:05.000Z07:00), not strftime or Java letters, or use RFC3339, Unix, UnixMs, …",
+      );
+  });
   const parse = chainParsers(formats.map((f) => compileTimestampFormat(f, location)));
   return {
     name: 'timestamp',

@@ -48,6 +48,19 @@ describe('CreateLogGroup', () => {
       'InvalidParameterException',
     );
   });
+  test('kmsKeyId must be a KMS key ARN: a bare key id is not found, as AWS answers', async () => {
+    const service = createLogsService(new JsonStore());
+    const arn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    await call(service, 'CreateLogGroup', { logGroupName: 'encrypted', kmsKeyId: arn });
+    for (const bad of ['1234abcd-12ab-34cd-56ef-1234567890ab', 'alias/logs']) {
+      await callError(
+        service,
+        'CreateLogGroup',
+        { logGroupName: 'not-encrypted', kmsKeyId: bad },
+        'InvalidParameterException',
+      );
+    }
+  });
 });
 
 describe('DescribeLogGroups', () => {

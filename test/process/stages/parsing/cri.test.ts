@@ -9,7 +9,7 @@ describe('cri stage', () => {
   it("reads the documented line: content as the line, stream label, the line's own time", () => {
     const e = runOne(CRI, '2019-04-30T02:12:41.8443515Z stdout F message');
     assert.equal(e.line, 'message');
-    assert.deepEqual(e.labels, { job: 'test', stream: 'stdout' });
+    assert.deepEqual(e.labels, { stream: 'stdout' });
     assert.equal(e.timestampNs, isoNs('2019-04-30T02:12:41.8443515Z'));
     assert.equal(e.extracted['flags'], 'F');
     assert.equal(e.extracted['stream'], 'stdout');
@@ -37,7 +37,7 @@ describe('cri stage', () => {
       const e = runOne(CRI, { line, timestampNs: 42n });
       assert.equal(e.line, line);
       assert.equal(e.timestampNs, 42n);
-      assert.deepEqual(e.labels, { job: 'test' });
+      assert.deepEqual(e.labels, {});
     });
   }
 
@@ -182,7 +182,7 @@ describe('docker stage', () => {
       e.line,
       'level=info ts=2019-04-30T02:12:41.844179Z caller=filetargetmanager.go:180 msg="Adding target"\n',
     );
-    assert.deepEqual(e.labels, { job: 'test', stream: 'stderr' });
+    assert.deepEqual(e.labels, { stream: 'stderr' });
     assert.equal(e.timestampNs, isoNs('2019-04-30T02:12:41.8443515Z'));
     assert.equal(e.extracted['output'], e.line);
     assert.equal(e.extracted['timestamp'], '2019-04-30T02:12:41.8443515Z');
@@ -206,7 +206,7 @@ describe('docker stage', () => {
   it('passes a line that is not JSON on as it is', () => {
     const e = runOne('- docker: {}', { line: 'i am not json', timestampNs: 5n });
     assert.equal(e.line, 'i am not json');
-    assert.deepEqual(e.labels, { job: 'test' });
+    assert.deepEqual(e.labels, {});
   });
 
   it('takes no settings', () => {

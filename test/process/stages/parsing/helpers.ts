@@ -63,12 +63,7 @@ export class Harness {
   push(...inputs: (string | Input)[]): this {
     for (const input of inputs) {
       const i: Input = typeof input === 'string' ? { line: input } : input;
-      const entry = stageEntry(
-        i.labels ?? { job: 'test' },
-        i.line,
-        i.timestampNs ?? 1n,
-        this.pushed++,
-      );
+      const entry = stageEntry(i.labels ?? {}, i.line, i.timestampNs ?? 1n, this.pushed++);
       Object.assign(entry.extracted, i.extracted ?? {});
       this.runner.push(entry);
     }

@@ -154,6 +154,20 @@ describe('template stage', () => {
       { testval: 'yes' },
     ],
     [
+      'eq with a missing value is false, not a failure (Go 1.18+)',
+      '{{ if eq .nope "x" }}yes{{ else }}no{{ end }}',
+      'out',
+      {},
+      { out: 'no' },
+    ],
+    [
+      'the Sprig functions Promtail users reach for',
+      '{{ .a | lower }} {{ .a | upper | trunc 3 }} {{ .b | trim }} {{ replace "-" "_" .c }} {{ .c | trimPrefix "x-" | trimSuffix "-z" }} {{ .nope | default "none" }} {{ if contains "ell" .a }}c{{ end }}{{ if hasPrefix "He" .a }}p{{ end }}{{ if hasSuffix "lo" .a }}s{{ end }}',
+      'out',
+      { a: 'Hello', b: '  b ', c: 'x-y-z' },
+      { a: 'Hello', b: '  b ', c: 'x-y-z', out: 'hello HEL b x_y_z y none cps' },
+    ],
+    [
       'trim markers and comments',
       '  {{- /* a comment */ -}}  {{ .Value -}}  \n !',
       'testval',

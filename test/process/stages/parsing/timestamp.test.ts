@@ -193,6 +193,16 @@ describe('timestamp stage configuration', () => {
       /must be a format/,
     ],
     [
+      '- timestamp: {source: ts, format: "%Y-%m-%d %H:%M:%S"}',
+      'timestamp.format',
+      /has no part of Go's reference time/,
+    ],
+    [
+      '- timestamp: {source: ts, format: RFC3339, fallback_formats: [Unix, "yyyy-MM-dd HH:mm:ss"]}',
+      'timestamp.fallback_formats[1]',
+      /reference time/,
+    ],
+    [
       '- timestamp: {source: ts, format: RFC3339, formats: [Unix]}',
       'timestamp.formats',
       /not a setting of the timestamp stage/,

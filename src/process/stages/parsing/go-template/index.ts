@@ -3,13 +3,16 @@
  * data (extracted values as strings, `.Value`, `.Entry`) with Promtail's own
  * functions (ToLower, ToUpper, Replace, Trim*, Hash, Sha2Hash,
  * regexReplaceAll*) and the built-ins users combine them with (eq, ne, lt,
- * le, gt, ge, and, or, not). A missing field prints "<no value>", as Go's
- * does; passing one to a function fails the execution, and the stage then
- * leaves the entry as it was, as Promtail's does.
+ * le, gt, ge, and, or, not), plus the Sprig functions of sprig.ts. A
+ * missing field prints "<no value>" and equals nothing, as in Go; passing
+ * one to a string function fails the execution, and the stage then leaves
+ * the entry as it was, as Promtail's does.
  */
 import { createHash } from 'node:crypto';
 import { ExpandTemplate } from '../../../relabel/template.js';
 import { Re2Regex } from '../../../relabel/re2/index.js';
+import { SPRIG_FUNCTIONS } from './sprig.js';
+import { ExecError, str, truth, type Data, type TemplateFunction, type Value } from './values.js';
 import {
   parseTemplate,
   TemplateSyntaxError,
@@ -19,22 +22,6 @@ import {
 } from './parse.js';
 
 export { TemplateSyntaxError } from './parse.js';
-
-/** A template value; undefined is Go's "no value" (a missing map key). */
-type Value = string | number | boolean | null | undefined;
-type Data = Readonly<Record<string, string>>;
-
-class ExecError extends Error {}
-
-function str(v: Value, fn: string): string {
-  if (typeof v !== 'string')
-    throw new ExecError(`${fn}: expected a string, got ${v === undefined ? 'no value' : typeof v}`);
-  return v;
-}
-
-function truth(v: Value): boolean {
-  return v !== undefined && v !== null && v !== false && v !== '' && v !== 0;
-}
 
 const GO_SPACE =
   /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
@@ -85,6 +72,13 @@ function compare(a: Value, b: Value, fn: string): number {
   return (a as string | number) < (b as string | number) ? -1 : 1;
 }
 
+/** Go 1.18+'s eq: a missing value equals nothing (no error); other differing types are an error. */
+function equal(a: Value, b: Value): boolean {
+  if (a === undefined && b === undefined) throw new ExecError('eq: invalid type for comparison');
+  if (a === undefined || b === undefined) return false;
+  return compare(a, b, 'eq') === 0;
+}
+
 const regexCache = new Map<string, Re2Regex>();
 function re2(pattern: string): Re2Regex {
   let re = regexCache.get(pattern);
@@ -100,7 +94,7 @@ function re2(pattern: string): Re2Regex {
   return re;
 }
 
-type Fn = (args: Value[]) => Value;
+type Fn = TemplateFunction;
 const FUNCTIONS: ReadonlyMap<string, [arity: number | undefined, fn: Fn]> = new Map<
   string,
   [number | undefined, Fn]
@@ -191,16 +185,17 @@ const FUNCTIONS: ReadonlyMap<string, [arity: number | undefined, fn: Fn]> = new 
       undefined,
       (a) => {
         if (a.length < 2) throw new ExecError('eq: missing argument for comparison');
-        return a.slice(1).some((b) => compare(a[0], b, 'eq') === 0);
+        return a.slice(1).some((b) => equal(a[0], b));
       },
     ],
   ],
-  ['ne', [2, (a) => compare(a[0], a[1], 'ne') !== 0]],
+  ['ne', [2, (a) => !equal(a[0], a[1])]],
   ['lt', [2, (a) => compare(a[0], a[1], 'lt') < 0]],
   ['le', [2, (a) => compare(a[0], a[1], 'le') <= 0]],
   ['gt', [2, (a) => compare(a[0], a[1], 'gt') > 0]],
   ['ge', [2, (a) => compare(a[0], a[1], 'ge') >= 0]],
   ['not', [1, (a) => !truth(a[0])]],
+  ...SPRIG_FUNCTIONS,
 ]);
 
 const ARITY = new Map<string, number | undefined>(

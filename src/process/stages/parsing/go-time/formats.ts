@@ -47,6 +47,16 @@ const unixSeconds: TimestampParser = (value) => {
 };
 
 /**
+ * Whether a format can read any time: a named one, or a layout with at least
+ * one part of Go's reference time (a strftime or Java pattern has none).
+ */
+export function formatHasTimeParts(format: string): boolean {
+  if (format in NAMED_LAYOUTS || ['Unix', 'UnixMs', 'UnixUs', 'UnixNs'].includes(format))
+    return true;
+  return compileLayout(format).some((chunk) => chunk.std !== undefined);
+}
+
+/**
  * Promtail's convertDateLayout. Named layouts parse as time.Parse does —
  * Promtail gives them no location — and a layout of one's own parses in
  * `location`; a layout without a year takes the current one (December's
