@@ -117,27 +117,56 @@ export class Ingest {
     this.scheduleFlush();
   }
 
-  private accept(entry: StageEntry): void {
-    let labels = publicLabels(entry.labels);
+  /** The stream's one label object, or undefined when max_streams refuses a new stream. */
+  private stream(given: LogLabels): LogLabels | undefined {
+    const labels = publicLabels(given);
     const key = labelsKey(labels);
     const known = this.streams.get(key);
-    if (known !== undefined) labels = known;
-    else if (this.o.limits.maxStreams > 0 && this.streams.size >= this.o.limits.maxStreams) {
+    if (known !== undefined) return known;
+    if (this.o.limits.maxStreams > 0 && this.streams.size >= this.o.limits.maxStreams)
+      return undefined;
+    this.streams.set(key, labels);
+    return labels;
+  }
+
+  private accept(entry: StageEntry): void {
+    const labels = this.stream(entry.labels);
+    if (labels === undefined) {
       this.o.counters.dropped('stream_limited', entry);
       this.o.settle(entry.origin);
       return;
-    } else this.streams.set(key, labels);
+    }
     const meta = entry.structuredMetadata;
-    const hasMeta = hasAny(meta);
     this.entries.push({
       labels,
       line: entry.line,
       timestampNs: entry.timestampNs,
-      structuredMetadata: hasMeta ? meta : undefined,
+      structuredMetadata: hasAny(meta) ? meta : undefined,
     });
     this.origins.push(entry.origin);
     this.scheduleFlush();
   }
+
+  /**
+   * A line of a job without stages: no stage entry, and its file's labels
+   * (one object per file) looked up by identity instead of by value.
+   */
+  private acceptPlain(line: IngestLine, readAt: bigint): void {
+    let labels = this.plainStreams.get(line.labels);
+    if (labels === undefined) {
+      labels = this.stream(line.labels);
+      if (labels === undefined) {
+        this.o.counters.dropped('stream_limited', line);
+        this.o.settle(line.origin);
+        return;
+      }
+      this.plainStreams.set(line.labels, labels);
+    }
+    this.entries.push({ labels, line: line.line, timestampNs: readAt });
+    this.origins.push(line.origin);
+  }
+
+  private readonly plainStreams = new WeakMap<LogLabels, LogLabels>();
 
   /** Entries coming from a stage's own timer (multiline) are written soon after. */
   private scheduleFlush(): void {
@@ -177,9 +206,11 @@ export class Ingest {
         const waitMs = Math.ceil(1000 / this.o.limits.readlineRate!);
         while (!this.take()) await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
-      this.runnerFor(line.key, line.job).push(
-        stageEntry(line.labels, line.line, readAt, line.origin),
-      );
+      if (this.o.stages.get(line.job)?.stages.length) {
+        this.runnerFor(line.key, line.job).push(
+          stageEntry(line.labels, line.line, readAt, line.origin),
+        );
+      } else this.acceptPlain(line, readAt);
     }
     await this.flush();
     // A waiting `limit` holds entries on its own timer: read no more until it lets them go.

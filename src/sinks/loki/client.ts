@@ -276,6 +276,17 @@ export class LokiClient<Token> implements LogClient<Token> {
    * an entry costs here. Bounded; forgotten wholesale when full.
    */
   private labelString(labels: LogLabels): string {
+    // The logs pipeline interns label sets: a file's entries share one object.
+    const known = this.labelsByObject.get(labels);
+    if (known !== undefined) return known;
+    const formatted = this.labelStringByValue(labels);
+    this.labelsByObject.set(labels, formatted);
+    return formatted;
+  }
+
+  private readonly labelsByObject = new WeakMap<LogLabels, string>();
+
+  private labelStringByValue(labels: LogLabels): string {
     let key = '';
     // Length-prefixed, so no name or value can pass for another's.
     for (const name in labels) {
