@@ -28,6 +28,12 @@ export interface RetryPolicy {
   readonly holdMaxBackoffMs: number;
   /** How often held sends ask whether their credentials changed; DEFAULT_HOLD_POLL_MS. */
   readonly holdPollMs?: number | undefined;
+  /**
+   * The share (0–1) of each backoff wait taken off at random, so senders
+   * throttled together do not come back together; none when absent. The
+   * doubling goes on from the whole wait; a Retry-After is waited as asked.
+   */
+  readonly jitter?: number | undefined;
 }
 
 /** Two minutes: a fixed key or policy is picked up soon, a dead one costs a request per shard per 2 min. */
@@ -112,6 +118,9 @@ export class RetryingSender<B> {
           const cap =
             verdict.action === 'hold' ? this.policy.holdMaxBackoffMs : this.policy.maxBackoffMs;
           holdBackoff = Math.min(Math.max(wait, 1) * 2, cap);
+        }
+        if (asked === undefined && this.policy.jitter) {
+          wait -= wait * Math.min(this.policy.jitter, 1) * Math.random();
         }
         await this.sleep(wait, verdict.action !== 'retry');
         if (this.stopped) return { outcome: 'stopped', attempts };
