@@ -27,7 +27,9 @@ export interface RecordApi {
 }
 
 /** An answer that is not the API's: every record is treated as failed and retried. */
-export class UnreadableAnswerError extends Error {}
+export class UnreadableAnswerError extends Error {
+  override readonly name = 'UnreadableAnswerError';
+}
 
 /** The per-record list of a PutRecordBatch or PutRecords answer, checked against the request. */
 export function readResults(
