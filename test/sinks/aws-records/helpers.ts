@@ -161,8 +161,12 @@ export interface ReadRecord {
 }
 
 /** Every record of a Kinesis stream, shard by shard, through @aws-sdk/client-kinesis. */
-export async function readKinesis(local: LocalStack, stream: string): Promise<ReadRecord[]> {
-  const sdk = new SdkKinesisClient(sdkConfig(local));
+export async function readKinesis(
+  local: LocalStack,
+  stream: string,
+  credentials?: { accessKeyId: string; secretAccessKey: string },
+): Promise<ReadRecord[]> {
+  const sdk = new SdkKinesisClient(sdkConfig(local, credentials ? { credentials } : {}));
   try {
     const shards = await sdk.send(new ListShardsCommand({ StreamName: stream }));
     const out: ReadRecord[] = [];
