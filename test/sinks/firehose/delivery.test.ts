@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
+import { postFaults } from '../../helpers/local-stack.js';
 import { FirehoseClient, createFirehoseMetrics } from '../../../src/sinks/firehose/index.js';
 import type { FirehoseClientOptions } from '../../../src/sinks/firehose/index.js';
 import {
@@ -154,6 +155,29 @@ describe('Firehose client → signet local', () => {
     assert.equal(local.firehose.records('closing').length, 7);
     assert.deepEqual(h.progress, [1]);
     assert.equal(h.client.enqueue(numbered(1), 2), false);
+  });
+
+  test('a full buffer says no until sending makes room; nothing taken is lost', async () => {
+    await postFaults(local, { service: 'firehose', kind: 'throttle', duration_ms: 300 });
+    const h = client({ deliveryStreamName: 'backpressure', maxBufferedBytes: 2000 });
+    const taken: number[] = [];
+    let refusedOnce = false;
+    for (let k = 1; k <= 40; k++) {
+      // 100 entries of ~12 bytes each call: the buffer is full after two.
+      while (!h.client.enqueue(numbered(100, (k - 1) * 100), k)) {
+        refusedOnce = true;
+        await h.client.waitForRoom();
+      }
+      taken.push(k);
+    }
+    assert.ok(refusedOnce, 'enqueue said full at least once');
+    await until(() => h.progress.at(-1) === 40, 'all delivered');
+    assert.deepEqual(
+      local.firehose.records('backpressure').map(String),
+      numbered(4000).map((e) => `${e.line}\n`),
+    );
+    assert.equal(h.client.stats.bufferedBytes, 0);
+    await h.client.close({ drainMs: 1000 });
   });
 
   test('an empty chunk is finished at once, behind those before it', async () => {
