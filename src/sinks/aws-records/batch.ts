@@ -16,7 +16,7 @@ export interface Run {
 }
 
 export interface OutRecord {
-  /** Set when the batch is cut; pieces until then. */
+  /** The record's data; final once the batch is cut (aggregated pieces are in `parts` until then). */
   data: Buffer;
   /** The partition key (Kinesis), or undefined. */
   key: string | undefined;
@@ -25,7 +25,8 @@ export interface OutRecord {
   readonly runs: Run[];
   /** Entries whose last piece is in this record. */
   entries: number;
-  parts: Buffer[];
+  /** The pieces of an aggregated record, until the batch is cut. */
+  parts: Buffer[] | undefined;
 }
 
 export class RecordBatch {
@@ -81,18 +82,20 @@ export class RecordBatcher {
     this.batch ??= new RecordBatch(now);
     if (!record) {
       record = {
-        data: Buffer.alloc(0),
+        data: piece.data,
         key: piece.key,
-        size: piece.keyBytes,
-        runs: [],
-        entries: 0,
-        parts: [],
+        size: piece.keyBytes + piece.data.length,
+        runs: [{ seq: piece.seq, count: 1 }],
+        entries: piece.last ? 1 : 0,
+        parts: undefined,
       };
       this.batch.records.push(record);
-      this.batch.bytes += piece.keyBytes;
+      this.batch.bytes += record.size;
       if (this.aggregate) this.open.set(group, record);
+      return closed;
     }
-    record.parts.push(piece.data);
+    if (record.parts) record.parts.push(piece.data);
+    else record.parts = [record.data, piece.data];
     record.size += piece.data.length;
     this.batch.bytes += piece.data.length;
     const run = record.runs[record.runs.length - 1];
@@ -109,8 +112,10 @@ export class RecordBatcher {
     this.open.clear();
     if (!batch || batch.records.length === 0) return undefined;
     for (const record of batch.records) {
-      record.data = record.parts.length === 1 ? record.parts[0]! : Buffer.concat(record.parts);
-      record.parts = [];
+      if (record.parts) {
+        record.data = Buffer.concat(record.parts);
+        record.parts = undefined;
+      }
       record.key ??= this.sealKey(record.data);
     }
     return batch;

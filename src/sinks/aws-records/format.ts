@@ -49,8 +49,13 @@ export function encodeEntry(
 }
 
 function encodeLine(line: string, options: RecordFormatOptions, budget: number): EncodedEntry {
-  const bytes = Buffer.from(line, 'utf8');
   const room = budget - (options.newline ? 1 : 0);
+  // The common case in one allocation: the line (and its newline) fits.
+  if (line.length <= room) {
+    const data = Buffer.from(options.newline ? `${line}\n` : line, 'utf8');
+    if (data.length <= budget) return { pieces: [data], cut: false };
+  }
+  const bytes = Buffer.from(line, 'utf8');
   const close = (piece: Buffer): Buffer =>
     options.newline ? Buffer.concat([piece, NEWLINE]) : piece;
   if (bytes.length <= room) return { pieces: [close(bytes)], cut: false };
@@ -69,7 +74,7 @@ function encodeLine(line: string, options: RecordFormatOptions, budget: number):
 }
 
 function encodeJson(entry: LogEntry, options: RecordFormatOptions, budget: number): EncodedEntry {
-  const head = `{"labels":${JSON.stringify(visibleLabels(entry.labels))},"line":`;
+  const head = jsonHead(entry.labels);
   const metadata = entry.structuredMetadata;
   const tail =
     `,"timestamp":"${rfc3339Nano(entry.timestampNs)}"` +
@@ -102,6 +107,18 @@ function encodeJson(entry: LogEntry, options: RecordFormatOptions, budget: numbe
   return { pieces, cut: true };
 }
 
+// Entries of one stream share their labels object: its JSON is written once.
+const heads = new WeakMap<LogLabels, string>();
+
+function jsonHead(labels: LogLabels): string {
+  let head = heads.get(labels);
+  if (head === undefined) {
+    head = `{"labels":${JSON.stringify(visibleLabels(labels))},"line":`;
+    heads.set(labels, head);
+  }
+  return head;
+}
+
 /** The labels a destination sees: Loki's internal `__` ones are never sent. */
 export function visibleLabels(labels: LogLabels): LogLabels {
   let hidden = false;
@@ -113,11 +130,18 @@ export function visibleLabels(labels: LogLabels): LogLabels {
   return shown;
 }
 
+let lastSecond = -1n;
+let lastDate = '';
+
 /** Nanoseconds since the epoch as RFC 3339 in UTC with nine fractional digits. */
 export function rfc3339Nano(ns: bigint): string {
   const safe = ns < 0n ? 0n : ns;
   const seconds = safe / 1_000_000_000n;
   const fraction = (safe % 1_000_000_000n).toString().padStart(9, '0');
-  const iso = new Date(Number(seconds) * 1000).toISOString(); // 2024-01-15T12:00:00.000Z
-  return `${iso.slice(0, 19)}.${fraction}Z`;
+  // Entries come in time order: the date part is usually the last one's.
+  if (seconds !== lastSecond) {
+    lastSecond = seconds;
+    lastDate = new Date(Number(seconds) * 1000).toISOString().slice(0, 19); // 2024-01-15T12:00:00
+  }
+  return `${lastDate}.${fraction}Z`;
 }
