@@ -19,13 +19,13 @@ import { performance } from 'node:perf_hooks';
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import { AwsError } from '../../aws/errors/index.js';
 import type { LogEntry, LogLabels } from '../../model/log-entry.js';
-import { classifySendError } from '../shared/classify.js';
 import { FailureLog, type SinkLog } from '../shared/failure-log.js';
 import type { LogClient, LogClientProgress } from '../shared/log-client.js';
 import { ProgressTracker } from '../shared/progress.js';
 import { RetryingSender, type RetryPolicy, type SendTarget } from '../shared/retry.js';
 import type { Verdict } from '../shared/verdict.js';
 import type { RecordApi, RecordError } from './api.js';
+import { RecordsFailedError, classifyRecordSend, tooLargeVerdict } from './verdicts.js';
 import { RecordBatch, RecordBatcher, type OutRecord } from './batch.js';
 import { encodeEntry, type RecordFormatOptions } from './format.js';
 import type { RecordDropReason, RecordSinkMetrics } from './metrics.js';
@@ -73,25 +73,6 @@ export interface RecordClientDeps<Token> {
   readonly now?: (() => number) | undefined;
   readonly failureLogIntervalMs?: number | undefined;
 }
-
-/** Some records of a call failed; the others were delivered and finished. */
-class RecordsFailedError extends Error {
-  constructor(
-    readonly failed: number,
-    readonly sent: number,
-    readonly first: RecordError,
-  ) {
-    super(
-      `${failed} of ${failed + sent} records failed (${first.code}${first.message ? `: ${first.message}` : ''}); sending only those again`,
-    );
-  }
-}
-
-// Per-record codes that a person must fix (a KMS key disabled, not allowed): held, not retried in a loop.
-const HELD_RECORD_CODES =
-  /AccessDenied|^KMS(?:Disabled|InvalidState|NotFound|OptInRequired)|InvalidKMSResource/;
-// The same refusals of a whole call, which the shared classification would take for a bad request.
-const HELD_CALL_CODES = HELD_RECORD_CODES;
 
 export class RecordStreamClient<Token> implements LogClient<Token> {
   readonly name: string;
@@ -230,22 +211,14 @@ export class RecordStreamClient<Token> implements LogClient<Token> {
     metrics.droppedEntries.inc({ stream, reason });
     metrics.droppedRecords.inc({ stream, reason });
     metrics.droppedBytes.inc({ stream, reason }, Buffer.byteLength(entry.line));
-    const max = this.settings.api.limits.maxRecordBytes;
-    this.failures.dropped(
-      {
-        action: 'drop',
-        cause: 'too large',
-        dropReason: 'too-large',
-        message: `a ${Buffer.byteLength(entry.line)}-byte line does not fit a record of at most ${max} bytes${this.settings.format.format === 'json' ? ' with its labels' : ''}`,
-        hint:
-          this.settings.format.oversized === 'drop'
-            ? 'set oversized to split (or truncate) to send long lines in pieces'
-            : 'the labels alone exceed the record limit: drop some in a stage',
-      },
-      1,
-      1,
-      'entry',
+    const { format, oversized } = this.settings.format;
+    const verdict = tooLargeVerdict(
+      Buffer.byteLength(entry.line),
+      this.settings.api.limits.maxRecordBytes,
+      format === 'json',
+      oversized === 'drop',
     );
+    this.failures.dropped(verdict, 1, 1, 'entry');
   }
 
   private pushReady(batch: RecordBatch): void {
@@ -338,33 +311,12 @@ export class RecordStreamClient<Token> implements LogClient<Token> {
   }
 
   private classify(error: unknown): Verdict {
-    if (error instanceof RecordsFailedError) {
-      this.deps.metrics.batchRetries.inc({ stream: this.settings.stream });
-      const held = HELD_RECORD_CODES.test(error.first.code);
-      return {
-        action: held ? 'hold' : 'retry',
-        ...(held ? { blocked: 'access-denied' as const } : {}),
-        cause: `AWS ${error.first.code} for some records`,
-        message: error.message,
-        hint: held
-          ? 'the records are refused until the stream may use its KMS key: check the key and its policy'
-          : 'the stream is over its throughput; records that failed are sent again on their own',
-      };
-    }
-    if (error instanceof AwsError && HELD_CALL_CODES.test(error.code)) {
-      return {
-        action: 'hold',
-        blocked: 'access-denied',
-        cause: `AWS ${error.code}`,
-        status: error.status,
-        message: error.message,
-        hint: error.hint,
-      };
-    }
-    const verdict = classifySendError(error, { retryOnHttp429: true });
-    if (verdict.action !== 'drop') {
-      const stream = this.settings.stream;
-      this.deps.metrics.batchRetries.inc({ stream });
+    const verdict = classifyRecordSend(error);
+    if (verdict.action === 'drop') return verdict;
+    const stream = this.settings.stream;
+    this.deps.metrics.batchRetries.inc({ stream });
+    // Records that failed one by one are counted where the answer is read.
+    if (!(error instanceof RecordsFailedError)) {
       this.deps.metrics.retriedRecords.inc({ stream }, this.ready[0]?.records.length ?? 0);
     }
     return verdict;

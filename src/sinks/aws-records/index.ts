@@ -40,3 +40,4 @@ export {
   type RecordSinkCommonOptions,
   type ResolvedRecordSinkOptions,
 } from './options.js';
+export { RecordsFailedError, classifyRecordSend, tooLargeVerdict } from './verdicts.js';
