@@ -1,0 +1,97 @@
+/**
+ * The Amazon Data Firehose client: log entries as records of a Direct PUT
+ * delivery stream, sent with PutRecordBatch (JSON 1.1, `X-Amz-Target:
+ * Firehose_20150804.PutRecordBatch`, each record's data base64). Limits from
+ * the PutRecordBatch API reference: "up to 500 records. Each record in the
+ * request can be as large as 1,000 KB (before base64 encoding), up to a
+ * limit of 4 MB for the entire request. These limits cannot be changed."
+ * 1,000 KB is the model's 1,024,000-byte ceiling on `Record.Data`; the 4 MB
+ * is held as 4 MiB of data before encoding. Records that come back with an
+ * ErrorCode (FailedPutCount > 0) are the only ones sent again
+ * (../aws-records/client.ts).
+ *
+ * Records end in `\n` unless `newline: false`: Firehose concatenates them
+ * into one object at the destination, where nothing else tells them apart.
+ */
+import type { AwsClient } from '../../aws/http/aws-client.js';
+import {
+  NO_PARTITION_KEYS,
+  RecordSinkOptionsError,
+  RecordStreamClient,
+  readResults,
+  resolveRecordSinkOptions,
+  type RecordApi,
+  type RecordClientDeps,
+  type RecordLimits,
+  type RecordSinkCommonOptions,
+} from '../aws-records/index.js';
+
+export const FIREHOSE_LIMITS: RecordLimits = Object.freeze({
+  maxRecords: 500,
+  maxRequestBytes: 4 * 1024 * 1024,
+  maxRecordBytes: 1_024_000,
+  keyCounts: false,
+});
+
+export const FIREHOSE_TARGET = 'Firehose_20150804.PutRecordBatch';
+
+export interface FirehoseClientOptions extends RecordSinkCommonOptions {
+  /** `delivery_stream_name`: 1–64 of [a-zA-Z0-9_.-]. */
+  readonly deliveryStreamName: string;
+  /** Where calls go: the destination's URL (createFirehoseDestination). */
+  readonly url: string;
+  /** Signs for `firehose` in the stream's region. */
+  readonly aws: AwsClient;
+  /** For messages; `firehose/<stream>` by default. */
+  readonly name?: string | undefined;
+}
+
+const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
+
+export class FirehoseClient<Token> extends RecordStreamClient<Token> {
+  constructor(options: FirehoseClientOptions, deps: RecordClientDeps<Token>) {
+    const path = options.path ?? 'firehose';
+    const stream = options.deliveryStreamName;
+    if (typeof stream !== 'string' || !STREAM_NAME.test(stream)) {
+      throw new RecordSinkOptionsError(
+        `${path}.delivery_stream_name: ${JSON.stringify(stream)} is not a delivery stream name`,
+        { hint: 'give the name (not the ARN): 1 to 64 letters, digits, _ . or -' },
+      );
+    }
+    const resolved = resolveRecordSinkOptions(options, {
+      newline: true,
+      maxRequestBytes: FIREHOSE_LIMITS.maxRequestBytes,
+      path,
+    });
+    super(
+      {
+        name: options.name ?? `firehose/${stream}`,
+        stream,
+        url: options.url,
+        aws: options.aws,
+        api: firehoseApi(stream),
+        keys: NO_PARTITION_KEYS,
+        format: resolved.format,
+        aggregate: resolved.aggregate,
+        batchWaitMs: resolved.batchWaitMs,
+        maxBufferedBytes: resolved.maxBufferedBytes,
+        retry: resolved.retry,
+        destination: `firehose delivery stream ${stream}`,
+      },
+      deps,
+    );
+  }
+}
+
+export function firehoseApi(deliveryStreamName: string): RecordApi {
+  const head = `{"DeliveryStreamName":${JSON.stringify(deliveryStreamName)},"Records":[`;
+  return {
+    target: FIREHOSE_TARGET,
+    limits: FIREHOSE_LIMITS,
+    body(records) {
+      const parts = records.map((record) => `{"Data":"${record.data.toString('base64')}"}`);
+      return Buffer.from(`${head}${parts.join(',')}]}`);
+    },
+    results: (answer, count) => readResults(answer, 'RequestResponses', 'FailedPutCount', count),
+  };
+}

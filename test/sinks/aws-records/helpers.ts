@@ -1,0 +1,202 @@
+/**
+ * Fixtures for the Firehose and Kinesis clients against `signet local`: a
+ * client signing with the demo keys (or a credentials file), the progress,
+ * log lines and metrics a harness collects, entries, and the calls signet
+ * local logged. Records are read back with signet local's own store
+ * (Firehose has no read API) or the official SDK v3 client and Debian's
+ * awscli (Kinesis), never with Signet's code.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient as SdkKinesisClient,
+  ListShardsCommand,
+} from '@aws-sdk/client-kinesis';
+import { Registry } from 'prom-client';
+import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
+import type { CredentialProvider } from '../../../src/aws/credentials/types.js';
+import { AwsClient } from '../../../src/aws/http/aws-client.js';
+import {
+  DEMO_ACCESS_KEY_ID,
+  DEMO_SECRET_ACCESS_KEY,
+  type LocalStack,
+} from '../../../src/local/index.js';
+import type { LogEntry, LogLabels } from '../../../src/model/log-entry.js';
+import type { RecordClientDeps, RecordSinkMetrics } from '../../../src/sinks/aws-records/index.js';
+import { loggedRequests, sdkConfig } from '../../helpers/local-stack.js';
+
+export interface LogLine {
+  readonly level: string;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+export interface Collected {
+  readonly deps: RecordClientDeps<number>;
+  /** Every progress report, in order. */
+  readonly progress: number[];
+  readonly logs: LogLine[];
+  readonly registry: Registry;
+}
+
+/** Deps for a client whose tokens are the enqueue call's number. */
+export function collect(
+  createMetrics: (registry: Registry) => RecordSinkMetrics,
+  registry = new Registry(),
+): Collected {
+  const progress: number[] = [];
+  const logs: LogLine[] = [];
+  return {
+    deps: {
+      progress: { compare: (a, b) => a - b, onProgress: (t) => progress.push(t) },
+      metrics: createMetrics(registry),
+      log: (level, message, fields) => logs.push({ level, message, fields }),
+      failureLogIntervalMs: 60_000,
+    },
+    progress,
+    logs,
+    registry,
+  };
+}
+
+/** Signs for `service` at signet local with the demo keys, or the provider given. */
+export function awsFor(
+  local: LocalStack,
+  service: 'firehose' | 'kinesis',
+  credentials?: CredentialProvider,
+): AwsClient {
+  return new AwsClient({
+    service,
+    region: local.region,
+    credentials:
+      credentials ??
+      createCredentialProvider({
+        accessKeyId: DEMO_ACCESS_KEY_ID,
+        secretAccessKey: DEMO_SECRET_ACCESS_KEY,
+      }),
+  });
+}
+
+/** Signs with the `writer` profile of `file` (in `dir`), re-read on every forced refresh. */
+export function awsReadingFile(
+  local: LocalStack,
+  service: 'firehose' | 'kinesis',
+  dir: string,
+  file: string,
+): AwsClient {
+  return awsFor(
+    local,
+    service,
+    createCredentialProvider(
+      { profile: 'writer' },
+      {
+        env: { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, 'none'), HOME: dir },
+        minForceIntervalMs: 0,
+        fileCheckIntervalMs: 3_600_000,
+      },
+    ),
+  );
+}
+
+export function writeCredentials(file: string, keyId: string, secret: string): void {
+  writeFileSync(
+    file,
+    `[writer]\naws_access_key_id = ${keyId}\naws_secret_access_key = ${secret}\n`,
+  );
+}
+
+const T0 = 1_700_000_000_000_000_000n;
+
+export function entry(line: string, labels: LogLabels = { job: 'test' }, n = 0): LogEntry {
+  return { labels, line, timestampNs: T0 + BigInt(n) };
+}
+
+/** `count` entries `line 0000`…, numbered from `from`. */
+export function numbered(count: number, from = 0, prefix = 'line'): LogEntry[] {
+  return Array.from({ length: count }, (_, i) =>
+    entry(`${prefix} ${String(from + i).padStart(6, '0')}`, { job: 'test' }, from + i),
+  );
+}
+
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): Promise<number> {
+  const base = name.replace(/_(?:count|sum)$/, '');
+  const metric = registry.getSingleMetric(registry.getSingleMetric(name) ? name : base);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  const want = Object.entries(labels);
+  return values
+    .filter((v) => ((v as { metricName?: string }).metricName ?? name) === name)
+    .filter((v) => want.every(([k, value]) => v.labels[k] === value))
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
+export async function until(condition: () => boolean, what: string, capMs = 30_000): Promise<void> {
+  const deadline = Date.now() + capMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The calls of `operation` signet local answered so far, with status and error code. */
+export async function calls(
+  local: LocalStack,
+  operation: string,
+): Promise<{ status: number; errorCode: string | undefined }[]> {
+  return (await loggedRequests(local))
+    .filter((r) => r.operation === operation)
+    .map((r) => ({ status: r.status, errorCode: r.errorCode }));
+}
+
+export interface ReadRecord {
+  readonly data: Buffer;
+  readonly partitionKey: string;
+  readonly shard: string;
+}
+
+/** Every record of a Kinesis stream, shard by shard, through @aws-sdk/client-kinesis. */
+export async function readKinesis(
+  local: LocalStack,
+  stream: string,
+  credentials?: { accessKeyId: string; secretAccessKey: string },
+): Promise<ReadRecord[]> {
+  const sdk = new SdkKinesisClient(sdkConfig(local, credentials ? { credentials } : {}));
+  try {
+    const shards = await sdk.send(new ListShardsCommand({ StreamName: stream }));
+    const out: ReadRecord[] = [];
+    for (const shard of shards.Shards ?? []) {
+      let iterator = (
+        await sdk.send(
+          new GetShardIteratorCommand({
+            StreamName: stream,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+      ).ShardIterator;
+      while (iterator) {
+        const page = await sdk.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
+        );
+        for (const record of page.Records ?? []) {
+          out.push({
+            data: Buffer.from(record.Data ?? new Uint8Array()),
+            partitionKey: record.PartitionKey ?? '',
+            shard: shard.ShardId ?? '',
+          });
+        }
+        if ((page.Records ?? []).length === 0) break;
+        iterator = page.NextShardIterator;
+      }
+    }
+    return out;
+  } finally {
+    sdk.destroy();
+  }
+}
