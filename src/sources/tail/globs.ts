@@ -20,11 +20,14 @@
  * leading segments are joined without listing anything, a segment with
  * wildcards lists one directory, and only `**` walks a tree.
  *
- * No npm glob library was used: picomatch/micromatch match strings but do
- * not walk, and their walking companions (fast-glob, tinyglobby) differ from
- * doublestar where it matters here (dotfiles are skipped unless `dot`,
- * `**` does not follow symlinks by default, `[!…]`/braces edge cases), so
- * exact Promtail behaviour would need as much code around them as this file.
+ * No npm glob library was used. picomatch/micromatch only match strings
+ * (walking is the larger half here), and they read more into a pattern than
+ * doublestar does — extglobs such as `@(a|b)` and `!(x)`, POSIX classes, `*`
+ * not matching dotfiles unless `dot` is set — so every `__path__` would need
+ * options and escaping to mean what it means to Promtail; a walker on top
+ * (fast-glob, tinyglobby) is one more dependency with its own rules for
+ * links and unreadable directories. The matcher (glob-pattern.ts) is checked
+ * against doublestar's own test table instead.
  */
 import { readdir, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';

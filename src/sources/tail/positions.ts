@@ -25,7 +25,16 @@
  * period, except cursors.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { isMap, isScalar, parseDocument, Document, Pair, Scalar, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  parseDocument,
+  Document,
+  LineCounter,
+  Pair,
+  Scalar,
+  type YAMLMap,
+} from 'yaml';
 import { SignetError } from '../../errors.js';
 import type { LogCallback } from '../../log.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -58,7 +67,7 @@ export class PositionsFileError extends SignetError {
     problem: string,
     cause?: unknown,
   ) {
-    super(`positions file ${file}: ${problem}`, {
+    super(`positions file ${file}${problem.startsWith(':') ? '' : ': '}${problem}`, {
       hint:
         `fix or remove ${file} (without it every file is read from its start again), ` +
         'or set positions.ignore_invalid_yaml: true to start afresh when it cannot be read',
@@ -109,11 +118,15 @@ export class Positions {
     try {
       return new Positions(options, parsePositions(text));
     } catch (err) {
-      const problem = err instanceof Error ? err.message : String(err);
+      // "3:5: problem" becomes "file:3:5: problem", the place editors jump to.
+      const problem =
+        err instanceof PositionsParseError && err.line !== undefined
+          ? `:${err.message}`
+          : (err as Error).message;
       if (!options.ignoreInvalidYaml) throw new PositionsFileError(options.file, problem, err);
       options.log(
         'warn',
-        `positions file ${options.file}: ${problem}; ignored (ignore_invalid_yaml), every file is read from its start`,
+        `positions file ${options.file}${problem.startsWith(':') ? '' : ': '}${problem}; ignored (ignore_invalid_yaml), every file is read from its start`,
       );
       const positions = new Positions(options, new Map());
       positions.dirty = true;
@@ -255,28 +268,52 @@ export class Positions {
   }
 }
 
-/** Parses the text as Promtail's UnmarshalStrict would accept it; throws with the place of what is wrong. */
+/** What is wrong in the text, and where (1-based line and column) when known. */
+export class PositionsParseError extends Error {
+  constructor(
+    problem: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(line === undefined ? problem : `${line}:${column ?? 1}: ${problem}`);
+  }
+}
+
+/** Parses the text as Promtail's UnmarshalStrict would accept it; throws PositionsParseError. */
 export function parsePositions(text: string): Map<string, Entry> {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines });
   const first = doc.errors[0];
-  if (first !== undefined) throw new Error(`not valid YAML: ${first.message.split('\n')[0]}`);
+  if (first !== undefined) {
+    const [line, column] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [];
+    const problem = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new PositionsParseError(`not valid YAML: ${problem}`, line, column);
+  }
+  const fail = (problem: string, node: unknown): never => {
+    const offset = (node as { range?: [number, number, number] } | null)?.range?.[0];
+    const place = offset === undefined ? undefined : lines.linePos(offset);
+    throw new PositionsParseError(problem, place?.line, place?.col);
+  };
   const entries = new Map<string, Entry>();
   if (doc.contents === null) return entries;
-  if (!isMap(doc.contents)) throw new Error('is not a mapping with a positions: key');
-  for (const pair of doc.contents.items) {
+  if (!isMap(doc.contents)) fail('is not a mapping with a positions: key', doc.contents);
+  for (const pair of (doc.contents as YAMLMap).items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    if (key !== 'positions')
-      throw new Error(`has an unknown key '${key}' (only positions: is expected)`);
+    if (key !== 'positions') fail(`unknown key '${key}' (only positions: is expected)`, pair.key);
     if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) continue;
-    if (!isMap(pair.value)) throw new Error('positions: is not a mapping of path to offset');
-    for (const item of pair.value.items) {
-      if (!isScalar(item.key)) throw new Error('positions: has a key that is not a path');
+    if (!isMap(pair.value)) fail('positions: is not a mapping of path to offset', pair.value);
+    for (const item of (pair.value as YAMLMap).items) {
+      if (!isScalar(item.key)) return fail('a key of positions: is not a path', item.key);
       const path = String(item.key.value);
-      if (!isScalar(item.value) || !['string', 'number'].includes(typeof item.value.value))
-        throw new Error(`positions: the value of '${path}' is not a string or number`);
-      const value = item.value.value as string | number;
+      // Any scalar, as yaml.v2 decodes one into Promtail's string (`42` is "42").
+      if (!isScalar(item.value) || item.value.value === null)
+        return fail(`the value of '${path}' is not a string or number`, item.value ?? item.key);
+      const value = item.value.value;
+      const text = typeof value === 'string' ? value : item.value.source;
+      if (text === undefined)
+        return fail(`the value of '${path}' is not a string or number`, item.value);
       entries.set(path, {
-        value: typeof value === 'number' ? (item.value.source ?? String(value)) : value,
+        value: text,
         identity: parseIdentity(item.value.comment),
       });
     }

@@ -24,8 +24,9 @@
  *   of the new content that were never sent (Promtail would resume a longer
  *   new file at the old offset);
  * - the older file's unsettled lines: after a rename, if the glob matches
- *   the file's new name (`app.log.1`), it is a file without an entry and is
- *   read from 0 (duplicates, nothing lost); if it is not matched, or the
+ *   the file's new name (`app.log.1`), that name is tailed with its own
+ *   entry, from 0 when it has none (duplicates, nothing lost); if it is not
+ *   matched, or the
  *   content was truncated away, they cannot be read again — Promtail would
  *   have lost them as well. The window is short: the tailer drains the old
  *   file before moving on, so only lines in the pipeline are at stake.

@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import fsPromises, { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -296,6 +297,35 @@ test('target paths as Promtail’s FileTarget.sync: an existing file is itself, 
     ]);
     await assert.rejects(expandTargetPaths(`${root}/{a`, undefined), GlobPatternError);
   } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('expansion lists only the directories the pattern can reach (no scan of the tree around it)', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'signet-globs-'));
+  const listed: string[] = [];
+  const original = fsPromises.readdir;
+  // Records every directory listing the walker makes (ESM bindings follow the patched module).
+  fsPromises.readdir = ((path: string, options: unknown) => {
+    listed.push(String(path).slice(root.length) || '/');
+    return (original as (p: string, o: unknown) => Promise<unknown>)(path, options);
+  }) as typeof fsPromises.readdir;
+  syncBuiltinESMExports();
+  try {
+    await tree(root);
+    const expect = async (pattern: string, dirs: string[]) => {
+      listed.length = 0;
+      await expandGlob(`${root}/${pattern}`);
+      assert.deepEqual(listed.sort(), dirs.sort(), pattern);
+    };
+    await expect('logs/app.log', []);
+    await expect('logs/*.log', ['/logs']);
+    await expect('*/app.log', ['/']);
+    await expect('logs/**/*.log', ['/logs', '/logs/sub', '/logs/sub/deep']);
+    await expect('{logs,abc}/*', ['/logs', '/abc']);
+  } finally {
+    fsPromises.readdir = original;
+    syncBuiltinESMExports();
     await rm(root, { recursive: true, force: true });
   }
 });

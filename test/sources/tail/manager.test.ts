@@ -1,98 +1,18 @@
 /**
- * The file target manager on real files with real (shrunk) timers: new files
- * found within one sync period, deleted ones released with their position,
- * one tailer per file, labels as Promtail sets them, and a restart that
- * resumes from the positions file without reading settled lines again.
+ * The file target manager finding files on real directories with real
+ * (shrunk) timers: new files within one sync period (or at once through the
+ * directory watch), deleted ones released with their position, one tailer
+ * per file, targets dropped as Promtail drops them, and updates.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  appendFile,
-  mkdir,
-  mkdtemp,
-  readFile,
-  rename,
-  rm,
-  unlink,
-  writeFile,
-} from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
-import {
-  FileTargetManager,
-  type FileTarget,
-  type TailBatch,
-} from '../../../src/sources/tail/manager.js';
-import { Positions } from '../../../src/sources/tail/positions.js';
-import { PollingTailer } from './polling-tailer.js';
-
-const SYNC_MS = 100;
-
-interface Received {
-  path: string;
-  line: string;
-  labels: Record<string, string>;
-  token: number;
-  job: string;
-}
-
-async function harness(
-  dir: string,
-  options: { settle?: (r: Received) => boolean; syncMs?: number } = {},
-) {
-  const syncMs = options.syncMs ?? SYNC_MS;
-  const warnings: string[] = [];
-  const log = (level: string, message: string) => {
-    if (level !== 'info') warnings.push(`${level}: ${message}`);
-  };
-  const positions = await Positions.load({
-    file: join(dir, 'positions.yaml'),
-    syncPeriodMs: syncMs,
-    ignoreInvalidYaml: false,
-    log,
-  });
-  const received: Received[] = [];
-  const settleIf = options.settle ?? (() => true);
-  const manager: FileTargetManager = new FileTargetManager({
-    positions,
-    createTailer: (o) => new PollingTailer(o),
-    tailing: { maxLineSize: 0, truncateLongLines: false, pollMinMs: 20, pollMaxMs: 100 },
-    syncPeriodMs: syncMs,
-    log,
-    hostname: 'this-host',
-    onLines: async (batch: TailBatch) => {
-      await sleep(1); // a pipeline takes a moment; the tailer waits for it
-      batch.lines.forEach((line, i) => {
-        const r = {
-          path: batch.path,
-          line: line.line,
-          labels: { ...batch.labels },
-          token: batch.firstToken + i,
-          job: batch.job,
-        };
-        received.push(r);
-        if (settleIf(r)) manager.settle(r.token);
-      });
-    },
-  });
-  return { manager, positions, received, warnings };
-}
-
-async function until(what: string, check: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-function numbered(prefix: string, from: number, to: number): string {
-  let text = '';
-  for (let i = from; i <= to; i++) text += `${prefix} ${i}\n`;
-  return text;
-}
+import type { FileTarget } from '../../../src/sources/tail/manager.js';
+import { harness, numbered, SYNC_MS, until } from './manager-harness.js';
 
 test('new files are found within one sync period, deleted ones released and their position removed', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
@@ -154,68 +74,6 @@ test('new files are found within one sync period, deleted ones released and thei
   }
 });
 
-test('a restart resumes from the positions file: settled lines are not read again, unsettled ones are', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
-  try {
-    const file = join(dir, 'app.log');
-    await writeFile(file, numbered('line', 1, 10));
-    const target: FileTarget = { job: 'app', labels: { __path__: file } };
-    // First run: only lines up to 6 are ever settled (the rest were "in flight" when it stopped).
-    const first = await harness(dir, { settle: (r) => Number(r.line.split(' ')[1]) <= 6 });
-    await first.manager.start([target]);
-    await until('all lines read', () => first.received.length === 10);
-    await first.manager.stop();
-    const text = await readFile(join(dir, 'positions.yaml'), 'utf8');
-    assert.match(text, new RegExp(`^positions:\\n  ${file}: "42" # signet:dev=\\d+,ino=\\d+\\n$`));
-
-    await appendFile(file, numbered('line', 11, 12));
-    const second = await harness(dir);
-    await second.manager.start([target]);
-    await until('the rest read', () => second.received.some((r) => r.line === 'line 12'));
-    assert.deepEqual(
-      second.received.map((r) => r.line),
-      ['line 7', 'line 8', 'line 9', 'line 10', 'line 11', 'line 12'],
-    );
-    await second.manager.stop();
-    assert.equal(
-      (
-        parse(await readFile(join(dir, 'positions.yaml'), 'utf8')) as {
-          positions: Record<string, string>;
-        }
-      ).positions[file],
-      String(numbered('line', 1, 12).length),
-    );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-test('a file replaced while stopped (another identity) is read from 0 even when it is longer', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
-  try {
-    const file = join(dir, 'app.log');
-    await writeFile(file, numbered('old', 1, 3));
-    const target: FileTarget = { job: 'app', labels: { __path__: file } };
-    const first = await harness(dir);
-    await first.manager.start([target]);
-    await until('read', () => first.received.length === 3);
-    await first.manager.stop();
-
-    await rename(file, `${file}.1`);
-    await writeFile(file, numbered('new', 1, 5)); // longer than the saved offset: Promtail would skip into it
-    const second = await harness(dir);
-    await second.manager.start([target]);
-    await until('new file read', () => second.received.length === 5);
-    assert.deepEqual(
-      second.received.map((r) => r.line),
-      numbered('new', 1, 5).trim().split('\n'),
-    );
-    await second.manager.stop();
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
 test('one tailer per file when two targets match it; targets without __path__ or of another host are dropped', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
   try {
@@ -270,37 +128,6 @@ test('a file created in a watched directory is tailed at once, not at the next s
   }
 });
 
-test('rotation by rename: every line once, in order; the position ends in the new file', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
-  try {
-    const file = join(dir, 'app.log');
-    await writeFile(file, '');
-    const { manager, received } = await harness(dir);
-    await manager.start([{ job: 'j', labels: { __path__: `${dir}/*.log` } }]);
-    let written = 0;
-    for (let round = 0; round < 5; round++) {
-      for (let i = 0; i < 50; i++) await appendFile(file, `line ${++written}\n`);
-      await sleep(30);
-      await rename(file, `${file}.${round}`);
-      await appendFile(`${file}.${round}`, `line ${++written}\n`); // a writer still holding the old file
-      await writeFile(file, '');
-    }
-    for (let i = 0; i < 10; i++) await appendFile(file, `line ${++written}\n`);
-    await until('every line', () => received.length >= written);
-    await sleep(100);
-    assert.deepEqual(
-      received.map((r) => r.line),
-      Array.from({ length: written }, (_, i) => `line ${i + 1}`),
-    );
-    const [status] = manager.status();
-    assert.equal(status!.generation, 5);
-    assert.equal(status!.settledOffset, numbered('line', written - 9, written).length);
-    await manager.stop();
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
 test('a file in a new directory (not watched yet) is found by the periodic sync', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
   try {
@@ -322,61 +149,24 @@ test('a file in a new directory (not watched yet) is found by the periodic sync'
   }
 });
 
-test('switching from Promtail: its positions file is used as it is (offset, or 0 when the file is shorter)', async () => {
+test('update(): a removed target’s files are released (position removed), changed labels apply without a restart', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
   try {
-    const resumed = join(dir, 'resumed.log');
-    const shrunk = join(dir, 'shrunk.log');
-    await writeFile(resumed, numbered('r', 1, 4)); // "r 1\n" is 4 bytes: offset 8 is after "r 2"
-    await writeFile(shrunk, numbered('s', 1, 2));
-    // As Promtail wrote it: no identities.
-    await writeFile(
-      join(dir, 'positions.yaml'),
-      `positions:\n  ${resumed}: "8"\n  ${shrunk}: "4000"\n  journal-syslog: s=abc;i=1\n`,
-    );
-    const { manager, received } = await harness(dir);
-    await manager.start([{ job: 'j', labels: { __path__: `${dir}/*.log` } }]);
-    await until('read', () => received.length === 4);
-    assert.deepEqual(
-      received.filter((r) => r.path === resumed).map((r) => r.line),
-      ['r 3', 'r 4'],
-    );
-    assert.deepEqual(
-      received.filter((r) => r.path === shrunk).map((r) => r.line),
-      ['s 1', 's 2'],
-    );
-    await manager.stop();
-    const saved = (
-      parse(await readFile(join(dir, 'positions.yaml'), 'utf8')) as {
-        positions: Record<string, string>;
-      }
-    ).positions;
-    assert.deepEqual(saved, { [resumed]: '16', [shrunk]: '8', 'journal-syslog': 's=abc;i=1' });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-test('copytruncate: the truncated file is read again from 0 and its position follows the new content', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'signet-manager-'));
-  try {
-    const file = join(dir, 'app.log');
-    await writeFile(file, numbered('before', 1, 20));
-    const { manager, received } = await harness(dir);
-    await manager.start([{ job: 'j', labels: { __path__: file } }]);
-    await until('first content', () => received.length === 20);
-    await writeFile(`${file}.1`, await readFile(file)); // copy…
-    await writeFile(file, ''); // …then truncate
-    await sleep(60);
-    await appendFile(file, numbered('after', 1, 3));
-    await until('after truncation', () => received.some((r) => r.line === 'after 3'));
-    assert.deepEqual(
-      received.slice(20).map((r) => r.line),
-      ['after 1', 'after 2', 'after 3'],
-    );
-    const [status] = manager.status();
-    assert.equal(status!.generation, 1);
-    assert.equal(status!.settledOffset, numbered('after', 1, 3).length);
+    await writeFile(join(dir, 'a.log'), 'a1\n');
+    await writeFile(join(dir, 'b.txt'), 'b1\n');
+    const { manager, received, positions } = await harness(dir);
+    await manager.start([
+      { job: 'logs', labels: { __path__: `${dir}/*.log`, team: 'x' } },
+      { job: 'texts', labels: { __path__: `${dir}/*.txt` } },
+    ]);
+    await until('both read', () => received.length === 2);
+    await manager.update([{ job: 'logs', labels: { __path__: `${dir}/*.log`, team: 'y' } }]);
+    await appendFile(join(dir, 'a.log'), 'a2\n');
+    await until('a2', () => received.some((r) => r.line === 'a2'));
+    assert.equal(received.find((r) => r.line === 'a2')!.labels['team'], 'y');
+    await until('b.txt released', () => manager.status().length === 1, SYNC_MS * 4);
+    await positions.sync();
+    assert.deepEqual(positions.paths(), [join(dir, 'a.log')]);
     await manager.stop();
   } finally {
     await rm(dir, { recursive: true, force: true });

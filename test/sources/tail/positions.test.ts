@@ -149,7 +149,8 @@ test('a corrupt file is a typed error naming the file and ignore_invalid_yaml', 
         Positions.load({ file, syncPeriodMs: 60_000, ignoreInvalidYaml: false, log }),
         (err: unknown) => {
           assert.ok(err instanceof PositionsFileError, String(err));
-          assert.ok(err.message.includes(file), err.message);
+          assert.ok(err.message.startsWith(`positions file ${file}:`), err.message);
+          assert.match(err.message, /yaml:\d+:\d+: /, 'names the line and column');
           assert.ok(err.hint?.includes('ignore_invalid_yaml'), err.hint);
           return true;
         },
@@ -177,7 +178,7 @@ test('with ignore_invalid_yaml a corrupt file is a warning and a fresh start, an
     assert.equal(lines.length, 1);
     assert.match(
       lines[0]!,
-      /^warn: positions file .*positions\.yaml: not valid YAML.*ignore_invalid_yaml/,
+      /^warn: positions file .*positions\.yaml:3:1: not valid YAML: Missing closing "quote; ignored \(ignore_invalid_yaml\)/,
     );
     await positions.stop();
     assert.equal(await readFile(file, 'utf8'), 'positions: {}\n');
