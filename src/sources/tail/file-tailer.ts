@@ -16,6 +16,7 @@ import { toReadLines, type TailEventBody } from './line-delivery.js';
 import { PollWaker } from './poll-waker.js';
 import { checkTailerOptions } from './tailer-options.js';
 import { readHead } from './rotated-copy.js';
+import { findRenamed } from './renamed.js';
 import { splitTruncated } from './truncation.js';
 import {
   checkTruncation,
@@ -258,9 +259,11 @@ export class FileTailer {
       return false;
     }
     const first = this.nextGeneration === 0;
+    const resumed = first ? await this.openRenamed(identity) : undefined;
+    if (resumed) this.files.push(resumed);
     const generation = this.nextGeneration++;
     let offset = 0;
-    if (first) offset = this.firstOffset(identity, stats.size);
+    if (first && !resumed) offset = this.firstOffset(identity, stats.size);
     const continuation =
       offset > 0 && !(await endsWithNewline(handle, offset, this.decoder.newline));
     const file = tailedFile({
@@ -279,6 +282,38 @@ export class FileTailer {
     this.files.push(file);
     this.emit({ kind: 'opened', identity, offset, generation });
     return true;
+  }
+
+  /**
+   * At start, when the file at the path is not the one the position was
+   * saved for: that file, if it was renamed beside the path and holds more,
+   * opened at the saved offset to be read to its end first (renamed.ts).
+   */
+  private async openRenamed(atPath: FileIdentity): Promise<TailedFile | undefined> {
+    const expected = this.options.expectIdentity;
+    const offset = this.options.startOffset;
+    if (!expected || offset === 0 || sameIdentity(expected, atPath)) return undefined;
+    const renamed = await findRenamed(this.options.path, expected, offset);
+    if (!renamed) return undefined;
+    const handle = await open(renamed.path, 'r');
+    const continuation = !(await endsWithNewline(handle, offset, this.decoder.newline));
+    const file = tailedFile({
+      handle,
+      identity: expected,
+      generation: this.nextGeneration++,
+      splitter: this.splitter(offset, continuation),
+      lastSize: renamed.size,
+      fingerprint: await readHead(handle, Math.min(fingerprintBytes, renamed.size)),
+      live: false,
+    });
+    this.emit({
+      kind: 'resumedRenamed',
+      renamedPath: renamed.path,
+      identity: expected,
+      from: offset,
+      to: renamed.size,
+    });
+    return file;
   }
 
   /** Where to start the first file: the remembered offset, unless it cannot be this file's. */

@@ -22,6 +22,7 @@
  * offsets, and at stop().
  */
 import { stat } from 'node:fs/promises';
+import { findRenamed } from './renamed.js';
 import { dirname } from 'node:path';
 import type { LogCallback } from '../../log.js';
 import type { LogLabels } from '../../model/log-entry.js';
@@ -390,11 +391,16 @@ export class FileTargetManager {
       );
     if (saved === undefined) return { offset: 0, identity };
     if (saved.identity !== undefined && !sameIdentity(saved.identity, identity)) {
+      // Rotated while Signet was not running: the tailer reads the rest of the
+      // old file (renamed beside the path) from the saved offset, then the new one.
+      const renamed = await findRenamed(path, saved.identity, saved.offset);
       this.options.log(
         'info',
-        `${path} is another file than the one its position was saved for; reading it from the start`,
+        renamed
+          ? `${path} was rotated while Signet was stopped; reading the rest of ${renamed.path} first, then the new file from its start`
+          : `${path} is another file than the one its position was saved for; reading it from the start`,
       );
-      return { offset: 0, identity };
+      return renamed ? saved : { offset: 0, identity };
     }
     if (size < saved.offset) {
       this.options.log(

@@ -101,6 +101,14 @@ export type TailEvent = EventBase &
         readonly generation: number;
       }
     | {
+        /** At start: the file of the saved position was found renamed beside the path; read from there first. */
+        readonly kind: 'resumedRenamed';
+        readonly renamedPath: string;
+        readonly identity: FileIdentity;
+        readonly from: number;
+        readonly to: number;
+      }
+    | {
         readonly kind: 'recoveredFromRotatedCopy';
         readonly copyPath: string;
         readonly identity: FileIdentity;
