@@ -300,7 +300,11 @@ export class FileTargetManager {
     }
     this.dropped = dropped;
     this.includes = includes;
-    if (this.reading) this.watcher.set(new Set([...wanted.keys()].map((path) => dirname(path))));
+    // The glob's fixed directory too, so a file created there is tailed at once,
+    // before it can be rotated away unseen (a matched file's own directory is already in).
+    const bases = this.targets.map((t) => globBase(t.labels[PATH_LABEL] ?? '', this.options.cwd));
+    if (this.reading)
+      this.watcher.set(new Set([...[...wanted.keys()].map((path) => dirname(path)), ...bases]));
 
     const now = Date.now();
     for (const [path, file] of this.files) {
@@ -463,4 +467,15 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The directory a `__path__` pattern's first glob character sits under: `/var/log` for `/var/log/*.log`. */
+function globBase(pattern: string, cwd: string = process.cwd()): string {
+  const absolute = pattern.startsWith('/') ? pattern : `${cwd.replace(/\/+$/, '')}/${pattern}`;
+  const fixed: string[] = [];
+  for (const part of absolute.split('/').slice(0, -1)) {
+    if (/[*?[{]/.test(part)) break;
+    fixed.push(part);
+  }
+  return fixed.join('/') || '/';
 }

@@ -12,6 +12,7 @@ import {
   readFileSync,
   rmSync,
   writeFileSync,
+  renameSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -324,6 +325,34 @@ logs:
         [`{filename="${file}", job="pods", stream="stdout"}`, '1796292000123456789', 'GET / 200'],
       ].sort(),
     );
+    await receiver.close();
+  });
+
+  test('a file created after the start is tailed at once, not at the next sync, so a quick rotation loses nothing', async () => {
+    const dir = workDir();
+    const receiver = await startReceiver();
+    mkdirSync(join(dir, 'logs'));
+    const agent = await startSignet(
+      dir,
+      `logs:
+  positions_directory: ${dir}/positions
+  configs:
+  - name: quick
+    clients: [{ url: ${receiver.url}, batchwait: 50ms }]
+    target_config: { sync_period: 30s }
+    scrape_configs:
+    - job_name: app
+      static_configs: [{ labels: { job: app, __path__: "${dir}/logs/*.log" } }]
+`,
+    );
+    const log = join(dir, 'logs', 'app.log');
+    writeFileSync(log, lines('first', 1, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines('second', 1, 100));
+    await waitFor('both files', () => (accepted(receiver).length >= 200 ? true : undefined));
+    await agent.stop();
+    assert.equal(new Set(accepted(receiver).map((g) => g.line)).size, 200);
     await receiver.close();
   });
 });
