@@ -3,10 +3,17 @@
  * its log, its HTTP address once it is running, and the ways it can end —
  * SIGTERM (a clean stop) or SIGKILL (a crash).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { SIGNET_BIN } from './run-cli.js';
+
+/** Children still running: a test that fails before stopping its agent must not leave it behind. */
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 export interface SignetChild {
   readonly pid: number;
@@ -41,9 +48,15 @@ export async function startSignet(
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  running.add(child);
   const lines: string[] = [];
   child.stderr.on('data', (c: Buffer) => lines.push(c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   let url: string | undefined;
   let code: number | null | undefined;
   void exited.then((c) => (code = c));

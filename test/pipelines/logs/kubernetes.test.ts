@@ -5,7 +5,7 @@
  * through its watch start and stop their tails within one sync_period.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { KubeApiServer } from '../../helpers/kube-apiserver.js';
@@ -35,12 +35,13 @@ function podLog(root: string, ns: string, pod: string, line: string): string {
 }
 
 describe('logs from Kubernetes pods', () => {
-  test('pods added, changed and removed through the watch start and stop their tails', async () => {
+  test('pods added, changed and removed through the watch start and stop their tails', async (t) => {
     const d = tempDir('signet-logs-k8s-');
     dirs.push(d);
     const dir = d.path;
     const pods = join(dir, 'pods');
     const api = await KubeApiServer.start({ tokens: ['daemonset-token'] });
+    t.after(() => api.stop());
     const receiver = await startReceiver();
     api.add('pods', simplePod('web', { node: 'node-a', labels: { app: 'web' } }));
     api.add('pods', simplePod('elsewhere', { node: 'node-b' }));
@@ -116,8 +117,6 @@ describe('logs from Kubernetes pods', () => {
     const lines = received(receiver).map((r) => r.line);
     assert.ok(!lines.includes('web after removal'), 'the removed pod is no longer tailed');
     assert.ok(!lines.includes('never read'), 'pods of other nodes are not tailed');
-    writeFileSync(join(dir, 'done'), '');
     await receiver.close();
-    await api.stop();
   });
 });

@@ -4,6 +4,16 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after } from 'node:test';
+
+/** Receivers a failed test did not close, closed when its file is done so the file can exit. */
+const open = new Set<Server>();
+after(() => {
+  for (const server of open) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
 
 export interface Push {
   readonly headers: IncomingHttpHeaders;
@@ -36,6 +46,7 @@ export async function startReceiver(port = 0): Promise<ScriptedReceiver> {
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  open.add(server);
   const bound = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${bound}/loki/api/v1/push`,
@@ -44,6 +55,7 @@ export async function startReceiver(port = 0): Promise<ScriptedReceiver> {
     script,
     close: () =>
       new Promise<void>((resolve) => {
+        open.delete(server);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
