@@ -9,8 +9,23 @@ import type { ConfigIssue } from '../yaml/config-error.js';
 const ALLOW_HINT = 'remove it, or pass --allow-unimplemented to run without it';
 
 /** What would be missing, in the words of someone reading the file. */
+/** Promtail's sources other than files: each would read nothing. */
+const LOG_SOURCES = new Set([
+  'journal',
+  'syslog',
+  'gcplog',
+  'azure_event_hubs',
+  'loki_push_api',
+  'windows_events',
+  'kafka',
+  'gelf',
+  'cloudflare',
+  'heroku_drain',
+]);
+
 function consequence(key: string): string {
   if (key.endsWith('_sd_configs')) return `the agent would scrape nothing from ${key}`;
+  if (LOG_SOURCES.has(key)) return `no log lines would be read from ${key}`;
   switch (key) {
     case 'integrations':
       return 'no integration would run, and nothing under it would be collected';
