@@ -6,23 +6,9 @@
  * reader of their own.
  */
 
-/** A file as the kernel knows it: the same device and inode is the same file, whatever its name. */
-export interface FileIdentity {
-  readonly dev: number;
-  readonly ino: number;
-}
+import type { FileIdentity, ReadLine } from './types.js';
 
-/** One line as the tailer read it: its text and where its bytes lie in the file. */
-export interface ReadLine {
-  readonly line: string;
-  /** Byte offset of the line's first byte. */
-  readonly start: number;
-  /** Byte offset just past the line and its newline: where reading resumes after it. */
-  readonly end: number;
-  /** +1 each time the tailer moves to a new file at the path (rename rotation) or reads a truncated file again. */
-  readonly generation: number;
-  readonly identity: FileIdentity;
-}
+export { sameIdentity, type FileIdentity, type ReadLine } from './types.js';
 
 export interface TailerOptions {
   readonly path: string;
@@ -57,7 +43,3 @@ export interface Tailer {
 }
 
 export type TailerFactory = (options: TailerOptions) => Tailer;
-
-export function sameIdentity(a: FileIdentity | undefined, b: FileIdentity | undefined): boolean {
-  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
-}
