@@ -25,8 +25,9 @@ export interface CompletedPart {
   readonly etag: string;
 }
 
+/** Text content escaped for XML; quotes may stay (ETags are quoted), as the SDKs send them. */
 const xmlEscape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 
 export class S3Api {
   constructor(
