@@ -86,11 +86,13 @@ export function classifyS3Error(error: unknown): Verdict {
         dropReason: refused === 'too_large' ? 'too-large' : 'invalid',
       };
     }
+    // A KMS key that is missing, disabled or not usable is the kms_key_id setting's problem.
     if (
-      error.kind === 'invalid-request' &&
-      error.status >= 400 &&
-      error.status < 500 &&
-      error.status !== 429
+      error.code.startsWith('KMS.') ||
+      (error.kind === 'invalid-request' &&
+        error.status >= 400 &&
+        error.status < 500 &&
+        error.status !== 429)
     ) {
       return {
         ...base,
