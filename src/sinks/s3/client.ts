@@ -204,14 +204,21 @@ export class S3LogClient<Token> implements LogClient<Token> {
           });
         },
         (error: unknown) => {
-          // zlib failing on a string is a bug, not a reason to lose the entries silently.
-          this.deps.log('error', `${this.name}: could not compress an object`, {
-            key,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          this.ready.push({
-            key,
-            body: Buffer.from(object.chunks.join('')),
+          // zlib does not fail on a bounded buffer; if it ever does, the entries are counted, not lost silently.
+          this.deps.log(
+            'error',
+            `${this.name}: could not compress an object; its entries are dropped`,
+            {
+              key,
+              entries: object.entries,
+              error: error instanceof Error ? error.message : String(error),
+            },
+          );
+          const { host } = this.options;
+          this.deps.metrics.dropped.labels(host, 'invalid').inc(object.entries);
+          this.deps.metrics.droppedEntries.labels(host, 'invalid').inc(object.entries);
+          this.deps.metrics.droppedBytes.labels(host, 'invalid').inc(object.bytes);
+          this.finish({
             entries: object.entries,
             uncompressedBytes: object.bytes,
             countsBySeq: object.countsBySeq,
@@ -273,7 +280,9 @@ export class S3LogClient<Token> implements LogClient<Token> {
   }
 
   /** The object's entries are stored or dropped for good. */
-  private finish(object: SealedObject): void {
+  private finish(
+    object: Pick<SealedObject, 'entries' | 'uncompressedBytes' | 'countsBySeq'>,
+  ): void {
     for (const [seq, count] of object.countsBySeq) this.tracker.finish(seq, count);
     this.unfinished -= object.entries;
     this.bufferedBytes -= object.uncompressedBytes;

@@ -97,6 +97,8 @@ export interface ResolvedS3SinkOptions {
 }
 
 export const DEFAULT_BATCH_SIZE_BYTES = 5 * 1024 * 1024;
+/** An object is built as one string before compression: well under V8's longest string (~512 MiB). */
+export const MAX_BATCH_SIZE_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_BATCH_WAIT_MS = 5 * 60_000;
 export const DEFAULT_MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_PART_SIZE_BYTES = 8 * 1024 * 1024;
@@ -184,7 +186,7 @@ export function resolveS3SinkOptions(options: S3SinkOptions): ResolvedS3SinkOpti
     'batch_size',
     options.batchSizeBytes,
     1,
-    1024 ** 3,
+    MAX_BATCH_SIZE_BYTES,
     DEFAULT_BATCH_SIZE_BYTES,
   );
   const partSizeBytes = bounded(
