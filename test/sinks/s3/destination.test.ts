@@ -7,12 +7,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { LookupFunction } from 'node:net';
 import { Registry } from 'prom-client';
+import { Agent } from 'undici';
 import type { S3Client as SdkS3Client } from '@aws-sdk/client-s3';
 import { CorrectedClock } from '../../../src/aws/clock.js';
 import { CredentialRegistry } from '../../../src/aws/credentials/registry.js';
 import type { Env } from '../../../src/aws/env.js';
 import { parseAwsError } from '../../../src/aws/errors/index.js';
+import { AwsClient } from '../../../src/aws/http/aws-client.js';
+import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
 import {
   DEMO_ACCESS_KEY_ID,
   DEMO_SECRET_ACCESS_KEY,
@@ -26,7 +30,8 @@ import {
   createS3Metrics,
   type S3DestinationOptions,
 } from '../../../src/sinks/s3/index.js';
-import { allLines, createBucket, entry, sdkS3, until } from './helpers.js';
+import { loggedRequests } from '../../helpers/local-stack.js';
+import { allLines, createBucket, entry, listKeys, sdkS3, until } from './helpers.js';
 
 describe('S3 destination', () => {
   let local: LocalStack;
@@ -94,6 +99,49 @@ describe('S3 destination', () => {
       ['via 1', 'via 2'],
     );
     await client.close({ drainMs: 1000 });
+  });
+
+  test('virtual-hosted addressing puts the bucket in the signed host, as AWS wants', async () => {
+    await createBucket(sdk, 'logs-vhost');
+    // *.localhost names resolve to 127.0.0.1 here, as browsers and systemd-resolved do.
+    const lookup: LookupFunction = (_host, options, callback) => {
+      if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+      else callback(null, '127.0.0.1', 4);
+    };
+    const dispatcher = new Agent({ connect: { lookup } });
+    const aws = new AwsClient({
+      service: 's3',
+      region: local.region,
+      credentials: createCredentialProvider({
+        accessKeyId: DEMO_ACCESS_KEY_ID,
+        secretAccessKey: DEMO_SECRET_ACCESS_KEY,
+      }),
+      dispatcher,
+    });
+    const progress: number[] = [];
+    const client = new S3LogClient<number>(
+      {
+        aws,
+        url: `http://s3.localhost:${local.port}`,
+        bucket: 'logs-vhost',
+        addressing: 'virtual',
+        batchWaitMs: 10,
+      },
+      {
+        progress: { compare: (a, b) => a - b, onProgress: (t) => progress.push(t) },
+        metrics: createS3Metrics(new Registry()),
+        log: () => {},
+      },
+    );
+    assert.equal(client.options.addressing, 'virtual');
+    client.enqueue([entry('virtual', Date.now())], 1);
+    await until(() => progress.at(-1) === 1, 'stored');
+    const [key] = await listKeys(sdk, 'logs-vhost');
+    const put = (await loggedRequests(local)).filter((r) => r.operation === 'PutObject').at(-1);
+    assert.equal(put?.path, `/${key}`, 'the bucket is in the host, not the path');
+    assert.ok(put?.signature.startsWith('verified'));
+    await client.close({ drainMs: 1000 });
+    await dispatcher.close();
   });
 
   test('one set of metrics per registry: a second create reuses the first', () => {
