@@ -13,6 +13,8 @@ export interface LoggedRequest {
   readonly signature: string;
   readonly status: number;
   readonly errorCode: string | undefined;
+  /** The request body's length as received (0 when it never arrived whole). */
+  readonly bytes: number;
 }
 
 /** The most recent requests, oldest dropped first. */

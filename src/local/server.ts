@@ -123,11 +123,13 @@ export async function handle<K extends KnownKey>(
     signature: 'unsigned',
     status: 0,
     errorCode: undefined,
+    bytes: 0,
   };
   let service: LocalService | undefined;
   let response: LocalResponse;
   try {
     const body = await readBody(req);
+    entry.bytes = body.length;
     const base: LocalRequest = {
       method: req.method ?? 'GET',
       rawPath,

@@ -28,7 +28,8 @@ export type BlockedReason =
   | 'service' // signed for a service other than the endpoint's
   | 'signature' // the signature did not verify (wrong secret, altered request)
   | 'clock' // the request time is too far from the server's
-  | 'not-found'; // the workspace, stream or URL path does not exist
+  | 'not-found' // the workspace, stream or URL path does not exist
+  | 'configuration'; // the destination refuses a setting (an S3 storage class, SSE or KMS key)
 
 /** Why samples or records were dropped, for `…_failed_total{reason}`. */
 export type DropReason =

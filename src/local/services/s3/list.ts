@@ -61,7 +61,10 @@ function contentsXml(
     optional('ChecksumType', object.checksum === undefined ? undefined : 'FULL_OBJECT'),
     element('Size', object.size),
     owner,
-    element('StorageClass', 'STANDARD'),
+    element(
+      'StorageClass',
+      object.headers.find(([name]) => name === 'x-amz-storage-class')?.[1] ?? 'STANDARD',
+    ),
   );
 }
 

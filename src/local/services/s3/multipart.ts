@@ -9,6 +9,7 @@ import type { LocalRequest } from '../../service.js';
 import type { Bucket, Upload } from './state.js';
 import { quoted, requireBucket, wholeSeconds, type Handler } from './context.js';
 import { invalidArgument, malformedXml, noSuchUpload } from './errors.js';
+import { encryptionEcho } from './encryption.js';
 import { objectHeadersOf } from './object-headers.js';
 import { checkKeyLength, checksumHeaders, md5Hex } from './objects.js';
 import { element, parseXml, xmlDocument } from './xml.js';
@@ -21,9 +22,9 @@ const completeBody = z.object({
   }),
 });
 
-const xmlResponse = (body: string) => ({
+const xmlResponse = (body: string, headers: Record<string, string> = {}) => ({
   status: 200,
-  headers: { 'content-type': 'application/xml' },
+  headers: { 'content-type': 'application/xml', ...headers },
   body,
 });
 
@@ -39,8 +40,9 @@ export const createMultipartUpload: Handler = (context, request, route) => {
   const bucket = requireBucket(context, request, route.bucket);
   checkKeyLength(route.key);
   const uploadId = randomBytes(36).toString('base64url');
+  const stored = objectHeadersOf(request);
   bucket.uploads.set(uploadId, {
-    ...objectHeadersOf(request),
+    ...stored,
     key: route.key,
     initiated: request.now,
     parts: new Map(),
@@ -53,6 +55,7 @@ export const createMultipartUpload: Handler = (context, request, route) => {
       element('Key', route.key),
       element('UploadId', uploadId),
     ),
+    encryptionEcho(stored.headers),
   );
 };
 
@@ -76,7 +79,14 @@ export const uploadPart: Handler = (context, request, route, payload) => {
     lastModified: wholeSeconds(request.now),
   });
   context.save();
-  return { status: 200, headers: { etag: quoted(etag), ...checksumHeaders(payload.checksum) } };
+  return {
+    status: 200,
+    headers: {
+      etag: quoted(etag),
+      ...checksumHeaders(payload.checksum),
+      ...encryptionEcho(upload.headers),
+    },
+  };
 };
 
 /** The parts a CompleteMultipartUpload body lists, as numbers and unquoted ETags. */
@@ -158,6 +168,7 @@ export const completeMultipartUpload: Handler = (context, request, route, payloa
       element('Key', route.key),
       element('ETag', quoted(etag)),
     ),
+    encryptionEcho(upload.headers),
   );
 };
 

@@ -3,6 +3,7 @@ import { ServiceError } from '../../service.js';
 import type { LocalRequest } from '../../service.js';
 import { STORED_HEADERS } from './state.js';
 import { quoted } from './context.js';
+import { storageHeadersOf } from './encryption.js';
 
 const META_PREFIX = 'x-amz-meta-';
 const MAX_METADATA_BYTES = 2048;
@@ -18,7 +19,7 @@ function text(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Content-Type, x-amz-meta-* and the other stored headers of a PutObject or CreateMultipartUpload. */
+/** Content-Type, x-amz-meta-*, encryption, storage class and the other stored headers of a PutObject or CreateMultipartUpload. */
 export function objectHeadersOf(request: LocalRequest): ObjectHeaders {
   const metadata: [string, string][] = [];
   let metadataBytes = 0;
@@ -51,6 +52,7 @@ export function objectHeadersOf(request: LocalRequest): ObjectHeaders {
     }
     if (value !== undefined && value !== '') headers.push([name, value]);
   }
+  headers.push(...storageHeadersOf(request));
   const contentType = text(request.headers['content-type']);
   return { contentType: contentType || DEFAULT_CONTENT_TYPE, metadata, headers };
 }

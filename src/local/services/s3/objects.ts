@@ -4,6 +4,7 @@ import { ServiceError } from '../../service.js';
 import type { LocalResponse } from '../../service.js';
 import { header, quoted, requireBucket, wholeSeconds, type Handler } from './context.js';
 import { noSuchKey } from './errors.js';
+import { encryptionEcho } from './encryption.js';
 import { objectHeadersOf, objectResponseHeaders } from './object-headers.js';
 import type { Checksum } from './payload.js';
 import { parseRange } from './range.js';
@@ -33,8 +34,9 @@ export const putObject: Handler = (context, request, route, payload) => {
   checkKeyLength(route.key);
   const { body, checksum } = payload;
   const etag = md5Hex(body);
+  const stored = objectHeadersOf(request);
   bucket.objects.set(route.key, {
-    ...objectHeadersOf(request),
+    ...stored,
     body: body.toString('base64'),
     size: body.length,
     etag,
@@ -42,7 +44,14 @@ export const putObject: Handler = (context, request, route, payload) => {
     checksum,
   });
   context.save();
-  return { status: 200, headers: { etag: quoted(etag), ...checksumHeaders(checksum) } };
+  return {
+    status: 200,
+    headers: {
+      etag: quoted(etag),
+      ...checksumHeaders(checksum),
+      ...encryptionEcho(stored.headers),
+    },
+  };
 };
 
 /** GetObject and HeadObject: the same headers, with or without the bytes. */

@@ -54,6 +54,8 @@ const parser = new XMLParser({
   removeNSPrefix: true,
   // Values stay strings: a part number or ETag must not be turned into a number.
   parseTagValue: false,
+  // Character references (`&#34;`, `&#x22;`) are XML, and S3 reads ETags quoted that way.
+  htmlEntities: true,
   isArray: (name) => name === 'Part',
 });
 

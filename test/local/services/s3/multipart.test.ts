@@ -231,3 +231,19 @@ test('AbortMultipartUpload discards the upload with 204', async () => {
   assert.equal(again.code, 'NoSuchUpload');
   assert.equal((await sendError(service, { target: '/bucket/big' })).code, 'NoSuchKey');
 });
+
+test('ETags may be quoted raw, as &quot; or as character references, as S3 reads XML', async () => {
+  const { service } = await serviceWithBucket(MIN);
+  const uploadId = await start(service);
+  const etag1 = await uploadPart(service, uploadId, 1, 'hello');
+  const etag2 = await uploadPart(service, uploadId, 2, 'world');
+  const etag3 = await uploadPart(service, uploadId, 3, '!');
+  const body = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag1}</ETag></Part><Part><PartNumber>2</PartNumber><ETag>${etag2.replace(/"/g, '&#34;')}</ETag></Part><Part><PartNumber>3</PartNumber><ETag>${etag3.replace(/"/g, '&#x22;')}</ETag></Part></CompleteMultipartUpload>`;
+  const done = await send(service, {
+    method: 'POST',
+    target: `/bucket/big?uploadId=${uploadId}`,
+    body,
+  });
+  assert.equal(done.status, 200);
+  assert.equal(text(await send(service, { target: '/bucket/big' })), 'helloworld!');
+});

@@ -33,6 +33,8 @@ test('PutObject stores bytes, type and metadata that GetObject and HeadObject re
     'accept-ranges': 'bytes',
     'cache-control': 'max-age=60',
     'content-encoding': 'identity',
+    // S3 encrypts every new object (SSE-S3) when no encryption is asked for.
+    'x-amz-server-side-encryption': 'AES256',
     'x-amz-meta-author': 'ada',
   });
   const head = await send(service, { method: 'HEAD', target: '/bucket/docs/hello.txt' });
