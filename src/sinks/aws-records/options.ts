@@ -7,6 +7,7 @@
  */
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import { SignetError } from '../../errors.js';
+import { positiveOption } from '../shared/options.js';
 import { DEFAULT_HOLD_MAX_BACKOFF_MS, type RetryPolicy } from '../shared/retry.js';
 import type { RecordApi } from './api.js';
 import type { PartitionKeys, RecordClientSettings } from './client.js';
@@ -186,11 +187,5 @@ export function resolveRecordSinkOptions(
 }
 
 function positive(value: number | undefined, fallback: number, path: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new RecordSinkOptionsError(`${path} must be positive, got ${value}`, {
-      hint: 'give a duration such as 1s or a size such as 1MiB above zero',
-    });
-  }
-  return value;
+  return positiveOption(value, fallback, path, RecordSinkOptionsError);
 }
