@@ -17,21 +17,14 @@ import {
 import { Registry } from 'prom-client';
 import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
 import type { CredentialProvider } from '../../../src/aws/credentials/types.js';
-import { AwsClient } from '../../../src/aws/http/aws-client.js';
-import {
-  DEMO_ACCESS_KEY_ID,
-  DEMO_SECRET_ACCESS_KEY,
-  type LocalStack,
-} from '../../../src/local/index.js';
+import type { AwsClient } from '../../../src/aws/http/aws-client.js';
+import type { LocalStack } from '../../../src/local/index.js';
 import type { LogEntry, LogLabels } from '../../../src/model/log-entry.js';
 import type { RecordClientDeps, RecordSinkMetrics } from '../../../src/sinks/aws-records/index.js';
 import { loggedRequests, sdkConfig } from '../../helpers/local-stack.js';
+import { demoAws, recorder, type LogLine } from '../../helpers/sink-harness.js';
 
-export interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
+export { metricValue, until, type LogLine } from '../../helpers/sink-harness.js';
 
 export interface Collected {
   readonly deps: RecordClientDeps<number>;
@@ -46,13 +39,12 @@ export function collect(
   createMetrics: (registry: Registry) => RecordSinkMetrics,
   registry = new Registry(),
 ): Collected {
-  const progress: number[] = [];
-  const logs: LogLine[] = [];
+  const { progress, logs, progressDeps, log } = recorder();
   return {
     deps: {
-      progress: { compare: (a, b) => a - b, onProgress: (t) => progress.push(t) },
+      progress: progressDeps,
       metrics: createMetrics(registry),
-      log: (level, message, fields) => logs.push({ level, message, fields }),
+      log,
       failureLogIntervalMs: 60_000,
     },
     progress,
@@ -67,16 +59,7 @@ export function awsFor(
   service: 'firehose' | 'kinesis',
   credentials?: CredentialProvider,
 ): AwsClient {
-  return new AwsClient({
-    service,
-    region: local.region,
-    credentials:
-      credentials ??
-      createCredentialProvider({
-        accessKeyId: DEMO_ACCESS_KEY_ID,
-        secretAccessKey: DEMO_SECRET_ACCESS_KEY,
-      }),
-  });
+  return demoAws(local, service, credentials);
 }
 
 /** Signs with the `writer` profile of `file` (in `dir`), re-read on every forced refresh. */
@@ -118,30 +101,6 @@ export function numbered(count: number, from = 0, prefix = 'line'): LogEntry[] {
   return Array.from({ length: count }, (_, i) =>
     entry(`${prefix} ${String(from + i).padStart(6, '0')}`, { job: 'test' }, from + i),
   );
-}
-
-export async function metricValue(
-  registry: Registry,
-  name: string,
-  labels: Readonly<Record<string, string>> = {},
-): Promise<number> {
-  const base = name.replace(/_(?:count|sum)$/, '');
-  const metric = registry.getSingleMetric(registry.getSingleMetric(name) ? name : base);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  const want = Object.entries(labels);
-  return values
-    .filter((v) => ((v as { metricName?: string }).metricName ?? name) === name)
-    .filter((v) => want.every(([k, value]) => v.labels[k] === value))
-    .reduce((sum, v) => sum + v.value, 0);
-}
-
-export async function until(condition: () => boolean, what: string, capMs = 30_000): Promise<void> {
-  const deadline = Date.now() + capMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** The calls of `operation` signet local answered so far, with status and error code. */
