@@ -20,7 +20,13 @@ import type { CredentialProvider } from '../../../src/aws/credentials/types.js';
 import type { AwsClient } from '../../../src/aws/http/aws-client.js';
 import type { LocalStack } from '../../../src/local/index.js';
 import type { LogEntry, LogLabels } from '../../../src/model/log-entry.js';
-import type { RecordClientDeps, RecordSinkMetrics } from '../../../src/sinks/aws-records/index.js';
+import type {
+  RecordClientDeps,
+  RecordClientOptions,
+  RecordSinkMetrics,
+} from '../../../src/sinks/aws-records/index.js';
+import { FirehoseClient, createFirehoseMetrics } from '../../../src/sinks/firehose/index.js';
+import { KinesisClient, createKinesisMetrics } from '../../../src/sinks/kinesis/index.js';
 import { loggedRequests, sdkConfig } from '../../helpers/local-stack.js';
 import { demoAws, recorder, type LogLine } from '../../helpers/sink-harness.js';
 
@@ -51,6 +57,42 @@ export function collect(
     logs,
     registry,
   };
+}
+
+/** A Firehose or Kinesis client class with its service and metrics, for clientAt. */
+export interface RecordSinkUnderTest<Client, Options extends RecordClientOptions> {
+  readonly service: 'firehose' | 'kinesis';
+  readonly Client: new (options: Options, deps: RecordClientDeps<number>) => Client;
+  readonly createMetrics: (registry: Registry) => RecordSinkMetrics;
+}
+
+export const FIREHOSE = {
+  service: 'firehose',
+  Client: FirehoseClient<number>,
+  createMetrics: createFirehoseMetrics,
+} as const;
+
+export const KINESIS = {
+  service: 'kinesis',
+  Client: KinesisClient<number>,
+  createMetrics: createKinesisMetrics,
+} as const;
+
+/**
+ * A client of `sink` calling signet local, signing with the demo keys unless
+ * `options.aws` says otherwise, and what its deps collect.
+ */
+export function clientAt<Client, Options extends RecordClientOptions>(
+  local: LocalStack,
+  sink: RecordSinkUnderTest<Client, Options>,
+  options: Omit<Options, 'url' | 'aws'> & { readonly aws?: AwsClient | undefined },
+): { client: Client } & Collected {
+  const collected = collect(sink.createMetrics);
+  const client = new sink.Client(
+    { url: local.url, ...options, aws: options.aws ?? awsFor(local, sink.service) } as Options,
+    collected.deps,
+  );
+  return { client, ...collected };
 }
 
 /** Signs for `service` at signet local with the demo keys, or the provider given. */
