@@ -4,6 +4,8 @@
  * lines a client hands its deps, a metric read back from prom-client's
  * registry, and polling for something to happen.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { createCredentialProvider } from '../../src/aws/credentials/provider.js';
 import type { CredentialProvider } from '../../src/aws/credentials/types.js';
@@ -39,6 +41,41 @@ export function demoAws(
       }),
   });
 }
+
+/** Signs for `service` with the `writer` profile of `file` (in `dir`), re-read on every forced refresh. */
+export function awsReadingFile(
+  local: LocalStack,
+  service: string,
+  dir: string,
+  file: string,
+): AwsClient {
+  return demoAws(
+    local,
+    service,
+    createCredentialProvider(
+      { profile: 'writer' },
+      {
+        env: { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, 'none'), HOME: dir },
+        minForceIntervalMs: 0,
+        fileCheckIntervalMs: 3_600_000,
+      },
+    ),
+  );
+}
+
+/** Writes `file` as a shared credentials file with a `writer` profile. */
+export function writeCredentials(file: string, keyId: string, secret: string): void {
+  writeFileSync(
+    file,
+    `[writer]\naws_access_key_id = ${keyId}\naws_secret_access_key = ${secret}\n`,
+  );
+}
+
+/** Credentials AWS refuses, with the blocked reason a sink reports for each. */
+export const REFUSED_CREDENTIALS = [
+  ['a key AWS does not know', 'AKIAIOSFODNN7NOTREAL', DEMO_SECRET_ACCESS_KEY, 'credentials'],
+  ['a wrong secret', DEMO_ACCESS_KEY_ID, 'not-the-secret-at-all-0000000000000000000', 'signature'],
+] as const;
 
 export interface Recorded {
   /** Every progress report, in order. */

@@ -6,8 +6,6 @@
  * (Firehose has no read API) or the official SDK v3 client and Debian's
  * awscli (Kinesis), never with Signet's code.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -15,7 +13,6 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { Registry } from 'prom-client';
-import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
 import type { CredentialProvider } from '../../../src/aws/credentials/types.js';
 import type { AwsClient } from '../../../src/aws/http/aws-client.js';
 import type { LocalStack } from '../../../src/local/index.js';
@@ -30,7 +27,13 @@ import { KinesisClient, createKinesisMetrics } from '../../../src/sinks/kinesis/
 import { loggedRequests, sdkConfig } from '../../helpers/local-stack.js';
 import { demoAws, recorder, type LogLine } from '../../helpers/sink-harness.js';
 
-export { metricValue, until, type LogLine } from '../../helpers/sink-harness.js';
+export {
+  awsReadingFile,
+  metricValue,
+  until,
+  writeCredentials,
+  type LogLine,
+} from '../../helpers/sink-harness.js';
 
 export interface Collected {
   readonly deps: RecordClientDeps<number>;
@@ -102,34 +105,6 @@ export function awsFor(
   credentials?: CredentialProvider,
 ): AwsClient {
   return demoAws(local, service, credentials);
-}
-
-/** Signs with the `writer` profile of `file` (in `dir`), re-read on every forced refresh. */
-export function awsReadingFile(
-  local: LocalStack,
-  service: 'firehose' | 'kinesis',
-  dir: string,
-  file: string,
-): AwsClient {
-  return awsFor(
-    local,
-    service,
-    createCredentialProvider(
-      { profile: 'writer' },
-      {
-        env: { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, 'none'), HOME: dir },
-        minForceIntervalMs: 0,
-        fileCheckIntervalMs: 3_600_000,
-      },
-    ),
-  );
-}
-
-export function writeCredentials(file: string, keyId: string, secret: string): void {
-  writeFileSync(
-    file,
-    `[writer]\naws_access_key_id = ${keyId}\naws_secret_access_key = ${secret}\n`,
-  );
 }
 
 const T0 = 1_700_000_000_000_000_000n;

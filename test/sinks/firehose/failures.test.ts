@@ -19,6 +19,7 @@ import {
 import type { AwsClient } from '../../../src/aws/http/aws-client.js';
 import type { FirehoseClient, FirehoseClientOptions } from '../../../src/sinks/firehose/index.js';
 import { clearFaults, listFaults, postFaults } from '../../helpers/local-stack.js';
+import { REFUSED_CREDENTIALS } from '../../helpers/sink-harness.js';
 import {
   awsFor,
   awsReadingFile,
@@ -202,15 +203,7 @@ describe('Firehose client failures (signet local)', () => {
     await h.client.close({ drainMs: 1000 });
   });
 
-  for (const [what, keyId, secret, reason] of [
-    ['a key AWS does not know', 'AKIAIOSFODNN7NOTREAL', DEMO_SECRET_ACCESS_KEY, 'credentials'],
-    [
-      'a wrong secret',
-      DEMO_ACCESS_KEY_ID,
-      'not-the-secret-at-all-0000000000000000000',
-      'signature',
-    ],
-  ] as const) {
+  for (const [what, keyId, secret, reason] of REFUSED_CREDENTIALS) {
     test(`${what} is held, never dropped, until the credentials file is fixed`, async () => {
       const file = join(dir, `credentials-${reason}`);
       writeCredentials(file, keyId, secret);
