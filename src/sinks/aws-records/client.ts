@@ -24,6 +24,7 @@ import type { LogClient, LogClientProgress } from '../shared/log-client.js';
 import { ProgressTracker } from '../shared/progress.js';
 import { RetryingSender, type RetryPolicy, type SendTarget } from '../shared/retry.js';
 import type { Verdict } from '../shared/verdict.js';
+import { within } from '../shared/within.js';
 import type { RecordApi, RecordError } from './api.js';
 import { RecordsFailedError, classifyRecordSend, tooLargeVerdict } from './verdicts.js';
 import { RecordBatch, RecordBatcher, type OutRecord } from './batch.js';
@@ -174,14 +175,7 @@ export class RecordStreamClient<Token> implements LogClient<Token> {
       if (last) this.pushReady(last);
       this.wakeRoomWaiters();
     }
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.pumping ?? Promise.resolve(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, Math.max(0, options.drainMs));
-      }),
-    ]);
-    clearTimeout(timer);
+    await within(this.pumping, options.drainMs);
     this.stopped = true;
     this.sender.stop();
     await this.pumping;

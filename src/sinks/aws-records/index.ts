@@ -36,8 +36,11 @@ export {
 export {
   RECORD_SINK_DEFAULTS,
   RecordSinkOptionsError,
+  recordClientSettings,
   resolveRecordSinkOptions,
+  type RecordClientOptions,
   type RecordSinkCommonOptions,
+  type RecordStreamSpec,
   type ResolvedRecordSinkOptions,
 } from './options.js';
 export { RecordsFailedError, classifyRecordSend, tooLargeVerdict } from './verdicts.js';

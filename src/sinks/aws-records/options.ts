@@ -5,8 +5,12 @@
  * call waits to fill, and the backoff. Errors name the key under the
  * client's path.
  */
+import type { AwsClient } from '../../aws/http/aws-client.js';
 import { SignetError } from '../../errors.js';
+import { positiveOption } from '../shared/options.js';
 import { DEFAULT_HOLD_MAX_BACKOFF_MS, type RetryPolicy } from '../shared/retry.js';
+import type { RecordApi } from './api.js';
+import type { PartitionKeys, RecordClientSettings } from './client.js';
 import type { OversizedAction, RecordFormat, RecordFormatOptions } from './format.js';
 
 /** A record-stream client setting that cannot work, named by its key path. */
@@ -34,6 +38,58 @@ export interface RecordSinkCommonOptions {
   readonly maxBufferedBytes?: number | undefined;
   /** The key path of this client in the config, for errors (`logs.configs[0].clients[1].firehose`). */
   readonly path?: string | undefined;
+}
+
+/** What a Firehose or Kinesis client is given besides its stream. */
+export interface RecordClientOptions extends RecordSinkCommonOptions {
+  /** Where calls go: the destination's URL (createFirehoseDestination, createKinesisDestination). */
+  readonly url: string;
+  /** Signs for the service in the stream's region. */
+  readonly aws: AwsClient;
+  /** For messages; `<service>/<stream>` by default. */
+  readonly name?: string | undefined;
+}
+
+/** What a sink knows of its stream once its own options are checked. */
+export interface RecordStreamSpec {
+  /** `firehose` or `kinesis`: the default name is `<service>/<stream>`. */
+  readonly service: 'firehose' | 'kinesis';
+  /** The stream's name: the `stream` metric label. */
+  readonly stream: string;
+  readonly api: RecordApi;
+  readonly keys: PartitionKeys;
+  /** Whether records end in `\n` unless `newline` says otherwise. */
+  readonly newline: boolean;
+  /** The client's key path, for errors. */
+  readonly path: string;
+  /** How the destination is named in log lines: `firehose delivery stream logs`. */
+  readonly destination: string;
+}
+
+/** The shared options checked and joined with the sink's stream into a RecordStreamClient's settings. */
+export function recordClientSettings(
+  options: RecordClientOptions,
+  spec: RecordStreamSpec,
+): RecordClientSettings {
+  const resolved = resolveRecordSinkOptions(options, {
+    newline: spec.newline,
+    maxRequestBytes: spec.api.limits.maxRequestBytes,
+    path: spec.path,
+  });
+  return {
+    name: options.name ?? `${spec.service}/${spec.stream}`,
+    stream: spec.stream,
+    url: options.url,
+    aws: options.aws,
+    api: spec.api,
+    keys: spec.keys,
+    format: resolved.format,
+    aggregate: resolved.aggregate,
+    batchWaitMs: resolved.batchWaitMs,
+    maxBufferedBytes: resolved.maxBufferedBytes,
+    retry: resolved.retry,
+    destination: spec.destination,
+  };
 }
 
 export interface ResolvedRecordSinkOptions {
@@ -131,11 +187,5 @@ export function resolveRecordSinkOptions(
 }
 
 function positive(value: number | undefined, fallback: number, path: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new RecordSinkOptionsError(`${path} must be positive, got ${value}`, {
-      hint: 'give a duration such as 1s or a size such as 1MiB above zero',
-    });
-  }
-  return value;
+  return positiveOption(value, fallback, path, RecordSinkOptionsError);
 }

@@ -21,6 +21,7 @@ import type { LogClient, LogClientProgress } from '../shared/log-client.js';
 import { ProgressTracker } from '../shared/progress.js';
 import { RetryingSender } from '../shared/retry.js';
 import type { BlockedState, DropReason, Verdict } from '../shared/verdict.js';
+import { within } from '../shared/within.js';
 import { putLogEventsBody, rejectedCounts } from './api.js';
 import { StreamQueue, type Batch, type BatchLimits } from './batch.js';
 import { EventFormatter, eventSize, timestampMs } from './events.js';
@@ -182,14 +183,7 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
     this.pump();
     const deadline = Date.now() + options.drainMs;
     while (this.unfinished > 0 && this.inFlight > 0 && Date.now() < deadline) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.nextSendDone(),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, deadline - Date.now());
-        }),
-      ]);
-      clearTimeout(timer);
+      await within(this.nextSendDone(), deadline - Date.now());
     }
     this.sender.stop();
     // Sends under way return 'stopped' now; wait for them so the count below is final.

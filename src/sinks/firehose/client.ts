@@ -13,17 +13,16 @@
  * Records end in `\n` unless `newline: false`: Firehose concatenates them
  * into one object at the destination, where nothing else tells them apart.
  */
-import type { AwsClient } from '../../aws/http/aws-client.js';
 import {
   NO_PARTITION_KEYS,
   RecordSinkOptionsError,
   RecordStreamClient,
   readResults,
-  resolveRecordSinkOptions,
+  recordClientSettings,
   type RecordApi,
   type RecordClientDeps,
+  type RecordClientOptions,
   type RecordLimits,
-  type RecordSinkCommonOptions,
 } from '../aws-records/index.js';
 
 export const FIREHOSE_LIMITS: RecordLimits = Object.freeze({
@@ -35,15 +34,9 @@ export const FIREHOSE_LIMITS: RecordLimits = Object.freeze({
 
 export const FIREHOSE_TARGET = 'Firehose_20150804.PutRecordBatch';
 
-export interface FirehoseClientOptions extends RecordSinkCommonOptions {
+export interface FirehoseClientOptions extends RecordClientOptions {
   /** `delivery_stream_name`: 1–64 of [a-zA-Z0-9_.-]. */
   readonly deliveryStreamName: string;
-  /** Where calls go: the destination's URL (createFirehoseDestination). */
-  readonly url: string;
-  /** Signs for `firehose` in the stream's region. */
-  readonly aws: AwsClient;
-  /** For messages; `firehose/<stream>` by default. */
-  readonly name?: string | undefined;
 }
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
@@ -58,26 +51,16 @@ export class FirehoseClient<Token> extends RecordStreamClient<Token> {
         { hint: 'give the name (not the ARN): 1 to 64 letters, digits, _ . or -' },
       );
     }
-    const resolved = resolveRecordSinkOptions(options, {
-      newline: true,
-      maxRequestBytes: FIREHOSE_LIMITS.maxRequestBytes,
-      path,
-    });
     super(
-      {
-        name: options.name ?? `firehose/${stream}`,
+      recordClientSettings(options, {
+        service: 'firehose',
         stream,
-        url: options.url,
-        aws: options.aws,
         api: firehoseApi(stream),
         keys: NO_PARTITION_KEYS,
-        format: resolved.format,
-        aggregate: resolved.aggregate,
-        batchWaitMs: resolved.batchWaitMs,
-        maxBufferedBytes: resolved.maxBufferedBytes,
-        retry: resolved.retry,
+        newline: true,
+        path,
         destination: `firehose delivery stream ${stream}`,
-      },
+      }),
       deps,
     );
   }

@@ -14,16 +14,15 @@
  * The stream is named by `stream_name` or `stream_arn` (AWS recommends the
  * ARN; the call then carries StreamARN).
  */
-import type { AwsClient } from '../../aws/http/aws-client.js';
 import {
   RecordSinkOptionsError,
   RecordStreamClient,
   readResults,
-  resolveRecordSinkOptions,
+  recordClientSettings,
   type RecordApi,
   type RecordClientDeps,
+  type RecordClientOptions,
   type RecordLimits,
-  type RecordSinkCommonOptions,
 } from '../aws-records/index.js';
 import { partitionKeys } from './partition-key.js';
 
@@ -36,19 +35,13 @@ export const KINESIS_LIMITS: RecordLimits = Object.freeze({
 
 export const KINESIS_TARGET = 'Kinesis_20131202.PutRecords';
 
-export interface KinesisClientOptions extends RecordSinkCommonOptions {
+export interface KinesisClientOptions extends RecordClientOptions {
   /** `stream_name`: 1–128 of [a-zA-Z0-9_.-]; or give `streamArn`. */
   readonly streamName?: string | undefined;
   /** `stream_arn`: `arn:aws:kinesis:<region>:<account>:stream/<name>`. */
   readonly streamArn?: string | undefined;
   /** `partition_key`: a template over the entry's labels; a hash of each record's data when absent. */
   readonly partitionKey?: string | undefined;
-  /** Where calls go: the destination's URL (createKinesisDestination). */
-  readonly url: string;
-  /** Signs for `kinesis` in the stream's region. */
-  readonly aws: AwsClient;
-  /** For messages; `kinesis/<stream>` by default. */
-  readonly name?: string | undefined;
 }
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -94,26 +87,16 @@ export class KinesisClient<Token> extends RecordStreamClient<Token> {
       ref = { StreamName: streamName };
     }
     const keys = partitionKeys(options.partitionKey, `${path}.partition_key`);
-    const resolved = resolveRecordSinkOptions(options, {
-      newline: false,
-      maxRequestBytes: KINESIS_LIMITS.maxRequestBytes,
-      path,
-    });
     super(
-      {
-        name: options.name ?? `kinesis/${stream}`,
+      recordClientSettings(options, {
+        service: 'kinesis',
         stream,
-        url: options.url,
-        aws: options.aws,
         api: kinesisApi(ref),
         keys,
-        format: resolved.format,
-        aggregate: resolved.aggregate,
-        batchWaitMs: resolved.batchWaitMs,
-        maxBufferedBytes: resolved.maxBufferedBytes,
-        retry: resolved.retry,
+        newline: false,
+        path,
         destination: `kinesis stream ${stream}`,
-      },
+      }),
       deps,
     );
   }

@@ -16,15 +16,11 @@ import { createHash } from 'node:crypto';
 import type { LogLabels } from '../../model/log-entry.js';
 import type { PartitionKeys } from '../aws-records/index.js';
 import { RecordSinkOptionsError } from '../aws-records/index.js';
+import { cutToCodePoints, parseLabelTemplate, perLabels } from '../shared/label-template.js';
 
 export const MAX_PARTITION_KEY_CHARS = 256;
 /** The default key's length in characters (and bytes: base64url is ASCII). */
 export const HASH_KEY_LENGTH = 16;
-
-type Part = { readonly text: string } | { readonly label: string };
-
-const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
-const REFERENCE = /^\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
 export function hashKey(data: Buffer): string {
   return createHash('sha256').update(data).digest('base64url').slice(0, HASH_KEY_LENGTH);
@@ -45,22 +41,14 @@ export function compileKeyTemplate(
   template: string,
   path: string,
 ): (labels: LogLabels) => string | undefined {
-  const parts: Part[] = [];
-  let last = 0;
-  for (const match of template.matchAll(ACTION)) {
-    const inner = match[1] ?? '';
-    const label = REFERENCE.exec(inner)?.[1];
-    if (label === undefined) {
-      throw new RecordSinkOptionsError(`${path}: {{ ${inner} }} is not a label reference`, {
+  const parsed = parseLabelTemplate(
+    template,
+    (inner) =>
+      new RecordSinkOptionsError(`${path}: {{ ${inner} }} is not a label reference`, {
         hint: 'a partition key template takes literal text and {{ .label }} references, e.g. {{ .namespace }}/{{ .pod }}',
-      });
-    }
-    if (match.index > last) parts.push({ text: template.slice(last, match.index) });
-    parts.push({ label });
-    last = match.index + match[0].length;
-  }
-  if (last < template.length) parts.push({ text: template.slice(last) });
-  if (parts.some((p) => 'text' in p && (p.text.includes('{{') || p.text.includes('}}')))) {
+      }),
+  );
+  if (parsed.unclosed || parsed.strayClose) {
     throw new RecordSinkOptionsError(
       `${path}: ${JSON.stringify(template)} has an unmatched {{ or }}`,
       {
@@ -73,18 +61,8 @@ export function compileKeyTemplate(
       hint: 'leave partition_key out for a hash of each record, or give a template such as {{ .pod }}',
     });
   }
-  const cache = new WeakMap<LogLabels, string | undefined>();
-  return (labels) => {
-    if (cache.has(labels)) return cache.get(labels);
-    let text = '';
-    for (const part of parts) text += 'text' in part ? part.text : (labels[part.label] ?? '');
-    let key: string | undefined = text === '' ? undefined : text;
-    if (key !== undefined && key.length > MAX_PARTITION_KEY_CHARS) {
-      const points = Array.from(key);
-      if (points.length > MAX_PARTITION_KEY_CHARS)
-        key = points.slice(0, MAX_PARTITION_KEY_CHARS).join('');
-    }
-    cache.set(labels, key);
-    return key;
-  };
+  return perLabels((labels) => {
+    const text = parsed.render(labels);
+    return text === '' ? undefined : cutToCodePoints(text, MAX_PARTITION_KEY_CHARS);
+  });
 }

@@ -25,6 +25,7 @@ import type { LogClient, LogClientProgress } from '../shared/log-client.js';
 import { ProgressTracker } from '../shared/progress.js';
 import { RetryingSender, type SendTarget } from '../shared/retry.js';
 import type { Verdict } from '../shared/verdict.js';
+import { within } from '../shared/within.js';
 import { TenantBatch, entrySize } from './batch.js';
 import { formatLabels, streamLabels, tenantOf } from './labels.js';
 import type { LokiClientMetrics } from './metrics.js';
@@ -386,19 +387,6 @@ export class LokiClient<Token> implements LogClient<Token> {
     }
     return endpoint;
   }
-}
-
-/** Resolves when `promise` settles or after `ms`, whichever is first. */
-async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
-  if (!promise) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    promise,
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, ms));
-    }),
-  ]);
-  clearTimeout(timer);
 }
 
 function metadataPairs(metadata: LogEntry['structuredMetadata']): PushLabelPair[] {

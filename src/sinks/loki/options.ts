@@ -12,6 +12,7 @@ import { SignetError } from '../../errors.js';
 import type { LogLabels } from '../../model/log-entry.js';
 import { createHttpDispatcher, type HttpClientKeys } from '../../net/http-dispatcher.js';
 import type { BasicAuth } from '../shared/http.js';
+import { positiveOption } from '../shared/options.js';
 
 export interface LokiBackoff {
   /** `min_period`: the first wait after a failure; doubles per retry. */
@@ -204,13 +205,7 @@ function resolveBackoff(given: Partial<LokiBackoff> | undefined, path: string): 
 }
 
 function positive(value: number | undefined, fallback: number, path: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new LokiOptionsError(`${path} must be positive, got ${value}`, {
-      hint: 'give a duration such as 1s or a size such as 1MiB above zero',
-    });
-  }
-  return value;
+  return positiveOption(value, fallback, path, LokiOptionsError);
 }
 
 function readSecret(file: string, path: string): string {

@@ -6,8 +6,6 @@
  * (Firehose has no read API) or the official SDK v3 client and Debian's
  * awscli (Kinesis), never with Signet's code.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -15,23 +13,27 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { Registry } from 'prom-client';
-import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
 import type { CredentialProvider } from '../../../src/aws/credentials/types.js';
-import { AwsClient } from '../../../src/aws/http/aws-client.js';
-import {
-  DEMO_ACCESS_KEY_ID,
-  DEMO_SECRET_ACCESS_KEY,
-  type LocalStack,
-} from '../../../src/local/index.js';
+import type { AwsClient } from '../../../src/aws/http/aws-client.js';
+import type { LocalStack } from '../../../src/local/index.js';
 import type { LogEntry, LogLabels } from '../../../src/model/log-entry.js';
-import type { RecordClientDeps, RecordSinkMetrics } from '../../../src/sinks/aws-records/index.js';
+import type {
+  RecordClientDeps,
+  RecordClientOptions,
+  RecordSinkMetrics,
+} from '../../../src/sinks/aws-records/index.js';
+import { FirehoseClient, createFirehoseMetrics } from '../../../src/sinks/firehose/index.js';
+import { KinesisClient, createKinesisMetrics } from '../../../src/sinks/kinesis/index.js';
 import { loggedRequests, sdkConfig } from '../../helpers/local-stack.js';
+import { demoAws, recorder, type LogLine } from '../../helpers/sink-harness.js';
 
-export interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
+export {
+  awsReadingFile,
+  metricValue,
+  until,
+  writeCredentials,
+  type LogLine,
+} from '../../helpers/sink-harness.js';
 
 export interface Collected {
   readonly deps: RecordClientDeps<number>;
@@ -46,13 +48,12 @@ export function collect(
   createMetrics: (registry: Registry) => RecordSinkMetrics,
   registry = new Registry(),
 ): Collected {
-  const progress: number[] = [];
-  const logs: LogLine[] = [];
+  const { progress, logs, progressDeps, log } = recorder();
   return {
     deps: {
-      progress: { compare: (a, b) => a - b, onProgress: (t) => progress.push(t) },
+      progress: progressDeps,
       metrics: createMetrics(registry),
-      log: (level, message, fields) => logs.push({ level, message, fields }),
+      log,
       failureLogIntervalMs: 60_000,
     },
     progress,
@@ -61,50 +62,49 @@ export function collect(
   };
 }
 
+/** A Firehose or Kinesis client class with its service and metrics, for clientAt. */
+export interface RecordSinkUnderTest<Client, Options extends RecordClientOptions> {
+  readonly service: 'firehose' | 'kinesis';
+  readonly Client: new (options: Options, deps: RecordClientDeps<number>) => Client;
+  readonly createMetrics: (registry: Registry) => RecordSinkMetrics;
+}
+
+export const FIREHOSE = {
+  service: 'firehose',
+  Client: FirehoseClient<number>,
+  createMetrics: createFirehoseMetrics,
+} as const;
+
+export const KINESIS = {
+  service: 'kinesis',
+  Client: KinesisClient<number>,
+  createMetrics: createKinesisMetrics,
+} as const;
+
+/**
+ * A client of `sink` calling signet local, signing with the demo keys unless
+ * `options.aws` says otherwise, and what its deps collect.
+ */
+export function clientAt<Client, Options extends RecordClientOptions>(
+  local: LocalStack,
+  sink: RecordSinkUnderTest<Client, Options>,
+  options: Omit<Options, 'url' | 'aws'> & { readonly aws?: AwsClient | undefined },
+): { client: Client } & Collected {
+  const collected = collect(sink.createMetrics);
+  const client = new sink.Client(
+    { url: local.url, ...options, aws: options.aws ?? awsFor(local, sink.service) } as Options,
+    collected.deps,
+  );
+  return { client, ...collected };
+}
+
 /** Signs for `service` at signet local with the demo keys, or the provider given. */
 export function awsFor(
   local: LocalStack,
   service: 'firehose' | 'kinesis',
   credentials?: CredentialProvider,
 ): AwsClient {
-  return new AwsClient({
-    service,
-    region: local.region,
-    credentials:
-      credentials ??
-      createCredentialProvider({
-        accessKeyId: DEMO_ACCESS_KEY_ID,
-        secretAccessKey: DEMO_SECRET_ACCESS_KEY,
-      }),
-  });
-}
-
-/** Signs with the `writer` profile of `file` (in `dir`), re-read on every forced refresh. */
-export function awsReadingFile(
-  local: LocalStack,
-  service: 'firehose' | 'kinesis',
-  dir: string,
-  file: string,
-): AwsClient {
-  return awsFor(
-    local,
-    service,
-    createCredentialProvider(
-      { profile: 'writer' },
-      {
-        env: { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, 'none'), HOME: dir },
-        minForceIntervalMs: 0,
-        fileCheckIntervalMs: 3_600_000,
-      },
-    ),
-  );
-}
-
-export function writeCredentials(file: string, keyId: string, secret: string): void {
-  writeFileSync(
-    file,
-    `[writer]\naws_access_key_id = ${keyId}\naws_secret_access_key = ${secret}\n`,
-  );
+  return demoAws(local, service, credentials);
 }
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -118,30 +118,6 @@ export function numbered(count: number, from = 0, prefix = 'line'): LogEntry[] {
   return Array.from({ length: count }, (_, i) =>
     entry(`${prefix} ${String(from + i).padStart(6, '0')}`, { job: 'test' }, from + i),
   );
-}
-
-export async function metricValue(
-  registry: Registry,
-  name: string,
-  labels: Readonly<Record<string, string>> = {},
-): Promise<number> {
-  const base = name.replace(/_(?:count|sum)$/, '');
-  const metric = registry.getSingleMetric(registry.getSingleMetric(name) ? name : base);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  const want = Object.entries(labels);
-  return values
-    .filter((v) => ((v as { metricName?: string }).metricName ?? name) === name)
-    .filter((v) => want.every(([k, value]) => v.labels[k] === value))
-    .reduce((sum, v) => sum + v.value, 0);
-}
-
-export async function until(condition: () => boolean, what: string, capMs = 30_000): Promise<void> {
-  const deadline = Date.now() + capMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** The calls of `operation` signet local answered so far, with status and error code. */

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,7 +16,7 @@ import {
   PutRetentionPolicyCommand,
   type CloudWatchLogsClient as SdkLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
+import type { AwsClient } from '../../../src/aws/http/aws-client.js';
 import {
   DEMO_ACCESS_KEY_ID,
   DEMO_SECRET_ACCESS_KEY,
@@ -25,7 +25,12 @@ import {
 } from '../../../src/local/index.js';
 import type { LogEntry } from '../../../src/model/log-entry.js';
 import { clearFaults, postFaults } from '../../helpers/local-stack.js';
-import { entry, harness, logsAws, metricValue, readStream, sdkLogs, until } from './helpers.js';
+import {
+  awsReadingFile,
+  REFUSED_CREDENTIALS,
+  writeCredentials,
+} from '../../helpers/sink-harness.js';
+import { entry, harness, metricValue, readStream, sdkLogs, until } from './helpers.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -191,37 +196,10 @@ describe('CloudWatch Logs client failures (signet local)', () => {
     for (const c of clients) await c.client.close({ drainMs: 1000 });
   });
 
-  function writeCredentials(file: string, keyId: string, secret: string): void {
-    writeFileSync(
-      file,
-      `[writer]\naws_access_key_id = ${keyId}\naws_secret_access_key = ${secret}\n`,
-    );
-  }
-
   /** Signs with the `writer` profile of `file`, re-read on every forced refresh. */
-  function awsReading(file: string) {
-    return logsAws(
-      local,
-      createCredentialProvider(
-        { profile: 'writer' },
-        {
-          env: { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, 'none'), HOME: dir },
-          minForceIntervalMs: 0,
-          fileCheckIntervalMs: 3_600_000,
-        },
-      ),
-    );
-  }
+  const awsReading = (file: string): AwsClient => awsReadingFile(local, 'logs', dir, file);
 
-  for (const [what, keyId, secret, reason] of [
-    ['a key AWS does not know', 'AKIAIOSFODNN7NOTREAL', DEMO_SECRET_ACCESS_KEY, 'credentials'],
-    [
-      'a wrong secret',
-      DEMO_ACCESS_KEY_ID,
-      'not-the-secret-at-all-0000000000000000000',
-      'signature',
-    ],
-  ] as const) {
+  for (const [what, keyId, secret, reason] of REFUSED_CREDENTIALS) {
     test(`${what} is held, never dropped, until the credentials file is fixed`, async () => {
       const file = join(dir, `credentials-${reason}`);
       writeCredentials(file, keyId, secret);

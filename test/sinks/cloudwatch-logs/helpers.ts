@@ -9,14 +9,9 @@ import {
   GetLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { Registry } from 'prom-client';
-import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
 import type { CredentialProvider } from '../../../src/aws/credentials/types.js';
-import { AwsClient } from '../../../src/aws/http/aws-client.js';
-import {
-  DEMO_ACCESS_KEY_ID,
-  DEMO_SECRET_ACCESS_KEY,
-  type LocalStack,
-} from '../../../src/local/index.js';
+import type { AwsClient } from '../../../src/aws/http/aws-client.js';
+import type { LocalStack } from '../../../src/local/index.js';
 import { msToNs, type LogEntry, type LogLabels } from '../../../src/model/log-entry.js';
 import {
   CloudWatchLogsClient,
@@ -25,12 +20,9 @@ import {
   type CloudWatchLogsOptions,
 } from '../../../src/sinks/cloudwatch-logs/index.js';
 import { loggedRequests, sdkConfig } from '../../helpers/local-stack.js';
+import { demoAws, recorder, type LogLine } from '../../helpers/sink-harness.js';
 
-export interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
+export { metricValue, until, type LogLine } from '../../helpers/sink-harness.js';
 
 export interface Harness {
   readonly client: CloudWatchLogsClient<number>;
@@ -43,16 +35,7 @@ export interface Harness {
 
 /** Signs for signet local's CloudWatch Logs with the demo keys, or the provider given. */
 export function logsAws(local: LocalStack, credentials?: CredentialProvider): AwsClient {
-  return new AwsClient({
-    service: 'logs',
-    region: local.region,
-    credentials:
-      credentials ??
-      createCredentialProvider({
-        accessKeyId: DEMO_ACCESS_KEY_ID,
-        secretAccessKey: DEMO_SECRET_ACCESS_KEY,
-      }),
-  });
+  return demoAws(local, 'logs', credentials);
 }
 
 export function harness(
@@ -60,8 +43,7 @@ export function harness(
   options: Partial<CloudWatchLogsOptions> & { readonly logGroupName: string },
   deps: { readonly now?: () => number; readonly registry?: Registry } = {},
 ): Harness {
-  const progress: number[] = [];
-  const logs: LogLine[] = [];
+  const { progress, logs, progressDeps, log } = recorder();
   const registry = deps.registry ?? new Registry();
   const metrics = createCloudWatchLogsMetrics(registry);
   const client = new CloudWatchLogsClient<number>(
@@ -76,9 +58,9 @@ export function harness(
       ...options,
     },
     {
-      progress: { compare: (a, b) => a - b, onProgress: (t) => progress.push(t) },
+      progress: progressDeps,
       metrics,
-      log: (level, message, fields) => logs.push({ level, message, fields }),
+      log,
       ...(deps.now ? { now: deps.now } : {}),
     },
   );
@@ -120,34 +102,6 @@ export async function readStream(
     }
     if (!page.nextForwardToken || page.nextForwardToken === token) return events;
     token = page.nextForwardToken;
-  }
-}
-
-/**
- * A series' value summed over the series matching `labels` (0 when none);
- * a histogram's `_count` or `_sum` by that name.
- */
-export async function metricValue(
-  registry: Registry,
-  name: string,
-  labels: Readonly<Record<string, string>> = {},
-): Promise<number> {
-  const base = registry.getSingleMetric(name) ? name : name.replace(/_(?:count|sum)$/, '');
-  const metric = registry.getSingleMetric(base);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  const want = Object.entries(labels);
-  return values
-    .filter((v) => ((v as { metricName?: string }).metricName ?? base) === name)
-    .filter((v) => want.every(([k, value]) => v.labels[k] === value))
-    .reduce((sum, v) => sum + v.value, 0);
-}
-
-export async function until(condition: () => boolean, what: string, capMs = 30_000): Promise<void> {
-  const deadline = Date.now() + capMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 

@@ -8,12 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
 import { postFaults } from '../../helpers/local-stack.js';
-import { FirehoseClient, createFirehoseMetrics } from '../../../src/sinks/firehose/index.js';
-import type { FirehoseClientOptions } from '../../../src/sinks/firehose/index.js';
+import type { FirehoseClient, FirehoseClientOptions } from '../../../src/sinks/firehose/index.js';
 import {
-  awsFor,
   calls,
-  collect,
+  clientAt,
+  FIREHOSE,
   entry,
   metricValue,
   numbered,
@@ -33,19 +32,12 @@ describe('Firehose client → signet local', () => {
   function client(
     options: Partial<FirehoseClientOptions> & { deliveryStreamName: string },
   ): { client: FirehoseClient<number> } & Collected {
-    const collected = collect(createFirehoseMetrics);
-    const made = new FirehoseClient<number>(
-      {
-        url: local.url,
-        aws: awsFor(local, 'firehose'),
-        batchWaitMs: 20,
-        minBackoffMs: 10,
-        maxBackoffMs: 100,
-        ...options,
-      },
-      collected.deps,
-    );
-    return { client: made, ...collected };
+    return clientAt(local, FIREHOSE, {
+      batchWaitMs: 20,
+      minBackoffMs: 10,
+      maxBackoffMs: 100,
+      ...options,
+    });
   }
 
   test('lines arrive once, in order, byte for byte, each ending in a newline', async () => {

@@ -17,17 +17,15 @@ import {
   type LocalStack,
 } from '../../../src/local/index.js';
 import type { AwsClient } from '../../../src/aws/http/aws-client.js';
-import {
-  FirehoseClient,
-  createFirehoseMetrics,
-  type FirehoseClientOptions,
-} from '../../../src/sinks/firehose/index.js';
+import type { FirehoseClient, FirehoseClientOptions } from '../../../src/sinks/firehose/index.js';
 import { clearFaults, listFaults, postFaults } from '../../helpers/local-stack.js';
+import { REFUSED_CREDENTIALS } from '../../helpers/sink-harness.js';
 import {
   awsFor,
   awsReadingFile,
   calls,
-  collect,
+  clientAt,
+  FIREHOSE,
   metricValue,
   numbered,
   until,
@@ -54,21 +52,15 @@ describe('Firehose client failures (signet local)', () => {
     options: Partial<FirehoseClientOptions> & { deliveryStreamName: string },
     aws: AwsClient = awsFor(local, 'firehose'),
   ): { client: FirehoseClient<number> } & Collected {
-    const collected = collect(createFirehoseMetrics);
-    const made = new FirehoseClient<number>(
-      {
-        url: local.url,
-        aws,
-        newline: false,
-        batchWaitMs: 20,
-        minBackoffMs: 5,
-        maxBackoffMs: 40,
-        holdMaxBackoffMs: 50,
-        ...options,
-      },
-      collected.deps,
-    );
-    return { client: made, ...collected };
+    return clientAt(local, FIREHOSE, {
+      aws,
+      newline: false,
+      batchWaitMs: 20,
+      minBackoffMs: 5,
+      maxBackoffMs: 40,
+      holdMaxBackoffMs: 50,
+      ...options,
+    });
   }
 
   test('every other record failing in 100 answers: only failed records are resent, each arrives exactly once', async () => {
@@ -211,15 +203,7 @@ describe('Firehose client failures (signet local)', () => {
     await h.client.close({ drainMs: 1000 });
   });
 
-  for (const [what, keyId, secret, reason] of [
-    ['a key AWS does not know', 'AKIAIOSFODNN7NOTREAL', DEMO_SECRET_ACCESS_KEY, 'credentials'],
-    [
-      'a wrong secret',
-      DEMO_ACCESS_KEY_ID,
-      'not-the-secret-at-all-0000000000000000000',
-      'signature',
-    ],
-  ] as const) {
+  for (const [what, keyId, secret, reason] of REFUSED_CREDENTIALS) {
     test(`${what} is held, never dropped, until the credentials file is fixed`, async () => {
       const file = join(dir, `credentials-${reason}`);
       writeCredentials(file, keyId, secret);

@@ -8,17 +8,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
-import {
-  FIREHOSE_LIMITS,
-  FirehoseClient,
-  createFirehoseMetrics,
-  type FirehoseClientOptions,
-} from '../../../src/sinks/firehose/index.js';
+import { FIREHOSE_LIMITS, type FirehoseClientOptions } from '../../../src/sinks/firehose/index.js';
 import type { LogEntry } from '../../../src/model/log-entry.js';
 import {
-  awsFor,
   calls,
-  collect,
+  clientAt,
+  FIREHOSE,
   entry,
   metricValue,
   numbered,
@@ -45,18 +40,12 @@ describe('Firehose limits (signet local)', () => {
     options: Partial<FirehoseClientOptions> = {},
   ): Promise<{ calls: number; records: Buffer[] } & Collected> {
     const before = (await calls(local, 'PutRecordBatch')).length;
-    const collected = collect(createFirehoseMetrics);
-    const client = new FirehoseClient<number>(
-      {
-        deliveryStreamName: stream,
-        url: local.url,
-        aws: awsFor(local, 'firehose'),
-        newline: false,
-        batchWaitMs: 60_000,
-        ...options,
-      },
-      collected.deps,
-    );
+    const { client, ...collected } = clientAt(local, FIREHOSE, {
+      deliveryStreamName: stream,
+      newline: false,
+      batchWaitMs: 60_000,
+      ...options,
+    });
     assert.equal(client.enqueue(entries, 1), true);
     assert.deepEqual(await client.close({ drainMs: 30_000 }), { unsent: 0 });
     assert.deepEqual(collected.progress, [1]);

@@ -11,15 +11,14 @@ import { CreateStreamCommand, KinesisClient as SdkKinesisClient } from '@aws-sdk
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
 import {
   HASH_KEY_LENGTH,
-  KinesisClient,
-  createKinesisMetrics,
+  type KinesisClient,
   type KinesisClientOptions,
 } from '../../../src/sinks/kinesis/index.js';
 import { awsCli, awscliMissing } from '../../helpers/awscli.js';
 import { sdkConfig } from '../../helpers/local-stack.js';
 import {
-  awsFor,
-  collect,
+  clientAt,
+  KINESIS,
   entry,
   metricValue,
   numbered,
@@ -40,19 +39,12 @@ describe('Kinesis client → signet local', () => {
   function client(
     options: Partial<KinesisClientOptions>,
   ): { client: KinesisClient<number> } & Collected {
-    const collected = collect(createKinesisMetrics);
-    const made = new KinesisClient<number>(
-      {
-        url: local.url,
-        aws: awsFor(local, 'kinesis'),
-        batchWaitMs: 20,
-        minBackoffMs: 10,
-        maxBackoffMs: 100,
-        ...options,
-      },
-      collected.deps,
-    );
-    return { client: made, ...collected };
+    return clientAt(local, KINESIS, {
+      batchWaitMs: 20,
+      minBackoffMs: 10,
+      maxBackoffMs: 100,
+      ...options,
+    });
   }
 
   async function createStream(name: string, shards: number): Promise<void> {

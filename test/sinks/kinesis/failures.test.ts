@@ -18,17 +18,14 @@ import {
   type LocalStack,
 } from '../../../src/local/index.js';
 import type { AwsClient } from '../../../src/aws/http/aws-client.js';
-import {
-  KinesisClient,
-  createKinesisMetrics,
-  type KinesisClientOptions,
-} from '../../../src/sinks/kinesis/index.js';
+import type { KinesisClient, KinesisClientOptions } from '../../../src/sinks/kinesis/index.js';
 import { clearFaults, listFaults, postFaults } from '../../helpers/local-stack.js';
 import {
   awsFor,
   awsReadingFile,
   calls,
-  collect,
+  clientAt,
+  KINESIS,
   metricValue,
   numbered,
   readKinesis,
@@ -56,20 +53,14 @@ describe('Kinesis client failures (signet local)', () => {
     options: Partial<KinesisClientOptions> & { streamName: string },
     aws: AwsClient = awsFor(local, 'kinesis'),
   ): { client: KinesisClient<number> } & Collected {
-    const collected = collect(createKinesisMetrics);
-    const made = new KinesisClient<number>(
-      {
-        url: local.url,
-        aws,
-        batchWaitMs: 20,
-        minBackoffMs: 5,
-        maxBackoffMs: 40,
-        holdMaxBackoffMs: 50,
-        ...options,
-      },
-      collected.deps,
-    );
-    return { client: made, ...collected };
+    return clientAt(local, KINESIS, {
+      aws,
+      batchWaitMs: 20,
+      minBackoffMs: 5,
+      maxBackoffMs: 40,
+      holdMaxBackoffMs: 50,
+      ...options,
+    });
   }
 
   const lines = async (stream: string): Promise<string[]> =>

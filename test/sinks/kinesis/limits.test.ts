@@ -12,14 +12,12 @@ import type { LogEntry } from '../../../src/model/log-entry.js';
 import {
   HASH_KEY_LENGTH,
   KINESIS_LIMITS,
-  KinesisClient,
-  createKinesisMetrics,
   type KinesisClientOptions,
 } from '../../../src/sinks/kinesis/index.js';
 import {
-  awsFor,
   calls,
-  collect,
+  clientAt,
+  KINESIS,
   entry,
   metricValue,
   numbered,
@@ -45,17 +43,11 @@ describe('Kinesis limits (signet local)', () => {
     options: Partial<KinesisClientOptions> = {},
   ): Promise<{ calls: number; records: ReadRecord[] } & Collected> {
     const before = (await calls(local, 'PutRecords')).length;
-    const collected = collect(createKinesisMetrics);
-    const client = new KinesisClient<number>(
-      {
-        streamName: stream,
-        url: local.url,
-        aws: awsFor(local, 'kinesis'),
-        batchWaitMs: 60_000,
-        ...options,
-      },
-      collected.deps,
-    );
+    const { client, ...collected } = clientAt(local, KINESIS, {
+      streamName: stream,
+      batchWaitMs: 60_000,
+      ...options,
+    });
     assert.equal(client.enqueue(entries, 1), true);
     assert.deepEqual(await client.close({ drainMs: 30_000 }), { unsent: 0 });
     assert.deepEqual(collected.progress, [1]);

@@ -3,17 +3,15 @@
  * (staleness markers written as bits), WAL-like tokens and a queue with
  * short timings pointed at a Receiver.
  */
-import { createCredentialProvider } from '../../../src/aws/credentials/provider.js';
-import { AwsClient } from '../../../src/aws/http/aws-client.js';
-import {
-  DEMO_ACCESS_KEY_ID,
-  DEMO_SECRET_ACCESS_KEY,
-  type LocalStack,
-} from '../../../src/local/index.js';
+import type { AwsClient } from '../../../src/aws/http/aws-client.js';
+import type { LocalStack } from '../../../src/local/index.js';
 import { labelsFromRecord } from '../../../src/model/labels.js';
 import { SeriesTable, markStale, type SampleBatch } from '../../../src/model/series.js';
 import { RemoteWriteQueue } from '../../../src/sinks/remote-write/queue.js';
 import type { RemoteWriteQueueOptions } from '../../../src/sinks/remote-write/types.js';
+import { demoAws, type LogLine } from '../../helpers/sink-harness.js';
+
+export type { LogLine } from '../../helpers/sink-harness.js';
 
 /** A WAL position as the caller might have one: opaque to the queue. */
 export interface Token {
@@ -57,12 +55,6 @@ export function scrape(seriesCount: number, timestamp: number): SampleBatch {
   return batchOf(specs);
 }
 
-export interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
-
 export interface TestQueue {
   readonly queue: RemoteWriteQueue<Token>;
   readonly progress: Token[];
@@ -99,12 +91,5 @@ export function idOf(labels: readonly { name: string; value: string }[]): number
 
 /** A client signing for signet local's AMP with the demo keys. */
 export function ampClient(local: LocalStack): AwsClient {
-  return new AwsClient({
-    service: 'aps',
-    region: local.region,
-    credentials: createCredentialProvider({
-      accessKeyId: DEMO_ACCESS_KEY_ID,
-      secretAccessKey: DEMO_SECRET_ACCESS_KEY,
-    }),
-  });
+  return demoAws(local, 'aps');
 }
