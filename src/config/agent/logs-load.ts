@@ -54,10 +54,45 @@ function checkDecoder(encoding: string | undefined, path: PropertyKey[], issues:
 }
 
 /** Loki's URL: host and path, which is what Promtail's metrics call the client. */
-function clientName(file: LogsClientFile): string {
+function clientName(file: LogsClientFile, cwlogs: LogsClientTarget['cloudwatchLogs']): string {
   if (file.name !== undefined) return file.name;
-  const url = new URL(file.url);
+  if (cwlogs) return `cwlogs://${cwlogs.region ?? '-'}/${cwlogs.logGroupName}`;
+  const url = new URL(file.url ?? 'http://-');
   return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+/** Where a CloudWatch Logs client sends: `cloudwatch_logs:` over `cwlogs://<region>/<group>`. */
+function cloudwatchLogsOf(
+  file: LogsClientFile,
+  path: PropertyKey[],
+  issues: ConfigIssue[],
+): LogsClientTarget['cloudwatchLogs'] {
+  const url = file.url === undefined ? undefined : new URL(file.url);
+  const fromUrl = url?.protocol === 'cwlogs:';
+  const block = file.cloudwatch_logs;
+  if (!fromUrl && block === undefined) return undefined;
+  if (block !== undefined && url !== undefined && !fromUrl) {
+    issues.push({
+      path: [...path, 'url'],
+      message: `'${file.url}' is set beside cloudwatch_logs; a client sends to one place`,
+      hint: 'remove url, or write it as cwlogs://<region>/<log group>',
+    });
+    return undefined;
+  }
+  const group = block?.log_group_name ?? (fromUrl ? decodeURIComponent(url.pathname.slice(1)) : '');
+  if (group === '') {
+    issues.push({
+      path: block ? [...path, 'cloudwatch_logs'] : [...path, 'url'],
+      atKey: true,
+      message: 'names no log group',
+      hint: 'write url: cwlogs://<region>/<log group>, or cloudwatch_logs: { log_group_name: … }',
+    });
+    return undefined;
+  }
+  return {
+    region: block?.region ?? (fromUrl && url.host ? url.host : undefined),
+    logGroupName: group,
+  };
 }
 
 function clients(
@@ -68,20 +103,29 @@ function clients(
   const seen = new Set<string>();
   return list.map((file, i) => {
     const path = [...base, i];
-    const protocol = new URL(file.url).protocol;
-    if (protocol !== 'http:' && protocol !== 'https:')
+    const cwlogs = cloudwatchLogsOf(file, path, c.issues);
+    if (file.url === undefined && file.cloudwatch_logs === undefined)
       c.issues.push({
-        path: [...path, 'url'],
-        message: `'${file.url}' is not a Loki push URL; Signet sends logs over http:// or https://`,
-        hint:
-          protocol === 'cwlogs:' || protocol === 's3:'
-            ? 'CloudWatch Logs and S3 clients are not implemented yet: send to a Loki endpoint for now'
-            : 'write the push URL, e.g. http://loki:3100/loki/api/v1/push',
+        path,
+        message: 'says neither where to push (url) nor cloudwatch_logs',
+        hint: 'write url: http://loki:3100/loki/api/v1/push, or url: cwlogs://<region>/<log group>',
       });
-    checkUrlHost(file.url, [...path, 'url'], c.issues);
+    if (file.url !== undefined && cwlogs === undefined && file.cloudwatch_logs === undefined) {
+      const protocol = new URL(file.url).protocol;
+      if (protocol !== 'http:' && protocol !== 'https:')
+        c.issues.push({
+          path: [...path, 'url'],
+          message: `'${file.url}' is not a Loki push URL or cwlogs://; Signet sends logs there over http:// or https://`,
+          hint:
+            protocol === 's3:'
+              ? 'S3 clients are not implemented yet: send to Loki or CloudWatch Logs for now'
+              : 'write the push URL, e.g. http://loki:3100/loki/api/v1/push',
+        });
+      else checkUrlHost(file.url, [...path, 'url'], c.issues);
+    }
     checkAuthExclusive(file, path, c.issues);
     checkReadableFiles(file, path, c.issues);
-    const name = clientName(file);
+    const name = clientName(file, cwlogs);
     if (seen.has(name))
       c.issues.push({
         path: file.name !== undefined ? [...path, 'name'] : [...path, 'url'],
@@ -90,7 +134,9 @@ function clients(
       });
     seen.add(name);
     const aws = awsOf(file, path, c.issues, c.warnings);
-    const host = new URL(file.url).host;
+    if (cwlogs !== undefined)
+      return { file, path: formatKeyPath(path), name, aws, cloudwatchLogs: cwlogs };
+    const host = file.url === undefined ? '' : new URL(file.url).host;
     if (aws && !aws.region && !hostNamesRegion(host))
       c.regionNeeds.push({ path: signingKeyPath(file, path), host, profile: aws.spec.profile });
     return { file, path: formatKeyPath(path), name, aws };

@@ -23,9 +23,34 @@ const backoffConfig = z.strictObject({
   max_retries: z.number().int().nonnegative().default(10),
 });
 
-/** One Loki push client (Promtail's `clients[]`), signed with `sigv4`/`aws_auth` when given. */
+/**
+ * A CloudWatch Logs client, as the guides write it: `url: cwlogs://<region>/<group>`
+ * or this block (or both: the block's keys win). Signed with the credential chain
+ * (`aws_auth`/`sigv4` choose a profile, a role, keys).
+ */
+const cloudwatchLogsBlock = z.strictObject({
+  region: z.string().min(1).optional(),
+  log_group_name: z.string().min(1).optional(),
+  /** A template over the entry's labels, e.g. `{{ .pod }}/{{ .container }}`; the host name when unset. */
+  log_stream_name: z.string().min(1).optional(),
+  log_stream_name_prefix: z.string().optional(),
+  create_log_group: z.boolean().default(true),
+  create_log_stream: z.boolean().default(true),
+  log_group_class: z.enum(['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY']).optional(),
+  retention_in_days: z.number().int().positive().optional(),
+  kms_key_id: z.string().optional(),
+  log_format: z.enum(['line', 'json']).default('line'),
+  endpoint: z.string().url().optional(),
+});
+
+/**
+ * One client (Promtail's `clients[]`): a Loki push URL, signed with
+ * `sigv4`/`aws_auth` when given, or CloudWatch Logs (`cwlogs://` or
+ * `cloudwatch_logs:`).
+ */
 export const logsClientSchema = z.strictObject({
-  url: z.string().url(),
+  url: z.string().url().optional(),
+  cloudwatch_logs: cloudwatchLogsBlock.optional(),
   name: z.string().min(1).optional(),
   tenant_id: z.string().optional(),
   batchwait: positive('entries wait this long to be batched').prefault('1s'),

@@ -46,9 +46,11 @@ export interface AgentConfig {
 export interface LogsClientTarget {
   readonly file: LogsClientFile;
   readonly path: string;
-  /** `name`, or the URL's host and path, unique per logs config. */
+  /** `name`, or the URL's host and path (`cwlogs://<region>/<group>`), unique per logs config. */
   readonly name: string;
   readonly aws: AwsAuth | undefined;
+  /** Set for a CloudWatch Logs client: where it sends (the block's keys over the URL's). */
+  readonly cloudwatchLogs?: { readonly region: string | undefined; readonly logGroupName: string };
 }
 
 export interface LogsJob {

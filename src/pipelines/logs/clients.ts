@@ -11,11 +11,20 @@ import type { AwsClient } from '../../aws/http/aws-client.js';
 import type { LogsClientTarget } from '../../config/agent/types.js';
 import { signingOptions } from '../../config/aws-auth.js';
 import { createHttpDispatcher } from '../../net/http-dispatcher.js';
+import type { Registry } from 'prom-client';
+import { parseAwsAuth } from '../../config/aws-auth.js';
 import {
+  CloudWatchLogsClient,
+  createCloudWatchLogsDestination,
+  createCloudWatchLogsMetrics,
+  resolveCloudWatchLogsOptions,
+  type CloudWatchLogsOptions,
+} from '../../sinks/cloudwatch-logs/index.js';
+import {
+  createLokiClientMetrics,
   LokiClient,
   lokiSigningService,
   resolveLokiOptions,
-  type LokiClientMetrics,
   type LokiClientOptions,
 } from '../../sinks/loki/index.js';
 import type { LogClient, LogClientProgress } from '../../sinks/shared/log-client.js';
@@ -25,7 +34,8 @@ import type { PipelineContext } from '../pipeline.js';
 export interface PreparedLogsClient {
   readonly name: string;
   readonly url: string;
-  build<T>(progress: LogClientProgress<T>, metrics: LokiClientMetrics, log: SinkLog): LogClient<T>;
+  /** `registry`: the agent's, where the client's metrics are found (made on first use). */
+  build<T>(progress: LogClientProgress<T>, registry: Registry, log: SinkLog): LogClient<T>;
 }
 
 function readSecret(file: string): string {
@@ -46,25 +56,93 @@ function authorizationOf(f: LogsClientTarget['file']): {
     : { header: `${a.type} ${credentials}` };
 }
 
-export async function prepareLogsClient(
+export function prepareLogsClient(
+  target: LogsClientTarget,
+  context: PipelineContext,
+): Promise<PreparedLogsClient> {
+  return target.cloudwatchLogs
+    ? prepareCloudWatchLogsClient(target, target.cloudwatchLogs, context)
+    : prepareLokiClient(target, context);
+}
+
+/**
+ * CloudWatch Logs: the regional endpoint (or `endpoint`, or
+ * AWS_ENDPOINT_URL_LOGS), signed through the credential chain whether or not
+ * the client has an `aws_auth`/`sigv4` block.
+ */
+async function prepareCloudWatchLogsClient(
+  target: LogsClientTarget,
+  where: NonNullable<LogsClientTarget['cloudwatchLogs']>,
+  context: PipelineContext,
+): Promise<PreparedLogsClient> {
+  const f = target.file;
+  const block = f.cloudwatch_logs;
+  const auth = target.aws ?? parseAwsAuth({}, `${target.path}.aws_auth`);
+  const signing = signingOptions(auth);
+  const destination = await createCloudWatchLogsDestination({
+    region: where.region ?? signing.region,
+    endpoint: block?.endpoint,
+    signing: { credentials: signing.credentials },
+    env: context.env,
+    registry: context.credentials,
+    clock: context.clock,
+    dispatcher: createHttpDispatcher(f, target.path, { connections: 4, keepAliveTimeout: 60_000 }),
+    timeoutMs: f.timeout,
+    log: (message, fields) => context.log.info(fields, message),
+  });
+  void destination.credentials.start();
+  const options: CloudWatchLogsOptions = {
+    aws: destination.client,
+    url: destination.url,
+    name: target.name,
+    logGroupName: where.logGroupName,
+    logStreamName: block?.log_stream_name,
+    logStreamNamePrefix: block?.log_stream_name_prefix,
+    createLogGroup: block?.create_log_group,
+    createLogStream: block?.create_log_stream,
+    logGroupClass: block?.log_group_class,
+    retentionInDays: block?.retention_in_days,
+    kmsKeyId: block?.kms_key_id,
+    logFormat: block?.log_format,
+    batchWaitMs: f.batchwait,
+    minBackoffMs: f.backoff_config.min_period,
+    maxBackoffMs: f.backoff_config.max_period,
+    path: `${target.path}.cloudwatch_logs`,
+  };
+  // Group names, retention days and the like are checked now, not at start.
+  resolveCloudWatchLogsOptions(options);
+  return {
+    name: target.name,
+    url: destination.url,
+    build: (progress, registry, log) =>
+      new CloudWatchLogsClient(options, {
+        progress,
+        metrics: createCloudWatchLogsMetrics(registry),
+        log,
+      }),
+  };
+}
+
+async function prepareLokiClient(
   target: LogsClientTarget,
   context: PipelineContext,
 ): Promise<PreparedLogsClient> {
   const f = target.file;
+  const pushUrl = f.url!;
   // tls_config, proxy_url, follow_redirects and enable_http2 for signed and unsigned pushes alike.
   const dispatcher = createHttpDispatcher(f, target.path, {
     connections: 2,
     pipelining: 1,
     keepAliveTimeout: 60_000,
   });
-  let url = f.url;
+  let url = pushUrl;
   let aws: AwsClient | undefined;
   if (target.aws) {
     const signing = signingOptions(target.aws);
     const destination = await createDestination({
-      url: f.url,
+      url: pushUrl,
       signing,
-      defaultService: lokiSigningService(f.url, signing.service),
+      defaultService: lokiSigningService(pushUrl, signing.service),
       env: context.env,
       registry: context.credentials,
       clock: context.clock,
@@ -107,7 +185,8 @@ export async function prepareLogsClient(
   resolveLokiOptions(options);
   return {
     name: target.name,
-    url: f.url,
-    build: (progress, metrics, log) => new LokiClient(options, { progress, metrics, log }),
+    url: pushUrl,
+    build: (progress, registry, log) =>
+      new LokiClient(options, { progress, metrics: createLokiClientMetrics(registry), log }),
   };
 }

@@ -116,7 +116,7 @@ export class LogsPipeline implements Pipeline {
           metrics.droppedLines.inc({ pipeline: instance.name, reason: 'entry_too_large' }),
       });
       for (const c of prepared)
-        wal.attach(c.name, c.build(wal.progressFor(c.name), metrics.loki, sinkLog));
+        wal.attach(c.name, c.build(wal.progressFor(c.name), context.registry, sinkLog));
       sink = wal;
     } else {
       const direct = new DirectFanout(prepared.length, settle);
@@ -125,7 +125,7 @@ export class LogsPipeline implements Pipeline {
           compare: (a, b) => a - b,
           onProgress: direct.progressOf(i),
         };
-        return c.build(progress, metrics.loki, sinkLog);
+        return c.build(progress, context.registry, sinkLog);
       });
       direct.attach(clients);
       sink = direct;

@@ -28,6 +28,7 @@ const SIGNED_SCRAPE = 'test/sources/scrape/signed.test.ts';
 const LOAD = 'test/config/agent/load.test.ts';
 const LOGS = 'test/pipelines/logs/e2e.test.ts';
 const LOGS_TAILED = 'files are tailed with their labels';
+const CWLOGS = 'test/pipelines/logs/cloudwatch-logs.test.ts';
 
 const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: string]>> = {
   // Read in src/config/agent/load.ts, into AgentConfig.
@@ -115,6 +116,9 @@ const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: strin
   'logs.configs[].scrape_configs[].decompression.format': [LOGS, 'encoding and decompression'],
   'logs.configs[].wal_config.enabled': [LOGS, 'with wal_config'],
   'logs.configs[].wal_config.dir': [LOGS, 'with wal_config'],
+  'logs.global.clients[].cloudwatch_logs.region': [CWLOGS, 'the cloudwatch_logs block'],
+  'logs.global.clients[].cloudwatch_logs.log_group_name': [CWLOGS, 'the cloudwatch_logs block'],
+  'logs.global.clients[].cloudwatch_logs.endpoint': [CWLOGS, 'the cloudwatch_logs block'],
   ...kubernetesSdProofs('metrics.configs[].scrape_configs[].kubernetes_sd_configs[]'),
 };
 
