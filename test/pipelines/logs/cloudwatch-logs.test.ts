@@ -73,7 +73,7 @@ describe('logs to CloudWatch Logs', () => {
       env(),
     );
     const got = await waitFor('the lines in CloudWatch Logs', async () => {
-      const streams = await readBack('guides/app').catch(() => ({}));
+      const streams = await readBack('guides/app').catch((): Record<string, string[]> => ({}));
       const lines = Object.values(streams).flat();
       return lines.length >= 3 ? streams : undefined;
     });
@@ -111,7 +111,7 @@ describe('logs to CloudWatch Logs', () => {
       env(false),
     );
     const got = await waitFor('both streams', async () => {
-      const streams = await readBack('guides/block').catch(() => ({}));
+      const streams = await readBack('guides/block').catch((): Record<string, string[]> => ({}));
       return Object.keys(streams).length >= 2 && Object.values(streams).every((s) => s.length)
         ? streams
         : undefined;
