@@ -57,6 +57,8 @@ function checkDecoder(encoding: string | undefined, path: PropertyKey[], issues:
 function clientName(file: LogsClientFile, cwlogs: LogsClientTarget['cloudwatchLogs']): string {
   if (file.name !== undefined) return file.name;
   if (cwlogs) return `cwlogs://${cwlogs.region ?? '-'}/${cwlogs.logGroupName}`;
+  if (file.firehose) return `firehose/${file.firehose.delivery_stream_name}`;
+  if (file.kinesis) return `kinesis/${file.kinesis.stream_name ?? file.kinesis.stream_arn ?? ''}`;
   const url = new URL(file.url ?? 'http://-');
   return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
 }
@@ -103,14 +105,24 @@ function clients(
   const seen = new Set<string>();
   return list.map((file, i) => {
     const path = [...base, i];
-    const cwlogs = cloudwatchLogsOf(file, path, c.issues);
-    if (file.url === undefined && file.cloudwatch_logs === undefined)
+    const places = (['url', 'cloudwatch_logs', 'firehose', 'kinesis'] as const).filter(
+      (k) => file[k] !== undefined && !(k === 'url' && file.url?.startsWith('cwlogs:')),
+    );
+    if (places.length > 1)
       c.issues.push({
         path,
-        message: 'says neither where to push (url) nor cloudwatch_logs',
+        message: `sets ${places.join(' and ')}; a client sends to one place`,
+        hint: 'write one client for each destination',
+      });
+    const stream = file.firehose ?? file.kinesis;
+    const cwlogs = stream === undefined ? cloudwatchLogsOf(file, path, c.issues) : undefined;
+    if (places.length === 0 && cwlogs === undefined)
+      c.issues.push({
+        path,
+        message: 'says nowhere to send: no url, cloudwatch_logs, firehose or kinesis',
         hint: 'write url: http://loki:3100/loki/api/v1/push, or url: cwlogs://<region>/<log group>',
       });
-    if (file.url !== undefined && cwlogs === undefined && file.cloudwatch_logs === undefined) {
+    if (file.url !== undefined && cwlogs === undefined && places.length === 1) {
       const protocol = new URL(file.url).protocol;
       if (protocol !== 'http:' && protocol !== 'https:')
         c.issues.push({

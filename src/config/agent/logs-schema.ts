@@ -43,6 +43,38 @@ const cloudwatchLogsBlock = z.strictObject({
   endpoint: z.string().url().optional(),
 });
 
+/** What the Firehose and Kinesis blocks share: where, and how entries become records. */
+const recordStream = {
+  region: z.string().min(1).optional(),
+  endpoint: z.string().url().optional(),
+  /** `line` (the line as is) or `json` (`{"labels":…,"line":…,"timestamp":…}`). */
+  record_format: z.enum(['line', 'json']).default('line'),
+  /** Append `\n` to each record (Firehose's default on, Kinesis's off). */
+  newline: z.boolean().optional(),
+  /** Pack several entries into one record up to the record limit; needs newline. */
+  aggregate: z.boolean().default(false),
+  /** An entry over the record limit is split, truncated or dropped (counted either way). */
+  oversized: z.enum(['split', 'truncate', 'drop']).default('split'),
+};
+
+const firehoseBlock = z.strictObject({
+  delivery_stream_name: z.string().min(1),
+  ...recordStream,
+});
+
+const kinesisBlock = z
+  .strictObject({
+    stream_name: z.string().min(1).optional(),
+    stream_arn: z.string().min(1).optional(),
+    /** A template over the entry's labels (`{{ .pod }}`); a hash of each record's data by default. */
+    partition_key: z.string().min(1).optional(),
+    ...recordStream,
+  })
+  .refine((k) => (k.stream_name === undefined) !== (k.stream_arn === undefined), {
+    message: 'needs exactly one of stream_name and stream_arn',
+    params: { hint: 'write stream_name: <name>, or stream_arn: arn:aws:kinesis:…' },
+  });
+
 /**
  * One client (Promtail's `clients[]`): a Loki push URL, signed with
  * `sigv4`/`aws_auth` when given, or CloudWatch Logs (`cwlogs://` or
@@ -51,6 +83,8 @@ const cloudwatchLogsBlock = z.strictObject({
 export const logsClientSchema = z.strictObject({
   url: z.string().url().optional(),
   cloudwatch_logs: cloudwatchLogsBlock.optional(),
+  firehose: firehoseBlock.optional(),
+  kinesis: kinesisBlock.optional(),
   name: z.string().min(1).optional(),
   tenant_id: z.string().optional(),
   batchwait: positive('entries wait this long to be batched').prefault('1s'),

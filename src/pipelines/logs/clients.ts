@@ -21,6 +21,18 @@ import {
   type CloudWatchLogsOptions,
 } from '../../sinks/cloudwatch-logs/index.js';
 import {
+  createFirehoseDestination,
+  createFirehoseMetrics,
+  FirehoseClient,
+  type FirehoseClientOptions,
+} from '../../sinks/firehose/index.js';
+import {
+  createKinesisDestination,
+  createKinesisMetrics,
+  KinesisClient,
+  type KinesisClientOptions,
+} from '../../sinks/kinesis/index.js';
+import {
   createLokiClientMetrics,
   LokiClient,
   lokiSigningService,
@@ -60,9 +72,83 @@ export function prepareLogsClient(
   target: LogsClientTarget,
   context: PipelineContext,
 ): Promise<PreparedLogsClient> {
-  return target.cloudwatchLogs
-    ? prepareCloudWatchLogsClient(target, target.cloudwatchLogs, context)
-    : prepareLokiClient(target, context);
+  if (target.cloudwatchLogs)
+    return prepareCloudWatchLogsClient(target, target.cloudwatchLogs, context);
+  if (target.file.firehose || target.file.kinesis)
+    return prepareRecordStreamClient(target, context);
+  return prepareLokiClient(target, context);
+}
+
+/** The destination of an AWS client: its region or endpoint, signed through the credential chain. */
+function awsSigning(target: LogsClientTarget) {
+  return signingOptions(target.aws ?? parseAwsAuth({}, `${target.path}.aws_auth`));
+}
+
+/** Firehose (PutRecordBatch) or Kinesis Data Streams (PutRecords). */
+async function prepareRecordStreamClient(
+  target: LogsClientTarget,
+  context: PipelineContext,
+): Promise<PreparedLogsClient> {
+  const f = target.file;
+  const block = (f.firehose ?? f.kinesis)!;
+  const signing = awsSigning(target);
+  const destinationOptions = {
+    region: block.region ?? signing.region,
+    endpoint: block.endpoint,
+    signing: { credentials: signing.credentials },
+    env: context.env,
+    registry: context.credentials,
+    clock: context.clock,
+    dispatcher: createHttpDispatcher(f, target.path, { connections: 2, keepAliveTimeout: 60_000 }),
+    timeoutMs: f.timeout,
+    log: (message: string, fields: Readonly<Record<string, string>>) =>
+      context.log.info(fields, message),
+  };
+  const common = {
+    name: target.name,
+    format: block.record_format,
+    newline: block.newline,
+    aggregate: block.aggregate,
+    oversized: block.oversized,
+    batchWaitMs: f.batchwait,
+    minBackoffMs: f.backoff_config.min_period,
+    maxBackoffMs: f.backoff_config.max_period,
+  };
+  if (f.firehose) {
+    const destination = await createFirehoseDestination(destinationOptions);
+    void destination.credentials.start();
+    const options: FirehoseClientOptions = {
+      ...common,
+      url: destination.url,
+      aws: destination.client,
+      deliveryStreamName: f.firehose.delivery_stream_name,
+      path: `${target.path}.firehose`,
+    };
+    return {
+      name: target.name,
+      url: destination.url,
+      build: (progress, registry, log) =>
+        new FirehoseClient(options, { progress, metrics: createFirehoseMetrics(registry), log }),
+    };
+  }
+  const kinesis = f.kinesis!;
+  const destination = await createKinesisDestination(destinationOptions);
+  void destination.credentials.start();
+  const options: KinesisClientOptions = {
+    ...common,
+    url: destination.url,
+    aws: destination.client,
+    streamName: kinesis.stream_name,
+    streamArn: kinesis.stream_arn,
+    partitionKey: kinesis.partition_key,
+    path: `${target.path}.kinesis`,
+  };
+  return {
+    name: target.name,
+    url: destination.url,
+    build: (progress, registry, log) =>
+      new KinesisClient(options, { progress, metrics: createKinesisMetrics(registry), log }),
+  };
 }
 
 /**
@@ -77,8 +163,7 @@ async function prepareCloudWatchLogsClient(
 ): Promise<PreparedLogsClient> {
   const f = target.file;
   const block = f.cloudwatch_logs;
-  const auth = target.aws ?? parseAwsAuth({}, `${target.path}.aws_auth`);
-  const signing = signingOptions(auth);
+  const signing = awsSigning(target);
   const destination = await createCloudWatchLogsDestination({
     region: where.region ?? signing.region,
     endpoint: block?.endpoint,

@@ -29,6 +29,7 @@ const LOAD = 'test/config/agent/load.test.ts';
 const LOGS = 'test/pipelines/logs/e2e.test.ts';
 const LOGS_TAILED = 'files are tailed with their labels';
 const CWLOGS = 'test/pipelines/logs/cloudwatch-logs.test.ts';
+const STREAMS = 'test/pipelines/logs/aws-streams.test.ts';
 
 const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: string]>> = {
   // Read in src/config/agent/load.ts, into AgentConfig.
@@ -119,6 +120,28 @@ const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: strin
   'logs.global.clients[].cloudwatch_logs.region': [CWLOGS, 'the cloudwatch_logs block'],
   'logs.global.clients[].cloudwatch_logs.log_group_name': [CWLOGS, 'the cloudwatch_logs block'],
   'logs.global.clients[].cloudwatch_logs.endpoint': [CWLOGS, 'the cloudwatch_logs block'],
+  'logs.global.clients[].firehose.region': [STREAMS, 'firehose: delivery_stream_name'],
+  'logs.global.clients[].firehose.endpoint': [STREAMS, 'firehose: delivery_stream_name'],
+  'logs.global.clients[].firehose.newline': [STREAMS, 'firehose: delivery_stream_name'],
+  'logs.global.clients[].firehose.aggregate': [
+    'test/sinks/firehose/delivery.test.ts',
+    'aggregate packs many entries into few records',
+  ],
+  'logs.global.clients[].firehose.oversized': [
+    'test/sinks/firehose/limits.test.ts',
+    'oversized: truncate keeps the first piece',
+  ],
+  'logs.global.clients[].kinesis.region': [STREAMS, 'kinesis: stream_name'],
+  'logs.global.clients[].kinesis.endpoint': [STREAMS, 'kinesis: stream_name'],
+  'logs.global.clients[].kinesis.newline': [STREAMS, 'kinesis: stream_name'],
+  'logs.global.clients[].kinesis.aggregate': [
+    'test/sinks/kinesis/delivery.test.ts',
+    'aggregate packs entries of one key',
+  ],
+  'logs.global.clients[].kinesis.oversized': [
+    'test/sinks/firehose/limits.test.ts',
+    'oversized: truncate keeps the first piece',
+  ],
   ...kubernetesSdProofs('metrics.configs[].scrape_configs[].kubernetes_sd_configs[]'),
 };
 
