@@ -58,6 +58,10 @@ function clientName(file: LogsClientFile, cwlogs: LogsClientTarget['cloudwatchLo
   if (file.name !== undefined) return file.name;
   if (cwlogs) return `cwlogs://${cwlogs.region ?? '-'}/${cwlogs.logGroupName}`;
   if (file.firehose) return `firehose/${file.firehose.delivery_stream_name}`;
+  if (file.s3 || file.url?.startsWith('s3:')) {
+    const url = file.url?.startsWith('s3:') ? new URL(file.url) : undefined;
+    return `s3://${file.s3?.bucket ?? url?.host ?? ''}/${file.s3?.prefix ?? url?.pathname.slice(1) ?? ''}`;
+  }
   if (file.kinesis) return `kinesis/${file.kinesis.stream_name ?? file.kinesis.stream_arn ?? ''}`;
   const url = new URL(file.url ?? 'http://-');
   return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
@@ -97,6 +101,28 @@ function cloudwatchLogsOf(
   };
 }
 
+/** Where an S3 client writes: `s3:` over `s3://<bucket>/<prefix>`. */
+function s3Of(
+  file: LogsClientFile,
+  path: PropertyKey[],
+  issues: ConfigIssue[],
+): LogsClientTarget['s3'] {
+  const url = file.url?.startsWith('s3:') ? new URL(file.url) : undefined;
+  if (url === undefined && file.s3 === undefined) return undefined;
+  const bucket = file.s3?.bucket ?? url?.host ?? '';
+  if (bucket === '') {
+    issues.push({
+      path: file.s3 ? [...path, 's3'] : [...path, 'url'],
+      atKey: true,
+      message: 'names no bucket',
+      hint: 'write url: s3://<bucket>/<prefix>, or s3: { bucket: … }',
+    });
+    return undefined;
+  }
+  const fromUrl = url ? decodeURIComponent(url.pathname.slice(1)) : undefined;
+  return { bucket, prefix: file.s3?.prefix ?? (fromUrl === '' ? undefined : fromUrl) };
+}
+
 function clients(
   list: readonly LogsClientFile[],
   base: PropertyKey[],
@@ -105,9 +131,19 @@ function clients(
   const seen = new Set<string>();
   return list.map((file, i) => {
     const path = [...base, i];
-    const places = (['url', 'cloudwatch_logs', 'firehose', 'kinesis'] as const).filter(
-      (k) => file[k] !== undefined && !(k === 'url' && file.url?.startsWith('cwlogs:')),
+    // The URL's scheme is a place too: cwlogs:// is CloudWatch Logs, s3:// is S3.
+    const urlPlace = file.url?.startsWith('cwlogs:')
+      ? 'cloudwatch_logs'
+      : file.url?.startsWith('s3:')
+        ? 's3'
+        : file.url !== undefined
+          ? 'url'
+          : undefined;
+    const blocks = (['cloudwatch_logs', 'firehose', 'kinesis', 's3'] as const).filter(
+      (k) => file[k] !== undefined,
     );
+    const places = [...new Set([...(urlPlace ? [urlPlace] : []), ...blocks])];
+    const s3 = s3Of(file, path, c.issues);
     if (places.length > 1)
       c.issues.push({
         path,
@@ -115,23 +151,21 @@ function clients(
         hint: 'write one client for each destination',
       });
     const stream = file.firehose ?? file.kinesis;
-    const cwlogs = stream === undefined ? cloudwatchLogsOf(file, path, c.issues) : undefined;
-    if (places.length === 0 && cwlogs === undefined)
+    const cwlogs =
+      stream === undefined && s3 === undefined ? cloudwatchLogsOf(file, path, c.issues) : undefined;
+    if (places.length === 0)
       c.issues.push({
         path,
-        message: 'says nowhere to send: no url, cloudwatch_logs, firehose or kinesis',
+        message: 'says nowhere to send: no url, cloudwatch_logs, firehose, kinesis or s3',
         hint: 'write url: http://loki:3100/loki/api/v1/push, or url: cwlogs://<region>/<log group>',
       });
-    if (file.url !== undefined && cwlogs === undefined && places.length === 1) {
+    if (urlPlace === 'url' && file.url !== undefined && places.length === 1) {
       const protocol = new URL(file.url).protocol;
       if (protocol !== 'http:' && protocol !== 'https:')
         c.issues.push({
           path: [...path, 'url'],
-          message: `'${file.url}' is not a Loki push URL or cwlogs://; Signet sends logs there over http:// or https://`,
-          hint:
-            protocol === 's3:'
-              ? 'S3 clients are not implemented yet: send to Loki or CloudWatch Logs for now'
-              : 'write the push URL, e.g. http://loki:3100/loki/api/v1/push',
+          message: `'${file.url}' is not a Loki push URL (http:// or https://), cwlogs:// or s3://`,
+          hint: 'write the push URL, e.g. http://loki:3100/loki/api/v1/push',
         });
       else checkUrlHost(file.url, [...path, 'url'], c.issues);
     }
@@ -148,6 +182,9 @@ function clients(
     const aws = awsOf(file, path, c.issues, c.warnings);
     if (cwlogs !== undefined)
       return { file, path: formatKeyPath(path), name, aws, cloudwatchLogs: cwlogs };
+    if (s3 !== undefined) return { file, path: formatKeyPath(path), name, aws, s3 };
+    // Firehose and Kinesis find their region from their block or the environment.
+    if (stream !== undefined) return { file, path: formatKeyPath(path), name, aws };
     const host = file.url === undefined ? '' : new URL(file.url).host;
     if (aws && !aws.region && !hostNamesRegion(host))
       c.regionNeeds.push({ path: signingKeyPath(file, path), host, profile: aws.spec.profile });

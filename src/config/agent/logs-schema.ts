@@ -75,6 +75,26 @@ const kinesisBlock = z
     params: { hint: 'write stream_name: <name>, or stream_arn: arn:aws:kinesis:…' },
   });
 
+/** An S3 client: `url: s3://<bucket>/<prefix>` or this block (its keys win). */
+const s3Block = z.strictObject({
+  bucket: z.string().min(1).optional(),
+  prefix: z.string().optional(),
+  /** strftime parts of the first entry's time, `{{ .label }}`, `$UUID` (required), `$HOST`. */
+  key_format: z.string().min(1).optional(),
+  compression: z.enum(['gzip', 'zstd', 'none']).default('gzip'),
+  /** `ndjson` (timestamp, labels, line per line) or `raw` lines. */
+  format: z.enum(['ndjson', 'raw']).default('ndjson'),
+  batch_size: byteSize.optional(),
+  batch_wait: duration.optional(),
+  storage_class: z.string().min(1).optional(),
+  sse: z.enum(['AES256', 'aws:kms']).optional(),
+  kms_key_id: z.string().min(1).optional(),
+  content_md5: z.boolean().default(false),
+  region: z.string().min(1).optional(),
+  endpoint: z.string().url().optional(),
+  addressing: z.enum(['auto', 'path', 'virtual']).default('auto'),
+});
+
 /**
  * One client (Promtail's `clients[]`): a Loki push URL, signed with
  * `sigv4`/`aws_auth` when given, or CloudWatch Logs (`cwlogs://` or
@@ -84,6 +104,7 @@ export const logsClientSchema = z.strictObject({
   url: z.string().url().optional(),
   cloudwatch_logs: cloudwatchLogsBlock.optional(),
   firehose: firehoseBlock.optional(),
+  s3: s3Block.optional(),
   kinesis: kinesisBlock.optional(),
   name: z.string().min(1).optional(),
   tenant_id: z.string().optional(),

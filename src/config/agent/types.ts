@@ -51,6 +51,8 @@ export interface LogsClientTarget {
   readonly aws: AwsAuth | undefined;
   /** Set for a CloudWatch Logs client: where it sends (the block's keys over the URL's). */
   readonly cloudwatchLogs?: { readonly region: string | undefined; readonly logGroupName: string };
+  /** Set for an S3 client: the bucket and prefix (the block's over the `s3://` URL's). */
+  readonly s3?: { readonly bucket: string; readonly prefix: string | undefined };
 }
 
 export interface LogsJob {

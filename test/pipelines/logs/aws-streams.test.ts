@@ -7,8 +7,15 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
-import { DEMO_CREDENTIALS } from '../../helpers/local-stack.js';
+import { DEMO_CREDENTIALS, sdkConfig } from '../../helpers/local-stack.js';
 import { startSignet } from '../../helpers/signet-child.js';
 import { tempDir, waitFor } from '../../agent/harness.js';
 import { readKinesis } from '../../sinks/aws-records/helpers.js';
@@ -46,7 +53,7 @@ ${clients}
   ).then((agent) => ({ dir: d.path, stop: () => agent.stop() }));
 }
 
-describe('logs to Firehose and Kinesis', () => {
+describe('logs to Firehose, Kinesis and S3', () => {
   test('firehose: delivery_stream_name, line records with newlines, in order', async () => {
     const agent = await run(
       `    - firehose: { delivery_stream_name: app-logs, region: us-east-1, endpoint: ${local.url} }
@@ -91,5 +98,47 @@ describe('logs to Firehose and Kinesis', () => {
         ['beta', { filename: join(agent.dir, 'app.log'), job: 'app', pod: 'web-1' }],
       ],
     );
+  });
+
+  test('s3: bucket and prefix, one gzipped ndjson object, read back with the AWS SDK', async () => {
+    const sdk = new S3Client(sdkConfig(local, { forcePathStyle: true }));
+    await sdk.send(new CreateBucketCommand({ Bucket: 'log-archive' }));
+    const agent = await run(
+      `    - s3:
+        bucket: log-archive
+        prefix: agents/node-a
+        compression: gzip
+        format: ndjson
+        region: us-east-1
+        endpoint: ${local.url}
+        batch_wait: 200ms
+        addressing: path`,
+      'first\nsecond\n',
+    );
+    const keys = await waitFor('the object', async () => {
+      const listed = await sdk.send(new ListObjectsV2Command({ Bucket: 'log-archive' }));
+      const found = (listed.Contents ?? []).map((o) => o.Key!);
+      return found.length > 0 ? found : undefined;
+    });
+    await agent.stop();
+    assert.equal(keys.length, 1);
+    assert.match(keys[0]!, /^agents\/node-a\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/.+\.ndjson\.gz$/);
+    const object = await sdk.send(new GetObjectCommand({ Bucket: 'log-archive', Key: keys[0] }));
+    const body = Buffer.from(await object.Body!.transformToByteArray());
+    const text = (
+      object.ContentEncoding === 'gzip' && body[0] === 0x1f ? gunzipSync(body) : body
+    ).toString('utf8');
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: string; labels: Record<string, string> });
+    assert.deepEqual(
+      lines.map((l) => [l.line, l.labels.pod]),
+      [
+        ['first', 'web-1'],
+        ['second', 'web-1'],
+      ],
+    );
+    sdk.destroy();
   });
 });
