@@ -261,6 +261,14 @@ metrics:
       /valid \(1 instance\(s\), 2 scrape job\(s\), 1 remote_write endpoint\(s\)\)/,
     );
   });
+
+  test("the README's logs examples pass check", async () => {
+    for (const name of ['logs-agent.yaml', 'logs-cloudwatch.yaml']) {
+      const file = fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url));
+      const r = await runSignet(['config', 'check', file], { env: isolatedEnv(home) });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+    }
+  });
 });
 
 describe("Grafana Agent's command-line flags", () => {
