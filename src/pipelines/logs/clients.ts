@@ -87,9 +87,35 @@ export function prepareLogsClient(
   return prepareLokiClient(target, context);
 }
 
-/** The destination of an AWS client: its region or endpoint, signed through the credential chain. */
-function awsSigning(target: LogsClientTarget) {
-  return signingOptions(target.aws ?? parseAwsAuth({}, `${target.path}.aws_auth`));
+/**
+ * What every AWS client's destination is built from: its block's region (else
+ * the signing block's, else the environment's) or endpoint, signed through the
+ * credential chain whether or not the client has an `aws_auth`/`sigv4` block,
+ * over the client's own HTTP settings.
+ */
+function awsDestination(
+  target: LogsClientTarget,
+  block:
+    { readonly region?: string | undefined; readonly endpoint?: string | undefined } | undefined,
+  context: PipelineContext,
+  connections: number,
+) {
+  const signing = signingOptions(target.aws ?? parseAwsAuth({}, `${target.path}.aws_auth`));
+  return {
+    region: block?.region ?? signing.region,
+    endpoint: block?.endpoint,
+    signing: { credentials: signing.credentials },
+    env: context.env,
+    registry: context.credentials,
+    clock: context.clock,
+    dispatcher: createHttpDispatcher(target.file, target.path, {
+      connections,
+      keepAliveTimeout: 60_000,
+    }),
+    timeoutMs: target.file.timeout,
+    log: (message: string, fields: Readonly<Record<string, string>>) =>
+      context.log.info(fields, message),
+  };
 }
 
 /** S3: objects of entries, PutObject or multipart, in the bucket's region. */
@@ -100,18 +126,7 @@ async function prepareS3Client(
 ): Promise<PreparedLogsClient> {
   const f = target.file;
   const block = f.s3;
-  const signing = awsSigning(target);
-  const destination = await createS3Destination({
-    region: block?.region ?? signing.region,
-    endpoint: block?.endpoint,
-    signing: { credentials: signing.credentials },
-    env: context.env,
-    registry: context.credentials,
-    clock: context.clock,
-    dispatcher: createHttpDispatcher(f, target.path, { connections: 4, keepAliveTimeout: 60_000 }),
-    timeoutMs: f.timeout,
-    log: (message, fields) => context.log.info(fields, message),
-  });
+  const destination = await createS3Destination(awsDestination(target, block, context, 4));
   void destination.credentials.start();
   const options: S3SinkOptions = {
     aws: destination.client,
@@ -150,19 +165,7 @@ async function prepareRecordStreamClient(
 ): Promise<PreparedLogsClient> {
   const f = target.file;
   const block = (f.firehose ?? f.kinesis)!;
-  const signing = awsSigning(target);
-  const destinationOptions = {
-    region: block.region ?? signing.region,
-    endpoint: block.endpoint,
-    signing: { credentials: signing.credentials },
-    env: context.env,
-    registry: context.credentials,
-    clock: context.clock,
-    dispatcher: createHttpDispatcher(f, target.path, { connections: 2, keepAliveTimeout: 60_000 }),
-    timeoutMs: f.timeout,
-    log: (message: string, fields: Readonly<Record<string, string>>) =>
-      context.log.info(fields, message),
-  };
+  const destinationOptions = awsDestination(target, block, context, 2);
   const common = {
     name: target.name,
     format: block.record_format,
@@ -222,18 +225,9 @@ async function prepareCloudWatchLogsClient(
 ): Promise<PreparedLogsClient> {
   const f = target.file;
   const block = f.cloudwatch_logs;
-  const signing = awsSigning(target);
-  const destination = await createCloudWatchLogsDestination({
-    region: where.region ?? signing.region,
-    endpoint: block?.endpoint,
-    signing: { credentials: signing.credentials },
-    env: context.env,
-    registry: context.credentials,
-    clock: context.clock,
-    dispatcher: createHttpDispatcher(f, target.path, { connections: 4, keepAliveTimeout: 60_000 }),
-    timeoutMs: f.timeout,
-    log: (message, fields) => context.log.info(fields, message),
-  });
+  const destination = await createCloudWatchLogsDestination(
+    awsDestination(target, { region: where.region, endpoint: block?.endpoint }, context, 4),
+  );
   void destination.credentials.start();
   const options: CloudWatchLogsOptions = {
     aws: destination.client,
