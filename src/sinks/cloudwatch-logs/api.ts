@@ -6,7 +6,6 @@
  */
 import type { AwsClient } from '../../aws/http/aws-client.js';
 import { AwsError } from '../../aws/errors/index.js';
-import type { BatchEvent } from './batch.js';
 import type { LogGroupClass } from './limits.js';
 
 const TARGET_PREFIX = 'Logs_20140328.';
@@ -94,19 +93,6 @@ export function isResourceNotFound(error: unknown): error is AwsError {
 /** AWS names which one is missing: "The specified log group does not exist." */
 export function groupIsMissing(error: AwsError): boolean {
   return /log group/i.test(error.awsMessage) && !/log stream/i.test(error.awsMessage);
-}
-
-/** The PutLogEvents request body for one sealed batch (one JSON.stringify: V8's fastest path). */
-export function putLogEventsBody(
-  group: string,
-  stream: string,
-  events: readonly BatchEvent[],
-): Buffer {
-  const logEvents = events.map((e) => ({ timestamp: e.timestamp, message: e.message }));
-  return Buffer.from(
-    JSON.stringify({ logGroupName: group, logStreamName: stream, logEvents }),
-    'utf8',
-  );
 }
 
 /** How many events of a batch of `count` each rejection covers (old ones a prefix, new ones a suffix). */

@@ -22,7 +22,7 @@ import { ProgressTracker } from '../shared/progress.js';
 import { RetryingSender } from '../shared/retry.js';
 import type { BlockedState, DropReason, Verdict } from '../shared/verdict.js';
 import { within } from '../shared/within.js';
-import { putLogEventsBody, rejectedCounts } from './api.js';
+import { rejectedCounts } from './api.js';
 import { StreamQueue, type Batch, type BatchLimits } from './batch.js';
 import { EventFormatter, eventSize, timestampMs } from './events.js';
 import { DAY_MS, MAX_AGE_MS, MAX_FUTURE_MS } from './limits.js';
@@ -156,7 +156,7 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
       const stream = this.streamOf(this.options.streamName(entry.labels));
       for (const message of formatted.messages) {
         const bytes = eventSize(message);
-        if (stream.add({ timestamp, message, bytes, seq }, this.limits)) this.ready(stream);
+        if (stream.add(timestamp, message, bytes, seq, this.limits)) this.ready(stream);
         this.bufferedBytes += bytes;
         units++;
       }
@@ -200,7 +200,7 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
   private streamOf(name: string): StreamQueue {
     let stream = this.streams.get(name);
     if (!stream) {
-      stream = new StreamQueue(name);
+      stream = new StreamQueue(name, this.options.logGroupName);
       this.streams.set(name, stream);
     }
     return stream;
@@ -245,63 +245,56 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
 
   private async send(stream: StreamQueue, batch: Batch): Promise<void> {
     const { host } = this.options;
-    const events = batch.events;
-    const payload: PutPayload = {
-      stream: stream.name,
-      body: putLogEventsBody(this.options.logGroupName, stream.name, events),
-    };
+    const count = batch.count;
+    const payload: PutPayload = { stream: stream.name, body: batch.body() };
     const retriedBefore = this.sender.unitsRetried;
-    const result = await this.sender.send(payload, events.length);
+    const result = await this.sender.send(payload, count);
     this.deps.metrics.retriedEntries.labels(host).inc(this.sender.unitsRetried - retriedBefore);
     if (result.attempts > 1) this.deps.metrics.batchRetries.labels(host).inc(result.attempts - 1);
     if (result.outcome === 'stopped') return; // left to the WAL: not finished, progress stays short of it
     if (result.outcome === 'sent') {
-      this.deps.metrics.batchEvents.labels(host).observe(events.length);
+      this.deps.metrics.batchEvents.labels(host).observe(count);
       this.deps.metrics.batchBytes.labels(host).observe(batch.bytes);
-      const rejected = rejectedCounts(payload.rejected, events.length);
-      const storedEnd = events.length - rejected.tooNew;
+      const rejected = rejectedCounts(payload.rejected, count);
+      const storedEnd = count - rejected.tooNew;
       const storedStart = Math.max(rejected.tooOld + rejected.expired, 0);
-      let sentBytes = 0;
-      for (let i = storedStart; i < storedEnd; i++) sentBytes += events[i]!.bytes;
       this.deps.metrics.sentEntries.labels(host).inc(Math.max(storedEnd - storedStart, 0));
-      this.deps.metrics.sentBytes.labels(host).inc(sentBytes);
-      this.dropRange(events, 0, rejected.tooOld, 'too_old', 'older than 14 days');
+      this.deps.metrics.sentBytes.labels(host).inc(batch.bytesBetween(storedStart, storedEnd));
+      this.dropRange(batch, 0, rejected.tooOld, 'too_old', 'older than 14 days');
       this.dropRange(
-        events,
+        batch,
         rejected.tooOld,
         rejected.tooOld + rejected.expired,
         'expired',
         "older than the log group's retention",
       );
-      this.dropRange(events, storedEnd, events.length, 'too_new', 'more than 2 hours ahead');
+      this.dropRange(batch, storedEnd, count, 'too_new', 'more than 2 hours ahead');
     } else {
       const reason: CloudWatchLogsDropReason =
         result.verdict.cause === 'AWS InvalidParameterException' ? 'invalid_parameter' : 'invalid';
-      this.countDrop(reason, events.length, batch.bytes);
-      this.failures.dropped(result.verdict, events.length, events.length, 'event');
+      this.countDrop(reason, count, batch.bytes);
+      this.failures.dropped(result.verdict, count, count, 'event');
     }
     this.finish(batch);
   }
 
   /** Events AWS reported in rejectedLogEventsInfo: stored no more than a drop. */
   private dropRange(
-    events: Batch['events'],
+    batch: Batch,
     from: number,
     to: number,
     reason: CloudWatchLogsDropReason,
     why: string,
   ): void {
     if (to <= from) return;
-    let bytes = 0;
-    for (let i = from; i < to; i++) bytes += events[i]!.bytes;
-    this.countDrop(reason, to - from, bytes);
+    this.countDrop(reason, to - from, batch.bytesBetween(from, to));
     this.failures.dropped(
       this.dropVerdict(
         reason,
-        `CloudWatch Logs rejected ${to - from} of ${events.length} events as ${why} (rejectedLogEventsInfo)`,
+        `CloudWatch Logs rejected ${to - from} of ${batch.count} events as ${why} (rejectedLogEventsInfo)`,
       ),
       to - from,
-      events.length,
+      batch.count,
       'event',
     );
   }
@@ -336,7 +329,7 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
   /** The batch's events are sent or dropped for good. */
   private finish(batch: Batch): void {
     for (const [seq, count] of batch.countsBySeq()) this.tracker.finish(seq, count);
-    this.unfinished -= batch.events.length;
+    this.unfinished -= batch.count;
     this.bufferedBytes -= batch.bytes;
     this.advance();
     if (this.bufferedBytes < this.options.maxBufferedBytes) this.wakeRoomWaiters();

@@ -5,6 +5,7 @@
  * of the truncated generation. The tailer reads it from where it had got to,
  * so a tailer that was behind loses nothing the copy holds.
  */
+import { readSync } from 'node:fs';
 import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { sameIdentity, type FileIdentity } from './types.js';
@@ -34,6 +35,18 @@ export async function readHead(handle: FileHandle, length: number): Promise<Buff
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/** readHead without the threadpool, for the check made after every chunk read. */
+export function readHeadSync(handle: FileHandle, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const bytesRead = readSync(handle.fd, buffer, filled, length - filled, filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }

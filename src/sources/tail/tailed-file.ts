@@ -3,9 +3,10 @@
  * was at the path (drained after a rename or deletion), a rotated copy being
  * read to its end after a copytruncate, and the file now at the path.
  */
+import { fstatSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { LineSplitter, NewlineShape } from './line-splitter.js';
-import { readHead } from './rotated-copy.js';
+import { readHeadSync } from './rotated-copy.js';
 import type { FileIdentity } from './types.js';
 
 /** How many first bytes identify a generation's content (to find its copy, to see a truncation). */
@@ -44,13 +45,14 @@ export interface TruncationCheck {
  * truncation followed by enough new writes to pass the old size between two
  * looks. Extends the fingerprint while the file is shorter than its length.
  */
-export async function checkTruncation(file: TailedFile): Promise<TruncationCheck> {
+export function checkTruncation(file: TailedFile): TruncationCheck {
   if (!file.handle) return { truncated: false, size: file.lastSize };
-  const { size } = await file.handle.stat();
+  // Synchronous, as the read it follows (file-tailer.ts step()): called once per chunk read.
+  const { size } = fstatSync(file.handle.fd);
   if (size < Math.max(file.lastSize, file.splitter.fileOffset)) return { truncated: true, size };
   const headLength = Math.min(fingerprintBytes, size);
   if (headLength > 0) {
-    const head = await readHead(file.handle, headLength);
+    const head = readHeadSync(file.handle, headLength);
     const known = Math.min(file.fingerprint.length, head.length);
     if (!head.subarray(0, known).equals(file.fingerprint.subarray(0, known))) {
       return { truncated: true, size };
