@@ -1,6 +1,8 @@
 /**
  * The `logs:` block of Grafana Agent static mode: Promtail's configuration
- * without `server`, one pipeline per `configs[]` entry. Keys Promtail has and
+ * without `server`, one pipeline per `configs[]` entry, plus the guides'
+ * AWS destinations (CloudWatch Logs, S3, Firehose, Kinesis clients, and the
+ * `targets[].loki_push_api.cloudwatch_logs` spelling). Keys Promtail has and
  * Signet does not run are refused as not implemented (see unimplemented.ts),
  * never accepted and ignored.
  */

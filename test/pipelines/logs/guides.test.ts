@@ -306,6 +306,11 @@ ${SCRAPE(dir)}
         `s3://guide-logs/${key} through aws s3 cp`,
       );
     });
+    // positions.filename is Promtail's file, holding the whole file as read.
+    assert.match(
+      readFileSync(join(dir, 'positions.yaml'), 'utf8'),
+      new RegExp(`${join(dir, 'app.log')}: "${FILE_BYTES.length}"`),
+    );
     assert.deepEqual(readdirSync(join(dir, 'data-agent', 'logs-wal')), ['archive']);
     assert.deepEqual(walClients(join(dir, 'data-agent', 'logs-wal', 'archive')), [
       's3://guide-logs/agents/node-a',
