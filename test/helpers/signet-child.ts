@@ -27,12 +27,14 @@ export interface SignetChild {
 
 /**
  * Writes `yaml` to `<dir>/agent.yaml` and runs it. The server listens on an
- * ephemeral port unless the YAML says otherwise.
+ * ephemeral port unless the YAML says otherwise. `cwd`: where relative paths
+ * (the default `data-agent/`) land; the test runner's own by default.
  */
 export async function startSignet(
   dir: string,
   yaml: string,
   env: NodeJS.ProcessEnv = {},
+  options: { cwd?: string } = {},
 ): Promise<SignetChild> {
   const file = join(dir, 'agent.yaml');
   const withServer = /^server:/m.test(yaml)
@@ -47,6 +49,7 @@ export async function startSignet(
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
   running.add(child);
   const lines: string[] = [];

@@ -186,6 +186,7 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
     };
   });
   const listen = options.httpListen;
+  const walDirectory = m.wal_directory ?? m.wal_dir ?? 'data-agent/';
   return {
     file: listen
       ? {
@@ -198,10 +199,10 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
         }
       : file,
     source,
-    walDirectory: m.wal_directory ?? m.wal_dir ?? 'data-agent/',
+    walDirectory,
     globalRemoteWrite: globalRw,
     instances,
-    logs: buildLogs(file.logs, c),
+    logs: buildLogs(file.logs, c, walDirectory),
   };
 }
 

@@ -17,7 +17,12 @@ import {
   hostNamesRegion,
   type RegionNeed,
 } from './checks.js';
-import type { LogsClientFile, LogsFile } from './logs-schema.js';
+import {
+  logsClientSchema,
+  type LogsClientFile,
+  type LogsFile,
+  type LogsPushTargetFile,
+} from './logs-schema.js';
 import type { LogsClientTarget, LogsInstance, LogsJob } from './types.js';
 
 export interface LogsCollected {
@@ -123,14 +128,60 @@ function s3Of(
   return { bucket, prefix: file.s3?.prefix ?? (fromUrl === '' ? undefined : fromUrl) };
 }
 
-function clients(
-  list: readonly LogsClientFile[],
+/** A client as written: in `clients[]`, or made from a `targets[].loki_push_api`. */
+interface ClientEntry {
+  readonly file: LogsClientFile;
+  /** Where the client's keys sit (`…clients[0]`, `…targets[0].loki_push_api`). */
+  readonly path: PropertyKey[];
+  /** Where its name is written (`name`, or `cloudwatch_logs.client_id`). */
+  readonly namePath: PropertyKey[];
+}
+
+const listed = (list: readonly LogsClientFile[], base: PropertyKey[]): ClientEntry[] =>
+  list.map((file, i) => ({ file, path: [...base, i], namePath: [...base, i, 'name'] }));
+
+/**
+ * `targets[].loki_push_api.cloudwatch_logs` as the client it means: the same
+ * block with `client_id` as its name and the signing block beside it, every
+ * other client key at its default. A target with no `cloudwatch_logs` is
+ * only Promtail's push receiver (refused as not implemented by its keys), or
+ * says nowhere to send.
+ */
+function pushTargets(
+  list: readonly { loki_push_api: LogsPushTargetFile }[],
   base: PropertyKey[],
   c: LogsCollected,
-): LogsClientTarget[] {
+): ClientEntry[] {
+  return list.flatMap(({ loki_push_api: target }, i): ClientEntry[] => {
+    const path = [...base, i, 'loki_push_api'];
+    if (target.cloudwatch_logs === undefined) {
+      const receiver = (['server', 'labels', 'use_incoming_timestamp'] as const).some(
+        (k) => target[k] !== undefined,
+      );
+      if (!receiver)
+        c.issues.push({
+          path,
+          atKey: true,
+          message: 'has no cloudwatch_logs block, so nothing would be sent',
+          hint: 'write cloudwatch_logs: { client_id: …, region: …, log_group_name: … } under it',
+        });
+      return [];
+    }
+    const { client_id: name, ...block } = target.cloudwatch_logs;
+    // Only the keys written, so the client is the one `clients[]` would hold, key for key.
+    const file = logsClientSchema.parse({
+      ...(name !== undefined ? { name } : {}),
+      cloudwatch_logs: block,
+      ...(target.aws_auth !== undefined ? { aws_auth: target.aws_auth } : {}),
+      ...(target.sigv4 !== undefined ? { sigv4: target.sigv4 } : {}),
+    });
+    return [{ file, path, namePath: [...path, 'cloudwatch_logs', 'client_id'] }];
+  });
+}
+
+function clients(entries: readonly ClientEntry[], c: LogsCollected): LogsClientTarget[] {
   const seen = new Set<string>();
-  return list.map((file, i) => {
-    const path = [...base, i];
+  return entries.map(({ file, path, namePath }) => {
     // The URL's scheme is a place too: cwlogs:// is CloudWatch Logs, s3:// is S3.
     const urlPlace = file.url?.startsWith('cwlogs:')
       ? 'cloudwatch_logs'
@@ -174,7 +225,7 @@ function clients(
     const name = clientName(file, cwlogs);
     if (seen.has(name))
       c.issues.push({
-        path: file.name !== undefined ? [...path, 'name'] : [...path, 'url'],
+        path: file.name !== undefined ? namePath : [...path, file.url ? 'url' : 'cloudwatch_logs'],
         message: `repeats the client '${name}'`,
         hint: 'give each client its own name',
       });
@@ -192,27 +243,49 @@ function clients(
   });
 }
 
-export function buildLogs(logs: LogsFile | undefined, c: LogsCollected): LogsInstance[] {
+/** AWS clients read the logs WAL at their own pace, so a config with one has the WAL by default. */
+const sendsToAws = (list: readonly LogsClientTarget[]): boolean =>
+  list.some((t) => t.cloudwatchLogs || t.s3 || t.file.firehose || t.file.kinesis);
+
+/**
+ * `dataDirectory`: the agent's own (metrics.wal_directory, `data-agent/` by
+ * default), where a logs WAL goes when logs.positions_directory is not set.
+ */
+export function buildLogs(
+  logs: LogsFile | undefined,
+  c: LogsCollected,
+  dataDirectory: string,
+): LogsInstance[] {
   if (logs === undefined) return [];
-  const globalClients = clients(logs.global.clients, ['logs', 'global', 'clients'], c);
+  const globalBase = ['logs', 'global', 'clients'];
+  const globalClients = clients(listed(logs.global.clients, globalBase), c);
   const names = new Set<string>();
   const positionFiles = new Map<string, string>();
+  const walDirectories = new Map<string, string>();
   return logs.configs.map((inst, i): LogsInstance => {
     const base: PropertyKey[] = ['logs', 'configs', i];
-    if (names.has(inst.name))
+    const repeated = names.has(inst.name);
+    if (repeated)
       c.issues.push({
         path: [...base, 'name'],
         message: `repeats the logs config name '${inst.name}'`,
         hint: 'names must be unique',
       });
     names.add(inst.name);
-    const own = clients(inst.clients, [...base, 'clients'], c);
+    // targets[].loki_push_api.cloudwatch_logs are this config's own clients, after clients[].
+    const own = clients(
+      [
+        ...listed(inst.clients, [...base, 'clients']),
+        ...pushTargets(inst.targets, [...base, 'targets'], c),
+      ],
+      c,
+    );
     const chosen = own.length > 0 ? own : globalClients;
     if (chosen.length === 0)
       c.issues.push({
         path: [...base, 'clients'],
         atKey: inst.clients.length === 0,
-        message: 'has no clients, and logs.global.clients has none either: no line would be sent',
+        message: `has no clients${inst.targets.length > 0 ? ' (nor a target with cloudwatch_logs)' : ''}, and logs.global.clients has none either: no line would be sent`,
         hint: 'add a client: clients: [{ url: http://loki:3100/loki/api/v1/push }]',
       });
     let positionsFile = inst.positions.filename;
@@ -264,6 +337,23 @@ export function buildLogs(logs: LogsFile | undefined, c: LogsCollected): LogsIns
       return { file: sc, path: formatKeyPath(path) };
     });
     const wal = inst.wal_config;
+    let walDirectory: string | undefined;
+    if (wal?.enabled ?? sendsToAws(chosen)) {
+      walDirectory =
+        wal?.dir ??
+        (logs.positions_directory !== undefined
+          ? join(logs.positions_directory, 'wal', inst.name)
+          : join(dataDirectory, 'logs-wal', inst.name));
+      const other = walDirectories.get(walDirectory);
+      if (other !== undefined && !repeated)
+        c.issues.push({
+          path: [...base, wal?.dir !== undefined ? 'wal_config' : 'name'],
+          atKey: wal?.dir === undefined,
+          message: `'${walDirectory}' is also the logs WAL of ${other}`,
+          hint: 'give each logs config its own wal_config.dir: two would mix their entries',
+        });
+      walDirectories.set(walDirectory, formatKeyPath(base));
+    }
     return {
       name: inst.name,
       path: formatKeyPath(base),
@@ -274,10 +364,7 @@ export function buildLogs(logs: LogsFile | undefined, c: LogsCollected): LogsIns
       ignoreInvalidPositions: inst.positions.ignore_invalid_yaml,
       targetSyncMs: inst.target_config.sync_period,
       limits,
-      walDirectory:
-        wal?.enabled === true
-          ? (wal.dir ?? join(logs.positions_directory ?? '.', 'wal', inst.name))
-          : undefined,
+      walDirectory,
       pollMinMs: logs.global.file_watch_config.min_poll_frequency,
       pollMaxMs: logs.global.file_watch_config.max_poll_frequency,
     };

@@ -1,11 +1,13 @@
 /**
  * The `logs:` block of Grafana Agent static mode: Promtail's configuration
- * without `server`, one pipeline per `configs[]` entry. Keys Promtail has and
+ * without `server`, one pipeline per `configs[]` entry, plus the guides'
+ * AWS destinations (CloudWatch Logs, S3, Firehose, Kinesis clients, and the
+ * `targets[].loki_push_api.cloudwatch_logs` spelling). Keys Promtail has and
  * Signet does not run are refused as not implemented (see unimplemented.ts),
  * never accepted and ignored.
  */
 import { z } from 'zod';
-import { fileSdConfig, httpClient, relabelList, staticConfig } from './http-schema.js';
+import { awsBlock, fileSdConfig, httpClient, relabelList, staticConfig } from './http-schema.js';
 import { kubernetesSdConfigSchema } from './kubernetes-sd-schema.js';
 import { byteSize, duration, labelSet, notImplemented } from './values.js';
 
@@ -41,6 +43,29 @@ const cloudwatchLogsBlock = z.strictObject({
   kms_key_id: z.string().optional(),
   log_format: z.enum(['line', 'json']).default('line'),
   endpoint: z.string().url().optional(),
+});
+
+/**
+ * The guides' other spelling of a CloudWatch Logs client, under a config's
+ * `targets[]`: `loki_push_api: { cloudwatch_logs: { client_id, … } }`. It
+ * means exactly a client with the same `cloudwatch_logs:` block, named
+ * `client_id` (as a client's `name`), signed with `aws_auth`/`sigv4` written
+ * beside `cloudwatch_logs` as a client's would be. Promtail's own
+ * `loki_push_api` keys start a push receiver, which Signet does not run:
+ * they are refused as not implemented, never accepted and ignored.
+ */
+const lokiPushApiTarget = z.strictObject({
+  cloudwatch_logs: cloudwatchLogsBlock
+    .extend({
+      /** The client's name in metrics, status, logs and the WAL's progress, like `name`. */
+      client_id: z.string().min(1).optional(),
+    })
+    .optional(),
+  sigv4: awsBlock.optional(),
+  aws_auth: awsBlock.optional(),
+  server: notImplemented,
+  labels: notImplemented,
+  use_incoming_timestamp: notImplemented,
 });
 
 /** What the Firehose and Kinesis blocks share: where, and how entries become records. */
@@ -171,9 +196,20 @@ const limitsConfig = z.strictObject({
   max_line_size_truncate: z.boolean().default(false),
 });
 
+/**
+ * The logs WAL. Without `wal_config`, it is on for a config with any AWS
+ * client (CloudWatch Logs, S3, Firehose, Kinesis), so each of those reads
+ * it at its own pace and an AWS outage holds no file's position back;
+ * `wal_config: { enabled: false }` turns it off. A Loki-only config has none
+ * unless `wal_config` is written (Promtail's behaviour).
+ */
 const walConfig = z.strictObject({
   enabled: z.boolean().default(true),
-  /** Default: `<positions_directory>/wal/<config name>`. */
+  /**
+   * Default: `<positions_directory>/wal/<config name>`; without
+   * positions_directory, `<metrics.wal_directory>/logs-wal/<config name>`
+   * (`data-agent/logs-wal/<config name>`), beside the metrics WAL.
+   */
   dir: z.string().optional(),
 });
 
@@ -190,6 +226,8 @@ const logsInstanceSchema = z.strictObject({
     .prefault({}),
   limits_config: limitsConfig.prefault({}),
   wal_config: walConfig.optional(),
+  /** Each `loki_push_api.cloudwatch_logs` here is one more client of this config. */
+  targets: z.array(z.strictObject({ loki_push_api: lokiPushApiTarget })).default([]),
 });
 
 export const logsSchema = z.strictObject({
@@ -212,5 +250,6 @@ export const logsSchema = z.strictObject({
 
 export type LogsFile = z.output<typeof logsSchema>;
 export type LogsClientFile = z.output<typeof logsClientSchema>;
+export type LogsPushTargetFile = z.output<typeof lokiPushApiTarget>;
 export type LogsScrapeConfigFile = z.output<typeof logsScrapeConfigSchema>;
 export type LogsInstanceFile = z.output<typeof logsInstanceSchema>;

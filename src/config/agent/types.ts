@@ -73,7 +73,7 @@ export interface LogsInstance {
   readonly ignoreInvalidPositions: boolean;
   readonly targetSyncMs: number;
   readonly limits: LogsInstanceFile['limits_config'];
-  /** Where the logs WAL lives, when `wal_config` turns it on. */
+  /** Where the logs WAL lives, when `wal_config` or an AWS client (by default) turns it on. */
   readonly walDirectory: string | undefined;
   readonly pollMinMs: number;
   readonly pollMaxMs: number;

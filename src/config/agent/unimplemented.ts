@@ -23,7 +23,12 @@ const LOG_SOURCES = new Set([
   'heroku_drain',
 ]);
 
-function consequence(key: string): string {
+/** Promtail's push receiver keys, met under a `targets[].loki_push_api` destination. */
+const PUSH_RECEIVER_KEYS = new Set(['server', 'labels', 'use_incoming_timestamp']);
+
+function consequence(key: string, parent: string): string {
+  if (parent === 'loki_push_api' && PUSH_RECEIVER_KEYS.has(key))
+    return 'no Loki push API receiver would listen for pushed lines; under targets[].loki_push_api Signet takes only cloudwatch_logs (with aws_auth or sigv4 beside it), a CloudWatch Logs client';
   if (key.endsWith('_sd_configs')) return `the agent would scrape nothing from ${key}`;
   if (LOG_SOURCES.has(key)) return `no log lines would be read from ${key}`;
   switch (key) {
@@ -47,7 +52,7 @@ function consequence(key: string): string {
 
 export function unimplementedIssue(path: readonly PropertyKey[], allowed: boolean): ConfigIssue {
   const key = String(path.at(-1));
-  const what = `Signet does not implement ${key}: ${consequence(key)}`;
+  const what = `Signet does not implement ${key}: ${consequence(key, String(path.at(-2)))}`;
   return allowed
     ? {
         path,

@@ -1,8 +1,9 @@
 /**
  * One logs pipeline (`logs.configs[]`): its positions file, its file
  * targets (discovered, relabeled, tailed), each scrape config's stages, and
- * its clients — fed from the logs WAL when `wal_config` is set, else from
- * memory with positions moved only once every client has sent a line.
+ * its clients — fed from the logs WAL when it has one (`wal_config`, or by
+ * default with an AWS client: see logs-load.ts), else from memory with
+ * positions moved only once every client has sent a line.
  *
  * prepareLogs() does what can fail on a bad configuration (stages and rules
  * compiled, regions resolved, secrets read) without touching a file, so a

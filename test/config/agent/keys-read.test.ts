@@ -30,6 +30,13 @@ const LOGS = 'test/pipelines/logs/e2e.test.ts';
 const LOGS_TAILED = 'files are tailed with their labels';
 const CWLOGS = 'test/pipelines/logs/cloudwatch-logs.test.ts';
 const STREAMS = 'test/pipelines/logs/aws-streams.test.ts';
+const GUIDES = 'test/pipelines/logs/guides.test.ts';
+const GUIDE_TARGET = '(b) targets[].loki_push_api.cloudwatch_logs with client_id and wal_config';
+const TARGET_IS_CLIENT = [
+  'test/config/agent/logs-clients.test.ts',
+  'is the same client as a cloudwatch_logs block, named by client_id',
+] as const;
+const PUSH = 'logs.configs[].targets[].loki_push_api';
 
 const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: string]>> = {
   // Read in src/config/agent/load.ts, into AgentConfig.
@@ -153,6 +160,12 @@ const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: strin
     'test/sinks/firehose/limits.test.ts',
     'oversized: truncate keeps the first piece',
   ],
+  // The guides' target form: made into the client it means in logs-load.ts.
+  [`${PUSH}.cloudwatch_logs.region`]: [GUIDES, GUIDE_TARGET],
+  [`${PUSH}.cloudwatch_logs.log_group_name`]: [GUIDES, GUIDE_TARGET],
+  [`${PUSH}.cloudwatch_logs.client_id`]: [GUIDES, GUIDE_TARGET],
+  [`${PUSH}.cloudwatch_logs.endpoint`]: TARGET_IS_CLIENT,
+  [`${PUSH}.sigv4`]: TARGET_IS_CLIENT,
   ...kubernetesSdProofs('metrics.configs[].scrape_configs[].kubernetes_sd_configs[]'),
 };
 
