@@ -19,6 +19,14 @@ export interface RejectedLogEventsInfo {
   readonly expiredLogEventEndIndex?: number;
 }
 
+/** The fields of a DescribeLogGroups entry doctor reports. */
+export interface DescribedLogGroup {
+  readonly logGroupName: string;
+  readonly arn?: string;
+  readonly retentionInDays?: number;
+  readonly logGroupClass?: string;
+}
+
 export interface RejectedCounts {
   readonly tooOld: number;
   readonly expired: number;
@@ -68,6 +76,29 @@ export class LogsApi {
 
   async putRetentionPolicy(logGroupName: string, retentionInDays: number): Promise<void> {
     await this.call('PutRetentionPolicy', JSON.stringify({ logGroupName, retentionInDays }));
+  }
+
+  /**
+   * DescribeLogGroups with the group's name as `logGroupNamePrefix`, paged
+   * until the group shows up (a prefix may match many): the group as AWS
+   * describes it, or undefined when it does not exist. `signet doctor`'s probe.
+   */
+  async describeLogGroup(logGroupName: string): Promise<DescribedLogGroup | undefined> {
+    let nextToken: string | undefined;
+    // 50 groups a page; a prefix shared by more than 1,000 groups is not worth more calls.
+    for (let page = 0; page < 20; page++) {
+      const request = { logGroupNamePrefix: logGroupName, ...(nextToken ? { nextToken } : {}) };
+      const { json } = await this.call('DescribeLogGroups', JSON.stringify(request));
+      const answer = (json ?? {}) as { logGroups?: unknown; nextToken?: unknown };
+      const groups = Array.isArray(answer.logGroups)
+        ? (answer.logGroups as DescribedLogGroup[])
+        : [];
+      const found = groups.find((g) => g?.logGroupName === logGroupName);
+      if (found) return found;
+      if (typeof answer.nextToken !== 'string' || answer.nextToken === '') return undefined;
+      nextToken = answer.nextToken;
+    }
+    return undefined;
   }
 
   /** CreateLogStream; a stream that already exists is success. */
