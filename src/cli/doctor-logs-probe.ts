@@ -163,7 +163,11 @@ async function call(
         `${spec.path}.s3`,
       );
       const api = new S3Api(client, { url, bucket: spec.name, addressing, contentMd5: false });
-      await api.headBucket();
+      try {
+        await api.headBucket();
+      } catch (error) {
+        throw await withS3Code(api, error);
+      }
       return { ok: true, found: `bucket ${spec.name} exists` };
     }
     case 'firehose': {
@@ -177,6 +181,22 @@ async function call(
       const answer = await describeStream(client, url, api);
       return streamState(answer, spec, 'StreamDescriptionSummary', 'StreamStatus');
     }
+  }
+}
+
+/**
+ * HeadBucket's refusals have no body, so a 403 may be AccessDenied or a
+ * signature S3 did not accept. Asked again with a GET that needs the same
+ * permission, S3 names the code; a 404 says all already.
+ */
+async function withS3Code(api: S3Api, error: unknown): Promise<unknown> {
+  if (!(error instanceof AwsError) || !/^HTTP\d+$/.test(error.code) || error.status === 404)
+    return error;
+  try {
+    await api.listNoObjects();
+    return error;
+  } catch (again) {
+    return again instanceof AwsError && !/^HTTP\d+$/.test(again.code) ? again : error;
   }
 }
 
@@ -229,12 +249,17 @@ function explain(spec: LogsProbeSpec, r: LogSinkResource, error: SignetError): s
   if (spec.kind === 's3') {
     if (error.kind === 'not-found')
       return `bucket ${spec.name} does not exist (bucket names are global): create it (aws s3api create-bucket --bucket ${spec.name} --region ${r.region}) or fix s3.bucket / the s3:// URL`;
-    // S3 answers a HeadBucket sent to the wrong region with 301, or 400 when the signature names another region.
+    // S3 answers a request sent to the wrong region with 301, or 400 when the signature names
+    // another region; AuthorizationHeaderMalformed's message then says which region it expected.
     if (
       [301, 400].includes(error.status) &&
       /^(HTTP30\d|HTTP400|PermanentRedirect|AuthorizationHeaderMalformed)$/.test(error.code)
-    )
-      return `bucket ${spec.name} is not in ${r.region}: S3 answers ${error.status} to a HeadBucket sent to another region. Set ${REGION_KEY.s3} to the bucket's region (aws s3api get-bucket-location --bucket ${spec.name}).`;
+    ) {
+      const expected = /expecting '([a-z0-9-]+)'/.exec(error.awsMessage)?.[1];
+      if (expected)
+        return `bucket ${spec.name} is in ${expected}, not ${r.region}: set ${REGION_KEY.s3}: ${expected}`;
+      return `bucket ${spec.name} is not in ${r.region}: S3 answers ${error.status} to a request sent to another region. Set ${REGION_KEY.s3} to the bucket's region (aws s3api get-bucket-location --bucket ${spec.name}).`;
+    }
     return undefined;
   }
   if (error.kind === 'not-found') {

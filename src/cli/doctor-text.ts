@@ -60,7 +60,8 @@ function destinationLines(d: DestinationReport): string[] {
   const lines = [
     `Destination ${d.name}: ${sink && d.resource ? `${sink} ${d.resource}` : d.configuredUrl.split('?')[0]}`,
   ];
-  if (sink)
+  // A logs client's endpoint, once built (until then the URL is only what was configured).
+  if (sink && d.url !== d.configuredUrl)
     lines.push(
       `  sent to ${d.url.split('?')[0]}${d.endpointOverride ? ` (${d.endpointOverride} is set)` : ''}`,
     );

@@ -32,16 +32,24 @@ export const DOCTOR_USAGE = `Usage: signet doctor [--config.file FILE | --url UR
 
 Checks that Signet can sign for each AWS destination: the credential chain, the
 identity AWS sees, the clock, and a signed probe to each destination. The probe
-goes where \`signet run\` sends: AWS_ENDPOINT_URL_<SERVICE> (e.g. _AMP) and
-AWS_ENDPOINT_URL move it as they move run's requests. With no file or URL,
+goes where \`signet run\` sends: AWS_ENDPOINT_URL_<SERVICE> (e.g. _AMP, _LOGS)
+and AWS_ENDPOINT_URL move it as they move run's requests. With no file or URL,
 checks the credential chain, identity and clock only.
 
+From a file it probes every remote_write with sigv4/aws_auth (an empty write)
+and every logs client that goes to AWS, each with its own credentials, by one
+harmless call: CloudWatch Logs DescribeLogGroups (does the group exist, or will
+run create it), S3 HeadBucket, Firehose DescribeDeliveryStream, Kinesis
+DescribeStreamSummary. A missing group, bucket or stream, or one in another
+region, is explained; when AWS refuses, the report names the IAM action and
+resource ARN missing and lists every permission \`signet run\` needs there.
+
 Options:
-      --config.file FILE   a Grafana Agent static-mode file: every remote_write with sigv4/aws_auth
+      --config.file FILE   a Grafana Agent static-mode file: its remote_write and logs clients
       --config.expand-env  expand \${VAR} and \${VAR:-default} in the file
       --url URL            one destination instead of a file
-      --region REGION      signing region (default: from the URL, AWS_REGION, the profile, IMDS)
-      --service NAME       signing service (default: from the URL; aps for remote_write)
+      --region REGION      signing region (default: from the file, the URL, AWS_REGION, the profile, IMDS)
+      --service NAME       signing service of a remote_write or URL (default: from the URL; aps for remote_write)
       --json               one JSON object instead of text
 ${CREDENTIAL_USAGE}
 

@@ -282,7 +282,7 @@ describe('signet doctor: logs clients that send to AWS', { concurrency: true }, 
       {
         action: 's3:ListBucket',
         resources: ['arn:aws:s3:::doctor-bucket'],
-        why: "doctor's probe (HeadBucket): does the bucket exist",
+        why: "doctor's probe, HeadBucket: does the bucket exist",
       },
       {
         action: 'firehose:DescribeDeliveryStream',
@@ -296,6 +296,8 @@ describe('signet doctor: logs clients that send to AWS', { concurrency: true }, 
       },
     ]);
     for (const d of report.destinations) assert.equal(d.probe.problem?.kind, 'access-denied');
+    // HeadBucket's 403 has no body: asked again with a GET, S3 says it is AccessDenied (not a bad signature).
+    assert.equal(byKind(report, 's3').probe.problem?.code, 'AccessDenied');
     assert.deepEqual(
       byKind(report, 's3').probe.needs?.map((p) => `${p.action} ${p.resources.join(' ')}`),
       [
@@ -352,14 +354,14 @@ describe('signet doctor: logs clients that send to AWS', { concurrency: true }, 
         - s3: { bucket: doctor-no-such-bucket, region: us-east-1 }
         - firehose: { delivery_stream_name: doctor-no-fh, region: us-east-1, endpoint: '${'${LOCAL}'}' }
         - kinesis: { stream_name: doctor-no-ks, region: us-east-1 }
-        - kinesis: { stream_arn: 'arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/doctor-ks', region: us-east-1 }`,
+        - kinesis: { stream_arn: 'arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/doctor-ks', region: us-east-1 }
+        - s3: { bucket: doctor-bucket, region: eu-west-1 }`,
     );
     const r = await doctor(config, OPS, true);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     const report = JSON.parse(r.stdout) as DoctorJson;
-    const [absent, created, bucket, firehose, kinesis, otherRegion] = report.destinations.map(
-      (d) => d.probe,
-    );
+    const [absent, created, bucket, firehose, kinesis, otherRegion, bucketElsewhere] =
+      report.destinations.map((d) => d.probe);
     assert.equal(absent?.ok, false);
     assert.equal(absent?.problem?.kind, 'not-found');
     assert.match(
@@ -396,6 +398,12 @@ describe('signet doctor: logs clients that send to AWS', { concurrency: true }, 
     assert.match(
       otherRegion?.problem?.hint ?? '',
       /stream_arn names region eu-west-1, but the client signs for and sends to us-east-1: set kinesis\.region: eu-west-1/,
+    );
+    // HeadBucket's 400 has no body; asked again, S3 names the region it expected.
+    assert.equal(bucketElsewhere?.problem?.code, 'AuthorizationHeaderMalformed');
+    assert.equal(
+      bucketElsewhere?.problem?.hint,
+      'bucket doctor-bucket is in us-east-1, not eu-west-1: set s3.region: us-east-1',
     );
     assertNoSecrets(r);
   });

@@ -107,19 +107,19 @@ export const LOG_SINK_PERMISSIONS: Readonly<Record<LogSinkKind, SinkTable>> = {
       },
       {
         action: 'logs:CreateLogStream',
-        why: 'create the log streams (create_log_stream)',
+        why: 'create the log streams: create_log_stream',
         resources: group,
         when: (f) => f.createLogStream !== false,
       },
       {
         action: 'logs:CreateLogGroup',
-        why: 'create the log group when missing (create_log_group)',
+        why: 'create the log group when it is missing: create_log_group',
         resources: group,
         when: (f) => f.createLogGroup !== false,
       },
       {
         action: 'logs:PutRetentionPolicy',
-        why: "set the new group's retention (retention_in_days)",
+        why: "set the new group's retention: retention_in_days",
         resources: group,
         when: (f) => f.createLogGroup !== false && f.retention === true,
       },
@@ -130,13 +130,13 @@ export const LOG_SINK_PERMISSIONS: Readonly<Record<LogSinkKind, SinkTable>> = {
     // HeadBucket has no action of its own: S3 authorizes it as ListBucket on the bucket.
     probe: {
       action: 's3:ListBucket',
-      why: "doctor's probe (HeadBucket): does the bucket exist",
+      why: "doctor's probe, HeadBucket: does the bucket exist",
       resources: (a) => [`arn:${a.partition}:s3:::${a.name}`],
     },
     run: [
       {
         action: 's3:PutObject',
-        why: 'upload objects (PutObject and multipart uploads)',
+        why: 'upload objects, whole or in parts',
         resources: (a) => [`arn:${a.partition}:s3:::${a.name}/*`],
       },
       {
@@ -146,7 +146,7 @@ export const LOG_SINK_PERMISSIONS: Readonly<Record<LogSinkKind, SinkTable>> = {
       },
       {
         action: 'kms:GenerateDataKey',
-        why: 'encrypt objects with the KMS key (sse: aws:kms)',
+        why: 'encrypt objects with the KMS key: sse aws:kms',
         resources: (a) => [kmsKeyArn(a, a.kmsKeyId ?? '')],
         when: (f) => f.s3KmsKeyId !== undefined,
       },

@@ -79,26 +79,22 @@ export class LogsApi {
   }
 
   /**
-   * DescribeLogGroups with the group's name as `logGroupNamePrefix`, paged
-   * until the group shows up (a prefix may match many): the group as AWS
-   * describes it, or undefined when it does not exist. `signet doctor`'s probe.
+   * DescribeLogGroups with the group's name as `logGroupNamePrefix`: the
+   * group as AWS describes it, or undefined when it does not exist.
+   * `signet doctor`'s probe. One page is enough: the answer is sorted by
+   * name, and a name sorts before every other name it is a prefix of.
    */
   async describeLogGroup(logGroupName: string): Promise<DescribedLogGroup | undefined> {
-    let nextToken: string | undefined;
-    // 50 groups a page; a prefix shared by more than 1,000 groups is not worth more calls.
-    for (let page = 0; page < 20; page++) {
-      const request = { logGroupNamePrefix: logGroupName, ...(nextToken ? { nextToken } : {}) };
-      const { json } = await this.call('DescribeLogGroups', JSON.stringify(request));
-      const answer = (json ?? {}) as { logGroups?: unknown; nextToken?: unknown };
-      const groups = Array.isArray(answer.logGroups)
-        ? (answer.logGroups as DescribedLogGroup[])
-        : [];
-      const found = groups.find((g) => g?.logGroupName === logGroupName);
-      if (found) return found;
-      if (typeof answer.nextToken !== 'string' || answer.nextToken === '') return undefined;
-      nextToken = answer.nextToken;
-    }
-    return undefined;
+    const { json } = await this.call(
+      'DescribeLogGroups',
+      JSON.stringify({ logGroupNamePrefix: logGroupName }),
+    );
+    const groups = (json as { logGroups?: unknown } | null)?.logGroups;
+    if (!Array.isArray(groups)) return undefined;
+    return (
+      (groups as (DescribedLogGroup | null)[]).find((g) => g?.logGroupName === logGroupName) ??
+      undefined
+    );
   }
 
   /** CreateLogStream; a stream that already exists is success. */

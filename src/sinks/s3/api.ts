@@ -113,6 +113,19 @@ export class S3Api {
     await this.aws.send({ method: 'HEAD', url: addressing === 'path' ? root.slice(0, -1) : root });
   }
 
+  /**
+   * ListObjectsV2 for no keys (`max-keys=0`): the same permission as
+   * HeadBucket (s3:ListBucket), but a refusal comes with a body naming its
+   * code (AccessDenied, SignatureDoesNotMatch, AuthorizationHeaderMalformed
+   * and the bucket's region), which HeadBucket's answer cannot carry.
+   */
+  async listNoObjects(): Promise<void> {
+    const { url, addressing, bucket } = this.options;
+    const root = objectUrl(url, addressing, bucket, '');
+    const target = addressing === 'path' ? root.slice(0, -1) : root;
+    await this.aws.send({ method: 'GET', url: `${target}?list-type=2&max-keys=0` });
+  }
+
   private md5(body: Buffer): Record<string, string> {
     return this.options.contentMd5
       ? { 'content-md5': createHash('md5').update(body).digest('base64') }
