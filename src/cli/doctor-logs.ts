@@ -1,6 +1,6 @@
 /**
  * The logs clients `signet doctor` probes: every client of the `logs:` block
- * that sends to AWS (CloudWatch Logs, S3, Firehose, Kinesis), its destination
+ * that sends to AWS (CloudWatch Logs, S3, Firehose, Kinesis, a signed Loki), its destination
  * built as src/pipelines/logs/clients.ts builds it for `signet run` — the
  * block's region over the signing block's, the block's endpoint, the
  * credential chain with or without `aws_auth`/`sigv4`, AWS_ENDPOINT_URL_<SERVICE>
@@ -10,7 +10,9 @@ import type { Dispatcher } from 'undici';
 import type { CredentialSpec } from '../aws/credentials/spec.js';
 import type { Destination } from '../aws/destination/index.js';
 import type { LogSinkKind } from '../aws/permissions/log-sinks.js';
-import { parseAwsAuth, signingOptions } from '../config/aws-auth.js';
+import { createDestination } from '../aws/destination/index.js';
+import { AwsError } from '../aws/errors/index.js';
+import { parseAwsAuth, signingOptions, type AwsAuth } from '../config/aws-auth.js';
 import type { LogsClientTarget, LogsInstance } from '../config/agent/types.js';
 import { SignetError } from '../errors.js';
 import { createHttpDispatcher } from '../net/http-dispatcher.js';
@@ -18,7 +20,9 @@ import type { RegionalDestinationOptions } from '../sinks/shared/regional-destin
 import { createCloudWatchLogsDestination } from '../sinks/cloudwatch-logs/index.js';
 import { createFirehoseDestination } from '../sinks/firehose/index.js';
 import { createKinesisDestination } from '../sinks/kinesis/index.js';
+import { lokiSigningService } from '../sinks/loki/index.js';
 import { createS3Destination } from '../sinks/s3/index.js';
+import { problemOf } from './doctor-checks.js';
 import { probeLogsClient, resourceWords, type LogsProbeSpec } from './doctor-logs-probe.js';
 import type { BuildContext, Built, DoctorTarget } from './doctor-target.js';
 
@@ -154,16 +158,99 @@ function logsTarget(c: LogsClientTarget, kind: LogSinkKind, o: LogsOverrides): D
   };
 }
 
+/**
+ * A Loki client with `sigv4`/`aws_auth` (Loki behind API Gateway, say):
+ * probed with an empty push, which Loki takes and stores nothing from.
+ */
+function lokiTarget(c: LogsClientTarget, aws: AwsAuth, o: LogsOverrides): DoctorTarget {
+  const url = c.file.url!;
+  const signing = signingOptions(aws);
+  const credentials = o.credentials ?? {
+    ...signing.credentials,
+    stsEndpoint: signing.credentials.stsEndpoint ?? o.stsEndpoint,
+  };
+  const service = lokiSigningService(url, signing.service);
+  let dispatcher: Dispatcher | undefined;
+  return {
+    name: c.path,
+    kind: 'loki',
+    configured: url,
+    service,
+    credentials,
+    build: async ({ env, registry, clock }) => {
+      try {
+        dispatcher = createHttpDispatcher(c.file, c.path, { connections: 1 });
+        const destination = await createDestination({
+          url,
+          signing: {
+            ...signing,
+            region: o.region ?? signing.region,
+            regionBy: o.region ? 'command-line' : 'config',
+            credentials,
+          },
+          defaultService: service,
+          env,
+          registry,
+          clock,
+          dispatcher,
+          timeoutMs: 10_000,
+        });
+        return {
+          destination,
+          region: { region: destination.region, from: destination.regionSource },
+        };
+      } catch (error) {
+        if (!(error instanceof SignetError)) throw error;
+        return { problem: error };
+      }
+    },
+    probe: async (destination) => {
+      const tenant = c.file.tenant_id;
+      try {
+        const res = await destination.client.send({
+          method: 'POST',
+          url: destination.url,
+          headers: {
+            'content-type': 'application/json',
+            ...(tenant ? { 'x-scope-orgid': tenant } : {}),
+          },
+          body: '{"streams":[]}',
+        });
+        return {
+          ok: true,
+          status: res.status,
+          problem: null,
+          operation: 'push',
+          found: `an empty push was accepted (HTTP ${res.status})`,
+        };
+      } catch (error) {
+        return {
+          ok: false,
+          status: error instanceof AwsError ? error.status : null,
+          problem: problemOf(error),
+          operation: 'push',
+        };
+      }
+    },
+    close: async () => {
+      await dispatcher?.close();
+    },
+  };
+}
+
 /** Each AWS client of the `logs:` block once (global clients serve several configs). */
 export function logsTargets(
   instances: readonly LogsInstance[],
   overrides: LogsOverrides,
 ): DoctorTarget[] {
-  const clients = new Map<string, { client: LogsClientTarget; kind: LogSinkKind }>();
+  const clients = new Map<string, DoctorTarget>();
   for (const instance of instances)
     for (const client of instance.clients) {
+      if (clients.has(client.path)) continue;
       const kind = kindOf(client);
-      if (kind) clients.set(client.path, { client, kind });
+      if (kind) clients.set(client.path, logsTarget(client, kind, overrides));
+      else if (client.aws && client.file.url)
+        clients.set(client.path, lokiTarget(client, client.aws, overrides));
     }
-  return [...clients.values()].map(({ client, kind }) => logsTarget(client, kind, overrides));
+  return [...clients.values()];
 }

@@ -12,8 +12,8 @@ import type { CallerIdentity } from '../aws/sts/xml.js';
 import type { SignetError } from '../errors.js';
 import type { ProbeReport } from './doctor-checks.js';
 
-/** A remote_write, a bare `--url`, or a logs client that goes to AWS. */
-export type DestinationKind = 'remote_write' | 'url' | LogSinkKind;
+/** A remote_write, a bare `--url`, a logs client that goes to AWS, or a signed Loki push. */
+export type DestinationKind = 'remote_write' | 'url' | 'loki' | LogSinkKind;
 
 /** The destination as built, or why it could not be (the region, if found, either way). */
 export interface Built {

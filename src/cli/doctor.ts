@@ -40,9 +40,10 @@ From a file it probes every remote_write with sigv4/aws_auth (an empty write)
 and every logs client that goes to AWS, each with its own credentials, by one
 harmless call: CloudWatch Logs DescribeLogGroups (does the group exist, or will
 run create it), S3 HeadBucket, Firehose DescribeDeliveryStream, Kinesis
-DescribeStreamSummary. A missing group, bucket or stream, or one in another
-region, is explained; when AWS refuses, the report names the IAM action and
-resource ARN missing and lists every permission \`signet run\` needs there.
+DescribeStreamSummary, a Loki client with sigv4/aws_auth an empty push. A
+missing group, bucket or stream, or one in another region, is explained; when
+AWS refuses, the report names the IAM action and resource ARN missing and
+lists every permission \`signet run\` needs there.
 
 Options:
       --config.file FILE   a Grafana Agent static-mode file: its remote_write and logs clients

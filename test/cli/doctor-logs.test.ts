@@ -408,12 +408,15 @@ describe('signet doctor: logs clients that send to AWS', { concurrency: true }, 
     assertNoSecrets(r);
   });
 
-  test('per-client credentials: a role with an external id signs that client only', async () => {
+  test('per-client credentials: a role with an external id signs that client only; a signed Loki is probed too', async () => {
     const config = agentConfig(
       'role.yaml',
       `        - url: s3://doctor-bucket/
           aws_auth: { region: us-east-1, role_arn: '${ROLE}', external_id: ${EXTERNAL_ID} }
-        - firehose: { delivery_stream_name: doctor-fh, region: us-east-1, endpoint: '${'${LOCAL}'}' }`,
+        - firehose: { delivery_stream_name: doctor-fh, region: us-east-1, endpoint: '${'${LOCAL}'}' }
+        - url: '${'${LOCAL}'}/loki/api/v1/push'
+          tenant_id: doctor
+          sigv4: { region: us-east-1 }`,
     );
     const r = await doctor(config, OPS, true);
     assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -424,6 +427,16 @@ describe('signet doctor: logs clients that send to AWS', { concurrency: true }, 
     );
     assert.equal(byKind(report, 's3').probe.ok, true);
     assert.equal(byKind(report, 'firehose').identity?.arn, `arn:aws:iam::${ACCOUNT}:user/ops`);
+    // A Loki client with sigv4 is probed too: an empty push, signed and verified.
+    const loki = byKind(report, 'loki');
+    assert.equal(loki.service, 'execute-api');
+    assert.equal(loki.probe.ok, true);
+    assert.equal(loki.probe.found, 'an empty push was accepted (HTTP 204)');
+    assert.ok(
+      stack.log
+        .list()
+        .some((e) => e.operation === 'Push' && e.signature === 'verified' && e.status === 204),
+    );
     assertNoSecrets(r);
   });
 });
