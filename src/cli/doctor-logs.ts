@@ -1,10 +1,11 @@
 /**
  * The logs clients `signet doctor` probes: every client of the `logs:` block
- * that sends to AWS (CloudWatch Logs, S3, Firehose, Kinesis, a signed Loki), its destination
- * built as src/pipelines/logs/clients.ts builds it for `signet run` — the
- * block's region over the signing block's, the block's endpoint, the
- * credential chain with or without `aws_auth`/`sigv4`, AWS_ENDPOINT_URL_<SERVICE>
- * applied, over the client's own TLS and proxy settings.
+ * that sends to AWS (CloudWatch Logs, S3, Firehose, Kinesis) or signs its
+ * Loki pushes. Each destination is built as src/pipelines/logs/clients.ts
+ * builds it for `signet run`: the block's region over the signing block's,
+ * the block's endpoint, the credential chain with or without
+ * `aws_auth`/`sigv4`, AWS_ENDPOINT_URL_<SERVICE> applied, over the client's
+ * own TLS and proxy settings.
  */
 import type { Dispatcher } from 'undici';
 import type { CredentialSpec } from '../aws/credentials/spec.js';
@@ -51,6 +52,16 @@ const CREATE: Readonly<
   firehose: createFirehoseDestination,
   kinesis: createKinesisDestination,
 };
+
+/** The command line's credentials over the client's; the client's own STS endpoint over the flag's. */
+function credentialsOf(configured: CredentialSpec, o: LogsOverrides): CredentialSpec {
+  return (
+    o.credentials ?? {
+      ...configured,
+      stsEndpoint: configured.stsEndpoint ?? o.stsEndpoint,
+    }
+  );
+}
 
 function kindOf(c: LogsClientTarget): LogSinkKind | undefined {
   if (c.cloudwatchLogs) return 'cloudwatch_logs';
@@ -112,10 +123,7 @@ function probeSpec(c: LogsClientTarget, kind: LogSinkKind): LogsProbeSpec {
 
 function logsTarget(c: LogsClientTarget, kind: LogSinkKind, o: LogsOverrides): DoctorTarget {
   const signing = signingOptions(c.aws ?? parseAwsAuth({}, `${c.path}.aws_auth`));
-  const credentials = o.credentials ?? {
-    ...signing.credentials,
-    stsEndpoint: signing.credentials.stsEndpoint ?? o.stsEndpoint,
-  };
+  const credentials = credentialsOf(signing.credentials, o);
   const place = placeOf(c, kind);
   const spec = probeSpec(c, kind);
   let dispatcher: Dispatcher | undefined;
@@ -165,10 +173,7 @@ function logsTarget(c: LogsClientTarget, kind: LogSinkKind, o: LogsOverrides): D
 function lokiTarget(c: LogsClientTarget, aws: AwsAuth, o: LogsOverrides): DoctorTarget {
   const url = c.file.url!;
   const signing = signingOptions(aws);
-  const credentials = o.credentials ?? {
-    ...signing.credentials,
-    stsEndpoint: signing.credentials.stsEndpoint ?? o.stsEndpoint,
-  };
+  const credentials = credentialsOf(signing.credentials, o);
   const service = lokiSigningService(url, signing.service);
   let dispatcher: Dispatcher | undefined;
   return {
