@@ -439,4 +439,18 @@ describe('signet doctor: logs clients that send to AWS', { concurrency: true }, 
     );
     assertNoSecrets(r);
   });
+
+  test('a file whose only logs client is an unsigned Loki: nothing to probe, said so', async () => {
+    const config = agentConfig(
+      'unsigned.yaml',
+      `        - url: http://127.0.0.1:9/loki/api/v1/push`,
+    );
+    const r = await doctor(config, OPS, false);
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      /has no remote_write with sigv4 or aws_auth and no logs client that sends to AWS/,
+    );
+    assert.equal(r.stdout, '');
+  });
 });
