@@ -9,6 +9,7 @@ import { NoCredentialsError } from '../aws/credentials/errors.js';
 import type { Env } from '../aws/env.js';
 import { AwsError } from '../aws/errors/index.js';
 import { AwsClient } from '../aws/http/aws-client.js';
+import type { Permission } from '../aws/permissions/log-sinks.js';
 import { stsEndpoint } from '../aws/sts/endpoint.js';
 import { parseCallerIdentityXml, type CallerIdentity } from '../aws/sts/xml.js';
 import { SignetError } from '../errors.js';
@@ -35,6 +36,14 @@ export interface ProbeReport {
   readonly ok: boolean;
   readonly status: number | null;
   readonly problem: ProblemReport | null;
+  /** For a logs destination: the call sent, e.g. `DescribeLogGroups`. */
+  readonly operation?: string;
+  /** What the probe found, in plain words: "log group app exists (retention 30 days)". */
+  readonly found?: string;
+  /** When AWS refused the probe: the permission the credentials lack. */
+  readonly missing?: Permission;
+  /** For a logs destination: every permission `signet run` needs to send there. */
+  readonly needs?: readonly Permission[];
 }
 
 export function problemOf(error: unknown): ProblemReport {

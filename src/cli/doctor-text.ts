@@ -1,6 +1,7 @@
 /** `signet doctor`'s report for a terminal: one block per destination, problems with their hints. */
 import type { DoctorReport, DestinationReport } from './doctor.js';
-import type { CredentialsReport, ProblemReport } from './doctor-checks.js';
+import { UNKNOWN_ACCOUNT, type Permission } from '../aws/permissions/log-sinks.js';
+import type { CredentialsReport, ProbeReport, ProblemReport } from './doctor-checks.js';
 
 const MARK = { used: '✔', skipped: '·', failed: '✘' } as const;
 
@@ -31,16 +32,57 @@ const REGION_SOURCES: Readonly<Record<string, string>> = {
   imds: 'the instance metadata',
 };
 
+const SINK_WORDS: Readonly<Record<string, string>> = {
+  cloudwatch_logs: 'CloudWatch Logs',
+  s3: 'S3',
+  firehose: 'Firehose',
+  kinesis: 'Kinesis',
+};
+
+function permissionLine(p: Permission, indent: string): string {
+  return `${indent}${p.action} on ${p.resources.join(', ')} (${p.why})`;
+}
+
+/** When AWS refused the probe (the hint named what is missing): all that `signet run` will need there. */
+function permissionLines(probe: ProbeReport): string[] {
+  if (!probe.missing) return [];
+  const lines: string[] = [];
+  if (probe.needs?.length)
+    lines.push('    signet run needs:', ...probe.needs.map((p) => permissionLine(p, '      ')));
+  const all = [probe.missing, ...(probe.needs ?? [])].flatMap((p) => p.resources);
+  if (all.some((arn) => arn.includes(UNKNOWN_ACCOUNT)))
+    lines.push(`    (${UNKNOWN_ACCOUNT}: STS did not say which account these credentials are in)`);
+  return lines;
+}
+
 function destinationLines(d: DestinationReport): string[] {
-  const lines = [`Destination ${d.name}: ${d.configuredUrl.split('?')[0]}`];
-  if (d.endpointOverride)
+  const sink = SINK_WORDS[d.kind];
+  const lines = [
+    `Destination ${d.name}: ${sink && d.resource ? `${sink} ${d.resource}` : d.configuredUrl.split('?')[0]}`,
+  ];
+  // A logs client's endpoint, once built (until then the URL is only what was configured).
+  if (sink && d.url !== d.configuredUrl)
+    lines.push(
+      `  sent to ${d.url.split('?')[0]}${d.endpointOverride ? ` (${d.endpointOverride} is set)` : ''}`,
+    );
+  else if (d.endpointOverride)
     lines.push(`  sent to ${d.url.split('?')[0]} (${d.endpointOverride} is set)`);
   const source = d.regionSource ? (REGION_SOURCES[d.regionSource] ?? d.regionSource) : undefined;
   lines.push(
     `  signs as region ${d.region ?? '?'}${source ? ` (from ${source})` : ''}, service ${d.service ?? '?'}`,
   );
-  if (d.probe.ok) lines.push(`  ✔ signed probe accepted (HTTP ${d.probe.status})`);
-  else if (d.probe.problem) lines.push(...problemLines(d.probe.problem, '  '));
+  const { probe } = d;
+  if (probe.ok)
+    lines.push(
+      probe.operation
+        ? `  ✔ ${probe.operation}: ${probe.found ?? 'accepted'}`
+        : `  ✔ signed probe accepted (HTTP ${probe.status})`,
+    );
+  else if (probe.problem) {
+    if (probe.operation) lines.push(`  ${probe.operation}:`);
+    lines.push(...problemLines(probe.problem, probe.operation ? '    ' : '  '));
+  }
+  lines.push(...permissionLines(probe));
   return lines;
 }
 

@@ -6,13 +6,9 @@
 import { parseArgs } from 'node:util';
 import { CorrectedClock } from '../aws/clock.js';
 import { CredentialRegistry } from '../aws/credentials/registry.js';
-import {
-  createDestination,
-  type Destination,
-  type SigningOptions,
-} from '../aws/destination/index.js';
+import { createDestination, type SigningOptions } from '../aws/destination/index.js';
 import { inferEndpoint } from '../aws/endpoints.js';
-import { resolveRegion, type ResolvedRegion } from '../aws/region.js';
+import { resolveRegion } from '../aws/region.js';
 import { signingOptions, type AwsAuth } from '../config/aws-auth.js';
 import { loadAgentConfig } from '../config/agent/load.js';
 import type { RemoteWriteTarget } from '../config/agent/types.js';
@@ -27,6 +23,8 @@ import {
   type ProbeReport,
 } from './doctor-checks.js';
 import { diagnoseIdentity } from './doctor-identity.js';
+import { logsTargets } from './doctor-logs.js';
+import type { BuildContext, Built, DestinationKind, DoctorTarget } from './doctor-target.js';
 import { renderDoctorText } from './doctor-text.js';
 import { UsageError } from './usage-error.js';
 
@@ -34,16 +32,25 @@ export const DOCTOR_USAGE = `Usage: signet doctor [--config.file FILE | --url UR
 
 Checks that Signet can sign for each AWS destination: the credential chain, the
 identity AWS sees, the clock, and a signed probe to each destination. The probe
-goes where \`signet run\` sends: AWS_ENDPOINT_URL_<SERVICE> (e.g. _AMP) and
-AWS_ENDPOINT_URL move it as they move run's requests. With no file or URL,
+goes where \`signet run\` sends: AWS_ENDPOINT_URL_<SERVICE> (e.g. _AMP, _LOGS)
+and AWS_ENDPOINT_URL move it as they move run's requests. With no file or URL,
 checks the credential chain, identity and clock only.
 
+From a file it probes every remote_write with sigv4/aws_auth (an empty write)
+and every logs client that goes to AWS, each with its own credentials, by one
+harmless call: CloudWatch Logs DescribeLogGroups (does the group exist, or will
+run create it), S3 HeadBucket, Firehose DescribeDeliveryStream, Kinesis
+DescribeStreamSummary, a Loki client with sigv4/aws_auth an empty push. A
+missing group, bucket or stream, or one in another region, is explained; when
+AWS refuses, the report names the IAM action and resource ARN missing and
+lists every permission \`signet run\` needs there.
+
 Options:
-      --config.file FILE   a Grafana Agent static-mode file: every remote_write with sigv4/aws_auth
+      --config.file FILE   a Grafana Agent static-mode file: its remote_write and logs clients
       --config.expand-env  expand \${VAR} and \${VAR:-default} in the file
       --url URL            one destination instead of a file
-      --region REGION      signing region (default: from the URL, AWS_REGION, the profile, IMDS)
-      --service NAME       signing service (default: from the URL; aps for remote_write)
+      --region REGION      signing region (default: from the file, the URL, AWS_REGION, the profile, IMDS)
+      --service NAME       signing service of a remote_write or URL (default: from the URL; aps for remote_write)
       --json               one JSON object instead of text
 ${CREDENTIAL_USAGE}
 
@@ -51,8 +58,12 @@ Exit status: 0 when every check passes, 1 when one fails, 2 for a bad command li
 
 export interface DestinationReport {
   readonly name: string;
+  readonly kind: DestinationKind;
+  /** For a logs client: what it writes to ("log group app", "bucket b"); null otherwise. */
+  readonly resource: string | null;
   /** Where the probe went: what `signet run` sends to, after any endpoint override. */
   readonly url: string;
+  /** As configured: the URL, or a logs client's `cwlogs://region/group`, `s3://bucket/prefix`, … */
   readonly configuredUrl: string;
   /** The variable that moved the URL (AWS_ENDPOINT_URL_AMP, AWS_ENDPOINT_URL), or null. */
   readonly endpointOverride: string | null;
@@ -100,14 +111,26 @@ function parse(argv: string[]) {
   }
 }
 
-interface Target {
-  readonly name: string;
-  readonly url: string;
-  readonly signing: SigningOptions;
-  readonly kind: 'remote_write' | 'url';
+/** A remote_write or `--url`: the URL signed as run signs it, probed with an empty write or a GET. */
+function urlTarget(
+  name: string,
+  url: string,
+  signing: SigningOptions,
+  kind: 'remote_write' | 'url',
+): DoctorTarget {
+  return {
+    name,
+    kind,
+    configured: url,
+    service: signing.service,
+    credentials: signing.credentials,
+    build: (context) => destinationOf(url, signing, kind, context),
+    probe: (destination) => probe(destination.url, kind, destination.client),
+    close: () => Promise.resolve(),
+  };
 }
 
-function targets(o: ReturnType<typeof parse>): Target[] {
+function targets(o: ReturnType<typeof parse>): DoctorTarget[] {
   const flags = credentialSpec(o);
   if (o.url) {
     let url: URL;
@@ -119,19 +142,13 @@ function targets(o: ReturnType<typeof parse>): Target[] {
       });
     }
     const kind = url.pathname.endsWith('/remote_write') ? 'remote_write' : 'url';
-    return [
-      {
-        name: '--url',
-        url: url.toString(),
-        signing: {
-          service: o.service,
-          region: o.region,
-          regionBy: 'command-line',
-          credentials: flags,
-        },
-        kind,
-      },
-    ];
+    const signing: SigningOptions = {
+      service: o.service,
+      region: o.region,
+      regionBy: 'command-line',
+      credentials: flags,
+    };
+    return [urlTarget('--url', url.toString(), signing, kind)];
   }
   if (!o['config.file'])
     throw new UsageError('give --config.file FILE or --url URL', {
@@ -146,31 +163,38 @@ function targets(o: ReturnType<typeof parse>): Target[] {
   const signed = new Map<string, RemoteWriteTarget & { aws: AwsAuth }>();
   const all = [...config.globalRemoteWrite, ...config.instances.flatMap((i) => i.remoteWrite)];
   for (const rw of all) if (rw.aws) signed.set(rw.path, { ...rw, aws: rw.aws });
-  if (signed.size === 0)
-    throw new SignetError(`${o['config.file']} has no remote_write with sigv4 or aws_auth`, {
-      hint: 'add a sigv4: block to the remote_write that goes to AWS, or use --url',
-    });
-  const override = flags.accessKeyId || flags.profile || flags.roles;
-  return [...signed.values()].map((rw) => {
+  const override = flags.accessKeyId || flags.profile || flags.roles ? flags : undefined;
+  const logs = logsTargets(config.logs, {
+    credentials: override,
+    stsEndpoint: flags.stsEndpoint,
+    region: o.region,
+  });
+  if (signed.size === 0 && logs.length === 0)
+    throw new SignetError(
+      `${o['config.file']} has no remote_write with sigv4 or aws_auth and no logs client that sends to AWS`,
+      {
+        hint: 'add a sigv4: block to the remote_write that goes to AWS, a cloudwatch_logs, s3, firehose or kinesis logs client, or use --url',
+      },
+    );
+  const remoteWrites = [...signed.values()].map((rw) => {
     const configured = signingOptions(rw.aws);
-    return {
-      name: rw.path,
-      url: rw.file.url,
-      signing: {
+    return urlTarget(
+      rw.path,
+      rw.file.url,
+      {
         service: o.service ?? configured.service,
         // A flag wins over the file, and the report says it came from the command line.
         region: o.region ?? configured.region,
         regionBy: o.region ? 'command-line' : 'config',
-        credentials: override
-          ? flags
-          : {
-              ...configured.credentials,
-              stsEndpoint: configured.credentials.stsEndpoint ?? flags.stsEndpoint,
-            },
+        credentials: override ?? {
+          ...configured.credentials,
+          stsEndpoint: configured.credentials.stsEndpoint ?? flags.stsEndpoint,
+        },
       },
-      kind: 'remote_write' as const,
-    };
+      'remote_write',
+    );
   });
+  return [...remoteWrites, ...logs];
 }
 
 export async function runDoctor(argv: string[]): Promise<number> {
@@ -187,43 +211,37 @@ export async function runDoctor(argv: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-interface Built {
-  readonly destination?: Destination;
-  readonly region?: ResolvedRegion;
-  readonly problem?: SignetError;
-}
-
 /**
  * The destination as `signet run` builds it (same factory), so the probe goes
  * where run's requests go and is signed as run signs them.
  */
 async function destinationOf(
-  t: Target,
-  env: NodeJS.ProcessEnv,
-  registry: CredentialRegistry,
-  clock: CorrectedClock,
+  url: string,
+  signing: SigningOptions,
+  kind: 'remote_write' | 'url',
+  { env, registry, clock }: BuildContext,
 ): Promise<Built> {
   const service =
-    t.signing.service ??
-    (t.kind === 'remote_write' ? 'aps' : inferEndpoint(new URL(t.url).hostname)?.service);
+    signing.service ??
+    (kind === 'remote_write' ? 'aps' : inferEndpoint(new URL(url).hostname)?.service);
   try {
     if (!service) {
       // Still show the region; the probe cannot be signed without a service.
       const region = await resolveRegion({
-        configured: t.signing.region,
-        configuredBy: t.signing.regionBy,
-        url: t.url,
+        configured: signing.region,
+        configuredBy: signing.regionBy,
+        url,
         env,
-        profile: t.signing.credentials.profile,
+        profile: signing.credentials.profile,
       });
-      const problem = new SignetError(`Cannot tell the signing service of ${t.url}`, {
+      const problem = new SignetError(`Cannot tell the signing service of ${url}`, {
         hint: 'pass --service or service_name',
       });
       return { region, problem };
     }
     const destination = await createDestination({
-      url: t.url,
-      signing: t.signing,
+      url,
+      signing,
       defaultService: service,
       env,
       registry,
@@ -250,7 +268,7 @@ function configProblem(error: SignetError): ProbeReport['problem'] {
 }
 
 export async function diagnose(
-  list: readonly Target[],
+  list: readonly DoctorTarget[],
   env: NodeJS.ProcessEnv,
 ): Promise<DoctorReport> {
   const clock = new CorrectedClock();
@@ -260,8 +278,8 @@ export async function diagnose(
     { credentials: CredentialsReport; identity: IdentityReport; region: string | null } | undefined;
   try {
     for (const t of list) {
-      const spec = t.signing.credentials;
-      const { destination, region, problem } = await destinationOf(t, env, registry, clock);
+      const spec = t.credentials;
+      const { destination, region, problem } = await t.build({ env, registry, clock });
       // The registry hands back the destination's own provider when there is one.
       const provider = destination?.credentials ?? registry.provider(spec, region?.region);
       const credentials = await checkCredentials(provider);
@@ -271,7 +289,7 @@ export async function diagnose(
           : { identity: null, clockOffsetSeconds: null, stsEndpoint: '', problem: null };
       let probeReport: ProbeReport;
       if (destination && !credentials.error) {
-        probeReport = await probe(destination.url, t.kind, destination.client);
+        probeReport = await t.probe(destination, identity.identity);
       } else {
         probeReport = {
           ok: false,
@@ -290,12 +308,14 @@ export async function diagnose(
       }
       destinations.push({
         name: t.name,
-        url: destination?.url ?? t.url,
-        configuredUrl: t.url,
+        kind: t.kind,
+        resource: t.resource ?? null,
+        url: destination?.url ?? t.configured,
+        configuredUrl: t.configured,
         endpointOverride: destination?.endpointOverride?.from ?? null,
         region: region?.region ?? null,
         regionSource: region?.from ?? null,
-        service: destination?.service ?? t.signing.service ?? null,
+        service: destination?.service ?? t.service ?? null,
         credentials,
         identity: identity.identity,
         probe: probeReport,
@@ -304,6 +324,7 @@ export async function diagnose(
     }
   } finally {
     registry.close();
+    await Promise.all(list.map((t) => t.close()));
   }
   const head = first!;
   return {

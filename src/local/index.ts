@@ -46,6 +46,12 @@ export interface LocalOptions {
   readonly s3MinPartSize?: number;
   /** Log entries Loki holds before dropping the oldest; tests lower it. */
   readonly lokiMaxEntries?: number;
+  /**
+   * Whether Firehose and Kinesis create a stream a request names that does not
+   * exist (default true). Off, they answer ResourceNotFoundException as AWS
+   * does: for tests of a missing stream.
+   */
+  readonly autoCreateStreams?: boolean;
 }
 
 export interface LocalStack {
@@ -75,8 +81,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalStack
   const faults = new Faults();
   for (const rule of config.faults) faults.add(rule, clock());
   const log = new RequestLog();
-  const firehose = createFirehoseService(store);
-  const kinesis = createKinesisService(store);
+  const streams = options.autoCreateStreams === false ? { autoCreate: false } : {};
+  const firehose = createFirehoseService(store, streams);
+  const kinesis = createKinesisService(store, streams);
   const xray = createXRayService(store);
   const cloudwatch = createCloudWatchServices(store);
   const sts = createStsService(identities, config);

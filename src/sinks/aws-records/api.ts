@@ -5,6 +5,7 @@
  * the request's, in the same order, each entry either the stored record's
  * id or its `ErrorCode` and `ErrorMessage`.
  */
+import type { AwsClient } from '../../aws/http/aws-client.js';
 import type { OutRecord } from './batch.js';
 import type { RecordLimits } from './limits.js';
 
@@ -24,6 +25,29 @@ export interface RecordApi {
    * error. Throws when the answer does not say, for every record, which.
    */
   results(answer: unknown, count: number): (RecordError | undefined)[];
+  /**
+   * The harmless call that says whether the stream exists and the caller may
+   * see it (DescribeDeliveryStream, DescribeStreamSummary): `signet doctor`'s probe.
+   */
+  readonly describe: { readonly target: string; readonly body: string };
+}
+
+/**
+ * Sends `api.describe`; resolves with the answer's JSON, or throws an
+ * AwsError (ResourceNotFoundException for a missing stream) or NetworkError.
+ */
+export async function describeStream(
+  aws: AwsClient,
+  url: string,
+  api: RecordApi,
+): Promise<unknown> {
+  const response = await aws.send({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': api.describe.target },
+    body: api.describe.body,
+  });
+  return JSON.parse(response.body.toString('utf8')) as unknown;
 }
 
 /** An answer that is not the API's: every record is treated as failed and retried. */

@@ -4,7 +4,13 @@
  * retries only the records that failed, its metrics, options and signed
  * destination. Each sink adds its API (body, answer, limits) and options.
  */
-export { readResults, UnreadableAnswerError, type RecordApi, type RecordError } from './api.js';
+export {
+  describeStream,
+  readResults,
+  UnreadableAnswerError,
+  type RecordApi,
+  type RecordError,
+} from './api.js';
 export { RecordBatch, RecordBatcher, type OutRecord, type Piece, type Run } from './batch.js';
 export {
   NO_PARTITION_KEYS,

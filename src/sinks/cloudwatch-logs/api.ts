@@ -18,6 +18,14 @@ export interface RejectedLogEventsInfo {
   readonly expiredLogEventEndIndex?: number;
 }
 
+/** The fields of a DescribeLogGroups entry doctor reports. */
+export interface DescribedLogGroup {
+  readonly logGroupName: string;
+  readonly arn?: string;
+  readonly retentionInDays?: number;
+  readonly logGroupClass?: string;
+}
+
 export interface RejectedCounts {
   readonly tooOld: number;
   readonly expired: number;
@@ -67,6 +75,25 @@ export class LogsApi {
 
   async putRetentionPolicy(logGroupName: string, retentionInDays: number): Promise<void> {
     await this.call('PutRetentionPolicy', JSON.stringify({ logGroupName, retentionInDays }));
+  }
+
+  /**
+   * DescribeLogGroups with the group's name as `logGroupNamePrefix`: the
+   * group as AWS describes it, or undefined when it does not exist.
+   * `signet doctor`'s probe. One page is enough: the answer is sorted by
+   * name, and a name sorts before every other name it is a prefix of.
+   */
+  async describeLogGroup(logGroupName: string): Promise<DescribedLogGroup | undefined> {
+    const { json } = await this.call(
+      'DescribeLogGroups',
+      JSON.stringify({ logGroupNamePrefix: logGroupName }),
+    );
+    const groups = (json as { logGroups?: unknown } | null)?.logGroups;
+    if (!Array.isArray(groups)) return undefined;
+    return (
+      (groups as (DescribedLogGroup | null)[]).find((g) => g?.logGroupName === logGroupName) ??
+      undefined
+    );
   }
 
   /** CreateLogStream; a stream that already exists is success. */

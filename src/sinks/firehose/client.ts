@@ -76,5 +76,9 @@ export function firehoseApi(deliveryStreamName: string): RecordApi {
       return Buffer.from(`${head}${parts.join(',')}]}`);
     },
     results: (answer, count) => readResults(answer, 'RequestResponses', 'FailedPutCount', count),
+    describe: {
+      target: 'Firehose_20150804.DescribeDeliveryStream',
+      body: JSON.stringify({ DeliveryStreamName: deliveryStreamName }),
+    },
   };
 }

@@ -116,5 +116,6 @@ export function kinesisApi(ref: Readonly<Record<string, string>>): RecordApi {
       return Buffer.from(`${head}${parts.join(',')}]}`);
     },
     results: (answer, count) => readResults(answer, 'Records', 'FailedRecordCount', count),
+    describe: { target: 'Kinesis_20131202.DescribeStreamSummary', body: JSON.stringify(ref) },
   };
 }

@@ -100,6 +100,32 @@ export class S3Api {
     await this.send('DELETE', key, `uploadId=${encodeURIComponent(uploadId)}`, {});
   }
 
+  /**
+   * HeadBucket: resolves when the bucket exists and the caller may list it
+   * (S3 authorizes HeadBucket as s3:ListBucket); `signet doctor`'s probe. The
+   * answer has no body, so a refusal is known by its status alone (403, 404,
+   * 301 or 400 for a bucket in another region).
+   */
+  async headBucket(): Promise<void> {
+    const { url, addressing, bucket } = this.options;
+    const root = objectUrl(url, addressing, bucket, '');
+    // Path-style, the bucket's URL is `/<bucket>`, as the SDKs send it: no slash for an empty key.
+    await this.aws.send({ method: 'HEAD', url: addressing === 'path' ? root.slice(0, -1) : root });
+  }
+
+  /**
+   * ListObjectsV2 for no keys (`max-keys=0`): the same permission as
+   * HeadBucket (s3:ListBucket), but a refusal comes with a body naming its
+   * code (AccessDenied, SignatureDoesNotMatch, AuthorizationHeaderMalformed
+   * and the bucket's region), which HeadBucket's answer cannot carry.
+   */
+  async listNoObjects(): Promise<void> {
+    const { url, addressing, bucket } = this.options;
+    const root = objectUrl(url, addressing, bucket, '');
+    const target = addressing === 'path' ? root.slice(0, -1) : root;
+    await this.aws.send({ method: 'GET', url: `${target}?list-type=2&max-keys=0` });
+  }
+
   private md5(body: Buffer): Record<string, string> {
     return this.options.contentMd5
       ? { 'content-md5': createHash('md5').update(body).digest('base64') }
