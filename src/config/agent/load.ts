@@ -28,6 +28,7 @@ import {
 import { agentFileSchema, type AgentFile, type RemoteWriteFile } from './schema.js';
 import { keysAt, unimplementedPaths } from './schema-walk.js';
 import { awsOf, checkAuthExclusive, signingKeyPath } from './auth-checks.js';
+import { logsClientIssues } from '../../pipelines/logs/client-options.js';
 import { buildLogs } from './logs-load.js';
 import type { AgentConfig, MetricsInstance, RemoteWriteTarget, ScrapeJob } from './types.js';
 import { unimplementedIssue } from './unimplemented.js';
@@ -186,6 +187,9 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
     };
   });
   const listen = options.httpListen;
+  const logs = buildLogs(file.logs, c);
+  // What each AWS logs client's sink would refuse at start, refused here with its place.
+  issues.push(...logsClientIssues(logs, issues));
   return {
     file: listen
       ? {
@@ -201,7 +205,7 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
     walDirectory: m.wal_directory ?? m.wal_dir ?? 'data-agent/',
     globalRemoteWrite: globalRw,
     instances,
-    logs: buildLogs(file.logs, c),
+    logs,
   };
 }
 

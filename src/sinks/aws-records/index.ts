@@ -36,6 +36,7 @@ export {
 export {
   RECORD_SINK_DEFAULTS,
   RecordSinkOptionsError,
+  checkRecordClientOptions,
   recordClientSettings,
   resolveRecordSinkOptions,
   type RecordClientOptions,
