@@ -101,6 +101,49 @@ test('bad CloudWatch Logs, S3, Firehose and Kinesis options: check and run refus
   assert.deepEqual(problemLines(run, file), lines, 'run refuses with what check said');
 });
 
+test('an AWS logs client with no region anywhere: check refuses it at its block, as run does; an ARN or AWS_REGION gives one', async () => {
+  const file = home.write(
+    'aws-regions.yaml',
+    logsFile(`        - firehose:
+            delivery_stream_name: logs
+        - kinesis:
+            stream_arn: arn:aws:kinesis:eu-west-1:123456789012:stream/logs
+        - s3:
+            bucket: logs-bucket
+            endpoint: http://127.0.0.1:9
+`),
+  );
+  const env = isolatedEnv(home, { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x' });
+  const [check, run, withRegion] = await Promise.all([
+    runSignet(['config', 'check', file], { env }),
+    runSignet(['run', `-config.file=${file}`, '-server.http.address=127.0.0.1:0'], { env }),
+    runSignet(['config', 'check', file], { env: { ...env, AWS_REGION: 'eu-west-1' } }),
+  ]);
+  assert.equal(check.status, 1, check.stdout + check.stderr);
+  assert.equal(run.status, 1, run.stdout + run.stderr);
+  const lines = problemLines(check, file);
+  assert.deepEqual(
+    lines.map((l) => l.replace(/: '.*$/, '')),
+    [
+      '7:13: logs.configs[0].clients[0].firehose: no signing region',
+      '11:13: logs.configs[0].clients[2].s3: no signing region',
+    ],
+  );
+  assert.match(
+    lines[0]!,
+    /'firehose\.<region>\.amazonaws\.com' names none.*\(set region: in this block/,
+  );
+  assert.match(lines[1]!, /'127\.0\.0\.1:9' names none/);
+  // Run also asks IMDS (at a closed port here), and says so; otherwise the same.
+  const withoutImds = (l: string) =>
+    l.replace(
+      /; config check does not ask the instance metadata service \(IMDS\), which `signet run` would try on EC2|, nor the instance metadata service \(IMDS\)/,
+      '',
+    );
+  assert.deepEqual(problemLines(run, file).map(withoutImds), lines.map(withoutImds));
+  assert.equal(withRegion.status, 0, withRegion.stderr);
+});
+
 test('the same clients with their options fixed pass check', async () => {
   const file = home.write(
     'aws-clients-ok.yaml',

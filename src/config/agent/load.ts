@@ -28,7 +28,7 @@ import {
 import { agentFileSchema, type AgentFile, type RemoteWriteFile } from './schema.js';
 import { keysAt, unimplementedPaths } from './schema-walk.js';
 import { awsOf, checkAuthExclusive, signingKeyPath } from './auth-checks.js';
-import { logsClientIssues } from '../../pipelines/logs/client-options.js';
+import { logsClientIssues, logsClientRegionNeeds } from '../../pipelines/logs/client-options.js';
 import { buildLogs } from './logs-load.js';
 import type { AgentConfig, MetricsInstance, RemoteWriteTarget, ScrapeJob } from './types.js';
 import { unimplementedIssue } from './unimplemented.js';
@@ -188,8 +188,10 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
   });
   const listen = options.httpListen;
   const logs = buildLogs(file.logs, c);
-  // What each AWS logs client's sink would refuse at start, refused here with its place.
+  // What each AWS logs client's sink would refuse at start, refused here with its place,
+  // and the region each must find when the file gives none.
   issues.push(...logsClientIssues(logs, issues));
+  c.regionNeeds.push(...logsClientRegionNeeds(logs, issues));
   return {
     file: listen
       ? {

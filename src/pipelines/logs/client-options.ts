@@ -6,6 +6,7 @@
  * `signet config check`, a reload and `signet run` refuse exactly what the
  * sink would refuse, with the same key path.
  */
+import { hostNamesRegion, type RegionNeed } from '../../config/agent/checks.js';
 import type { LogsClientTarget, LogsInstance } from '../../config/agent/types.js';
 import type { ConfigIssue } from '../../config/yaml/config-error.js';
 import { formatKeyPath, parseKeyPath } from '../../config/yaml/issues.js';
@@ -15,7 +16,11 @@ import {
   type CloudWatchLogsOptions,
 } from '../../sinks/cloudwatch-logs/index.js';
 import { checkFirehoseOptions, type FirehoseSettings } from '../../sinks/firehose/index.js';
-import { checkKinesisOptions, type KinesisSettings } from '../../sinks/kinesis/index.js';
+import {
+  checkKinesisOptions,
+  parseKinesisStreamArn,
+  type KinesisSettings,
+} from '../../sinks/kinesis/index.js';
 import { resolveS3SinkOptions, s3Url, type S3SinkOptions } from '../../sinks/s3/index.js';
 import { regionalServiceUrl } from '../../sinks/shared/regional-destination.js';
 
@@ -118,6 +123,51 @@ export function recordStreamSettings(target: LogsClientTarget): RecordStreamSett
 }
 
 /**
+ * Where an AWS logs client signs and sends, as the file says it: the
+ * client's block (`cloudwatch_logs`, `s3`, `firehose`, `kinesis`) or, for the
+ * URL forms, `url`; its region (the block's, a `cwlogs://` URL's or a
+ * Kinesis stream ARN's, else the signing block's) and endpoint. Undefined for
+ * a Loki client.
+ */
+export function awsLogsPlace(target: LogsClientTarget):
+  | {
+      readonly key: 'cloudwatch_logs' | 's3' | 'firehose' | 'kinesis' | 'url';
+      readonly service: 'logs' | 's3' | 'firehose' | 'kinesis';
+      readonly region: string | undefined;
+      readonly endpoint: string | undefined;
+    }
+  | undefined {
+  const f = target.file;
+  const signing = target.aws?.region;
+  if (target.cloudwatchLogs) {
+    return {
+      key: f.cloudwatch_logs ? 'cloudwatch_logs' : 'url',
+      service: 'logs',
+      region: target.cloudwatchLogs.region ?? signing,
+      endpoint: f.cloudwatch_logs?.endpoint,
+    };
+  }
+  if (target.s3) {
+    return {
+      key: f.s3 ? 's3' : 'url',
+      service: 's3',
+      region: f.s3?.region ?? signing,
+      endpoint: f.s3?.endpoint,
+    };
+  }
+  if (f.firehose) {
+    const { region, endpoint } = f.firehose;
+    return { key: 'firehose', service: 'firehose', region: region ?? signing, endpoint };
+  }
+  if (f.kinesis) {
+    const { region, endpoint, stream_arn: arn } = f.kinesis;
+    const fromArn = arn === undefined ? undefined : parseKinesisStreamArn(arn)?.region;
+    return { key: 'kinesis', service: 'kinesis', region: region ?? fromArn ?? signing, endpoint };
+  }
+  return undefined;
+}
+
+/**
  * Throws the sink's own error (a SignetError naming the key path) for any
  * option of an AWS logs client it would refuse; a Loki client is left to
  * its prepare. The endpoint is the block's, else the regional one: an
@@ -125,7 +175,7 @@ export function recordStreamSettings(target: LogsClientTarget): RecordStreamSett
  * again with the real URL.
  */
 export function checkLogsClientOptions(target: LogsClientTarget): void {
-  const region = target.cloudwatchLogs?.region ?? target.aws?.region ?? CHECK_REGION;
+  const region = awsLogsPlace(target)?.region ?? CHECK_REGION;
   if (target.cloudwatchLogs) {
     resolveCloudWatchLogsOptions({
       ...cloudWatchLogsSettings(target, target.cloudwatchLogs),
@@ -134,10 +184,9 @@ export function checkLogsClientOptions(target: LogsClientTarget): void {
     return;
   }
   if (target.s3) {
-    const block = target.file.s3;
     resolveS3SinkOptions({
       ...s3Settings(target, target.s3),
-      url: block?.endpoint ?? s3Url(block?.region ?? target.aws?.region ?? CHECK_REGION),
+      url: target.file.s3?.endpoint ?? s3Url(region),
     });
     return;
   }
@@ -173,25 +222,60 @@ function splitKeyPath(text: string, base: string): { path: PropertyKey[]; messag
   };
 }
 
+/** Every client of the logs configs once (global ones serve many), but those the loader refused. */
+function checkedClients(
+  instances: readonly LogsInstance[],
+  known: readonly ConfigIssue[],
+): LogsClientTarget[] {
+  const refused = known.map((issue) => formatKeyPath(issue.path));
+  const within = (path: string) =>
+    refused.some((r) => r === path || r.startsWith(`${path}.`) || r.startsWith(`${path}[`));
+  const seen = new Set<string>();
+  return instances
+    .flatMap((i) => i.clients)
+    .filter((target) => {
+      if (seen.has(target.path) || within(target.path)) return false;
+      seen.add(target.path);
+      return true;
+    });
+}
+
 /**
- * The issues of every client of the logs configs, each client once (global
- * ones serve many). A client the loader already refused (`known`: nowhere to
- * send, two places) is left at that: its sink options would only add noise.
+ * The issues of every client of the logs configs. A client the loader
+ * already refused (`known`: nowhere to send, two places) is left at that:
+ * its sink options would only add noise.
  */
 export function logsClientIssues(
   instances: readonly LogsInstance[],
   known: readonly ConfigIssue[],
 ): ConfigIssue[] {
-  const refused = known.map((issue) => formatKeyPath(issue.path));
-  const within = (path: string) =>
-    refused.some((r) => r === path || r.startsWith(`${path}.`) || r.startsWith(`${path}[`));
-  const seen = new Set<string>();
-  const issues: ConfigIssue[] = [];
-  for (const target of instances.flatMap((i) => i.clients)) {
-    if (seen.has(target.path) || within(target.path)) continue;
-    seen.add(target.path);
+  return checkedClients(instances, known).flatMap((target) => {
     const issue = logsClientOptionsIssue(target);
-    if (issue) issues.push(issue);
-  }
-  return issues;
+    return issue ? [issue] : [];
+  });
+}
+
+/**
+ * The AWS logs clients whose signing region the file does not give (nor an
+ * endpoint's host): found at start from AWS_REGION or the profile (or IMDS),
+ * so `config check` asks the same and refuses the file at the client's
+ * block when none answers, as `run` would at start.
+ */
+export function logsClientRegionNeeds(
+  instances: readonly LogsInstance[],
+  known: readonly ConfigIssue[],
+): RegionNeed[] {
+  return checkedClients(instances, known).flatMap((target): RegionNeed[] => {
+    const place = awsLogsPlace(target);
+    if (place === undefined || place.region !== undefined) return [];
+    const host = place.endpoint === undefined ? undefined : new URL(place.endpoint).host;
+    if (host !== undefined && hostNamesRegion(host)) return [];
+    return [
+      {
+        path: [...parseKeyPath(target.path), place.key],
+        host: host ?? `${place.service}.<region>.amazonaws.com`,
+        profile: target.aws?.spec.profile,
+      },
+    ];
+  });
 }

@@ -50,6 +50,7 @@ import type { LogClient, LogClientProgress } from '../../sinks/shared/log-client
 import type { SinkLog } from '../../sinks/shared/index.js';
 import type { PipelineContext } from '../pipeline.js';
 import {
+  awsLogsPlace,
   checkLogsClientOptions,
   cloudWatchLogsSettings,
   recordStreamSettings,
@@ -101,22 +102,18 @@ export async function prepareLogsClient(
 }
 
 /**
- * What every AWS client's destination is built from: its block's region (else
- * the signing block's, else the environment's) or endpoint, signed through the
- * credential chain whether or not the client has an `aws_auth`/`sigv4` block,
- * over the client's own HTTP settings.
+ * What every AWS client's destination is built from: its region (the block's,
+ * a `cwlogs://` URL's or a stream ARN's, else the signing block's, else the
+ * environment's) or endpoint (awsLogsPlace), signed through the credential
+ * chain whether or not the client has an `aws_auth`/`sigv4` block, over the
+ * client's own HTTP settings.
  */
-function awsDestination(
-  target: LogsClientTarget,
-  block:
-    { readonly region?: string | undefined; readonly endpoint?: string | undefined } | undefined,
-  context: PipelineContext,
-  connections: number,
-) {
+function awsDestination(target: LogsClientTarget, context: PipelineContext, connections: number) {
   const signing = signingOptions(target.aws ?? parseAwsAuth({}, `${target.path}.aws_auth`));
+  const place = awsLogsPlace(target);
   return {
-    region: block?.region ?? signing.region,
-    endpoint: block?.endpoint,
+    region: place?.region ?? signing.region,
+    endpoint: place?.endpoint,
     signing: { credentials: signing.credentials },
     env: context.env,
     registry: context.credentials,
@@ -137,9 +134,7 @@ async function prepareS3Client(
   where: NonNullable<LogsClientTarget['s3']>,
   context: PipelineContext,
 ): Promise<PreparedLogsClient> {
-  const f = target.file;
-  const block = f.s3;
-  const destination = await createS3Destination(awsDestination(target, block, context, 4));
+  const destination = await createS3Destination(awsDestination(target, context, 4));
   void destination.credentials.start();
   const options: S3SinkOptions = {
     ...s3Settings(target, where),
@@ -162,8 +157,7 @@ async function prepareRecordStreamClient(
   stream: RecordStreamSettings,
   context: PipelineContext,
 ): Promise<PreparedLogsClient> {
-  const f = target.file;
-  const destinationOptions = awsDestination(target, f.firehose ?? f.kinesis, context, 2);
+  const destinationOptions = awsDestination(target, context, 2);
   if (stream.kind === 'firehose') {
     const destination = await createFirehoseDestination(destinationOptions);
     void destination.credentials.start();
@@ -204,11 +198,7 @@ async function prepareCloudWatchLogsClient(
   where: NonNullable<LogsClientTarget['cloudwatchLogs']>,
   context: PipelineContext,
 ): Promise<PreparedLogsClient> {
-  const f = target.file;
-  const block = f.cloudwatch_logs;
-  const destination = await createCloudWatchLogsDestination(
-    awsDestination(target, { region: where.region, endpoint: block?.endpoint }, context, 4),
-  );
+  const destination = await createCloudWatchLogsDestination(awsDestination(target, context, 4));
   void destination.credentials.start();
   const options: CloudWatchLogsOptions = {
     ...cloudWatchLogsSettings(target, where),
