@@ -28,6 +28,7 @@ import {
 import { agentFileSchema, type AgentFile, type RemoteWriteFile } from './schema.js';
 import { keysAt, unimplementedPaths } from './schema-walk.js';
 import { awsOf, checkAuthExclusive, signingKeyPath } from './auth-checks.js';
+import { logsClientIssues, logsClientRegionNeeds } from '../../pipelines/logs/client-options.js';
 import { buildLogs } from './logs-load.js';
 import type { AgentConfig, MetricsInstance, RemoteWriteTarget, ScrapeJob } from './types.js';
 import { unimplementedIssue } from './unimplemented.js';
@@ -187,6 +188,11 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
   });
   const listen = options.httpListen;
   const walDirectory = m.wal_directory ?? m.wal_dir ?? 'data-agent/';
+  const logs = buildLogs(file.logs, c, walDirectory);
+  // What each AWS logs client's sink would refuse at start, refused here with its place,
+  // and the region each must find when the file gives none.
+  issues.push(...logsClientIssues(logs, issues));
+  c.regionNeeds.push(...logsClientRegionNeeds(logs, issues));
   return {
     file: listen
       ? {
@@ -202,7 +208,7 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
     walDirectory,
     globalRemoteWrite: globalRw,
     instances,
-    logs: buildLogs(file.logs, c, walDirectory),
+    logs,
   };
 }
 

@@ -49,6 +49,14 @@ import {
 import type { LogClient, LogClientProgress } from '../../sinks/shared/log-client.js';
 import type { SinkLog } from '../../sinks/shared/index.js';
 import type { PipelineContext } from '../pipeline.js';
+import {
+  awsLogsPlace,
+  checkLogsClientOptions,
+  cloudWatchLogsSettings,
+  recordStreamSettings,
+  s3Settings,
+  type RecordStreamSettings,
+} from './client-options.js';
 
 export interface PreparedLogsClient {
   readonly name: string;
@@ -75,35 +83,37 @@ function authorizationOf(f: LogsClientTarget['file']): {
     : { header: `${a.type} ${credentials}` };
 }
 
-export function prepareLogsClient(
+/**
+ * Everything that can be refused without I/O is refused first, for every
+ * client kind (the same check `signet config check` makes), before any
+ * destination is made.
+ */
+export async function prepareLogsClient(
   target: LogsClientTarget,
   context: PipelineContext,
 ): Promise<PreparedLogsClient> {
+  checkLogsClientOptions(target);
   if (target.cloudwatchLogs)
     return prepareCloudWatchLogsClient(target, target.cloudwatchLogs, context);
   if (target.s3) return prepareS3Client(target, target.s3, context);
-  if (target.file.firehose || target.file.kinesis)
-    return prepareRecordStreamClient(target, context);
+  const stream = recordStreamSettings(target);
+  if (stream) return prepareRecordStreamClient(target, stream, context);
   return prepareLokiClient(target, context);
 }
 
 /**
- * What every AWS client's destination is built from: its block's region (else
- * the signing block's, else the environment's) or endpoint, signed through the
- * credential chain whether or not the client has an `aws_auth`/`sigv4` block,
- * over the client's own HTTP settings.
+ * What every AWS client's destination is built from: its region (the block's,
+ * a `cwlogs://` URL's or a stream ARN's, else the signing block's, else the
+ * environment's) or endpoint (awsLogsPlace), signed through the credential
+ * chain whether or not the client has an `aws_auth`/`sigv4` block, over the
+ * client's own HTTP settings.
  */
-function awsDestination(
-  target: LogsClientTarget,
-  block:
-    { readonly region?: string | undefined; readonly endpoint?: string | undefined } | undefined,
-  context: PipelineContext,
-  connections: number,
-) {
+function awsDestination(target: LogsClientTarget, context: PipelineContext, connections: number) {
   const signing = signingOptions(target.aws ?? parseAwsAuth({}, `${target.path}.aws_auth`));
+  const place = awsLogsPlace(target);
   return {
-    region: block?.region ?? signing.region,
-    endpoint: block?.endpoint,
+    region: place?.region ?? signing.region,
+    endpoint: place?.endpoint,
     signing: { credentials: signing.credentials },
     env: context.env,
     registry: context.credentials,
@@ -124,31 +134,14 @@ async function prepareS3Client(
   where: NonNullable<LogsClientTarget['s3']>,
   context: PipelineContext,
 ): Promise<PreparedLogsClient> {
-  const f = target.file;
-  const block = f.s3;
-  const destination = await createS3Destination(awsDestination(target, block, context, 4));
+  const destination = await createS3Destination(awsDestination(target, context, 4));
   void destination.credentials.start();
   const options: S3SinkOptions = {
+    ...s3Settings(target, where),
     aws: destination.client,
     url: destination.url,
-    name: target.name,
-    bucket: where.bucket,
-    prefix: where.prefix,
-    keyFormat: block?.key_format,
-    compression: block?.compression,
-    format: block?.format,
-    batchSizeBytes: block?.batch_size,
-    batchWaitMs: block?.batch_wait,
-    storageClass: block?.storage_class,
-    sse: block?.sse,
-    kmsKeyId: block?.kms_key_id,
-    contentMd5: block?.content_md5,
-    addressing: block?.addressing,
-    minBackoffMs: f.backoff_config.min_period,
-    maxBackoffMs: f.backoff_config.max_period,
-    path: `${target.path}.s3`,
   };
-  // zstd, a key format without $UUID and the like are refused now, with their place.
+  // Again with the real endpoint: addressing depends on it (an AWS_ENDPOINT_URL_S3 IP, say).
   resolveS3SinkOptions(options);
   return {
     name: target.name,
@@ -161,30 +154,17 @@ async function prepareS3Client(
 /** Firehose (PutRecordBatch) or Kinesis Data Streams (PutRecords). */
 async function prepareRecordStreamClient(
   target: LogsClientTarget,
+  stream: RecordStreamSettings,
   context: PipelineContext,
 ): Promise<PreparedLogsClient> {
-  const f = target.file;
-  const block = (f.firehose ?? f.kinesis)!;
-  const destinationOptions = awsDestination(target, block, context, 2);
-  const common = {
-    name: target.name,
-    format: block.record_format,
-    newline: block.newline,
-    aggregate: block.aggregate,
-    oversized: block.oversized,
-    batchWaitMs: f.batchwait,
-    minBackoffMs: f.backoff_config.min_period,
-    maxBackoffMs: f.backoff_config.max_period,
-  };
-  if (f.firehose) {
+  const destinationOptions = awsDestination(target, context, 2);
+  if (stream.kind === 'firehose') {
     const destination = await createFirehoseDestination(destinationOptions);
     void destination.credentials.start();
     const options: FirehoseClientOptions = {
-      ...common,
+      ...stream.settings,
       url: destination.url,
       aws: destination.client,
-      deliveryStreamName: f.firehose.delivery_stream_name,
-      path: `${target.path}.firehose`,
     };
     return {
       name: target.name,
@@ -193,17 +173,12 @@ async function prepareRecordStreamClient(
         new FirehoseClient(options, { progress, metrics: createFirehoseMetrics(registry), log }),
     };
   }
-  const kinesis = f.kinesis!;
   const destination = await createKinesisDestination(destinationOptions);
   void destination.credentials.start();
   const options: KinesisClientOptions = {
-    ...common,
+    ...stream.settings,
     url: destination.url,
     aws: destination.client,
-    streamName: kinesis.stream_name,
-    streamArn: kinesis.stream_arn,
-    partitionKey: kinesis.partition_key,
-    path: `${target.path}.kinesis`,
   };
   return {
     name: target.name,
@@ -223,31 +198,14 @@ async function prepareCloudWatchLogsClient(
   where: NonNullable<LogsClientTarget['cloudwatchLogs']>,
   context: PipelineContext,
 ): Promise<PreparedLogsClient> {
-  const f = target.file;
-  const block = f.cloudwatch_logs;
-  const destination = await createCloudWatchLogsDestination(
-    awsDestination(target, { region: where.region, endpoint: block?.endpoint }, context, 4),
-  );
+  const destination = await createCloudWatchLogsDestination(awsDestination(target, context, 4));
   void destination.credentials.start();
   const options: CloudWatchLogsOptions = {
+    ...cloudWatchLogsSettings(target, where),
     aws: destination.client,
     url: destination.url,
-    name: target.name,
-    logGroupName: where.logGroupName,
-    logStreamName: block?.log_stream_name,
-    logStreamNamePrefix: block?.log_stream_name_prefix,
-    createLogGroup: block?.create_log_group,
-    createLogStream: block?.create_log_stream,
-    logGroupClass: block?.log_group_class,
-    retentionInDays: block?.retention_in_days,
-    kmsKeyId: block?.kms_key_id,
-    logFormat: block?.log_format,
-    batchWaitMs: f.batchwait,
-    minBackoffMs: f.backoff_config.min_period,
-    maxBackoffMs: f.backoff_config.max_period,
-    path: `${target.path}.cloudwatch_logs`,
   };
-  // Group names, retention days and the like are checked now, not at start.
+  // Again with the real endpoint, which checkLogsClientOptions could only assume.
   resolveCloudWatchLogsOptions(options);
   return {
     name: target.name,

@@ -42,6 +42,7 @@ export {
 export {
   RECORD_SINK_DEFAULTS,
   RecordSinkOptionsError,
+  checkRecordClientOptions,
   recordClientSettings,
   resolveRecordSinkOptions,
   type RecordClientOptions,

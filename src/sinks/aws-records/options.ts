@@ -66,16 +66,24 @@ export interface RecordStreamSpec {
   readonly destination: string;
 }
 
+/** The shared options checked against the sink's stream; throws RecordSinkOptionsError naming the key. */
+export function checkRecordClientOptions(
+  options: RecordSinkCommonOptions,
+  spec: RecordStreamSpec,
+): ResolvedRecordSinkOptions {
+  return resolveRecordSinkOptions(options, {
+    newline: spec.newline,
+    maxRequestBytes: spec.api.limits.maxRequestBytes,
+    path: spec.path,
+  });
+}
+
 /** The shared options checked and joined with the sink's stream into a RecordStreamClient's settings. */
 export function recordClientSettings(
   options: RecordClientOptions,
   spec: RecordStreamSpec,
 ): RecordClientSettings {
-  const resolved = resolveRecordSinkOptions(options, {
-    newline: spec.newline,
-    maxRequestBytes: spec.api.limits.maxRequestBytes,
-    path: spec.path,
-  });
+  const resolved = checkRecordClientOptions(options, spec);
   return {
     name: options.name ?? `${spec.service}/${spec.stream}`,
     stream: spec.stream,

@@ -103,8 +103,13 @@ export const DEFAULT_BATCH_WAIT_MS = 1000;
 export const DEFAULT_MAX_PARALLEL_STREAMS = 4;
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The options checked, each refusal naming its key. Without `aws` (config
+ * check, before any destination exists) everything is checked the same; only
+ * the default name lacks the region, so give `name`.
+ */
 export function resolveCloudWatchLogsOptions(
-  options: CloudWatchLogsOptions,
+  options: Omit<CloudWatchLogsOptions, 'aws'> & { readonly aws?: Pick<AwsClient, 'region'> },
 ): ResolvedCloudWatchLogsOptions {
   const at = (key: string): string => (options.path ? `${options.path}.${key}` : key);
   const refuse = (key: string, what: string, hint: string): never => {
@@ -221,7 +226,7 @@ export function resolveCloudWatchLogsOptions(
     );
   }
   return {
-    name: options.name ?? `cwlogs://${options.aws.region}/${group}`,
+    name: options.name ?? `cwlogs://${options.aws?.region ?? ''}/${group}`,
     host: url.host,
     url: options.url,
     logGroupName: group,

@@ -17,12 +17,14 @@ import {
   NO_PARTITION_KEYS,
   RecordSinkOptionsError,
   RecordStreamClient,
+  checkRecordClientOptions,
   readResults,
   recordClientSettings,
   type RecordApi,
   type RecordClientDeps,
   type RecordClientOptions,
   type RecordLimits,
+  type RecordStreamSpec,
 } from '../aws-records/index.js';
 
 export const FIREHOSE_LIMITS: RecordLimits = Object.freeze({
@@ -39,30 +41,44 @@ export interface FirehoseClientOptions extends RecordClientOptions {
   readonly deliveryStreamName: string;
 }
 
+/** A Firehose client's options without its destination: what can be checked before any request. */
+export type FirehoseSettings = Omit<FirehoseClientOptions, 'aws' | 'url'>;
+
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
+
+/** The delivery stream a client sends to, its name checked (RecordSinkOptionsError names the key). */
+function firehoseSpec(options: FirehoseSettings): RecordStreamSpec {
+  const path = options.path ?? 'firehose';
+  const stream = options.deliveryStreamName;
+  if (typeof stream !== 'string' || !STREAM_NAME.test(stream)) {
+    throw new RecordSinkOptionsError(
+      `${path}.delivery_stream_name: ${JSON.stringify(stream)} is not a delivery stream name`,
+      { hint: 'give the name (not the ARN): 1 to 64 letters, digits, _ . or -' },
+    );
+  }
+  return {
+    service: 'firehose',
+    stream,
+    api: firehoseApi(stream),
+    keys: NO_PARTITION_KEYS,
+    newline: true,
+    path,
+    destination: `firehose delivery stream ${stream}`,
+  };
+}
+
+/**
+ * Refuses now, naming the key, every option the client would refuse when
+ * built: `signet config check` and a pipeline's prepare call it before any
+ * destination (and so any I/O) exists.
+ */
+export function checkFirehoseOptions(options: FirehoseSettings): void {
+  checkRecordClientOptions(options, firehoseSpec(options));
+}
 
 export class FirehoseClient<Token> extends RecordStreamClient<Token> {
   constructor(options: FirehoseClientOptions, deps: RecordClientDeps<Token>) {
-    const path = options.path ?? 'firehose';
-    const stream = options.deliveryStreamName;
-    if (typeof stream !== 'string' || !STREAM_NAME.test(stream)) {
-      throw new RecordSinkOptionsError(
-        `${path}.delivery_stream_name: ${JSON.stringify(stream)} is not a delivery stream name`,
-        { hint: 'give the name (not the ARN): 1 to 64 letters, digits, _ . or -' },
-      );
-    }
-    super(
-      recordClientSettings(options, {
-        service: 'firehose',
-        stream,
-        api: firehoseApi(stream),
-        keys: NO_PARTITION_KEYS,
-        newline: true,
-        path,
-        destination: `firehose delivery stream ${stream}`,
-      }),
-      deps,
-    );
+    super(recordClientSettings(options, firehoseSpec(options)), deps);
   }
 }
 

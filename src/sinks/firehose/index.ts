@@ -12,8 +12,10 @@ export {
   FIREHOSE_LIMITS,
   FIREHOSE_TARGET,
   FirehoseClient,
+  checkFirehoseOptions,
   firehoseApi,
   type FirehoseClientOptions,
+  type FirehoseSettings,
 } from './client.js';
 
 /** The Firehose clients' metrics (`signet_firehose_*`), once per agent. */

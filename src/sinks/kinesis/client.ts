@@ -17,12 +17,14 @@
 import {
   RecordSinkOptionsError,
   RecordStreamClient,
+  checkRecordClientOptions,
   readResults,
   recordClientSettings,
   type RecordApi,
   type RecordClientDeps,
   type RecordClientOptions,
   type RecordLimits,
+  type RecordStreamSpec,
 } from '../aws-records/index.js';
 import { partitionKeys } from './partition-key.js';
 
@@ -55,50 +57,63 @@ export function parseKinesisStreamArn(
   return match ? { region: match[1]!, account: match[2]!, name: match[3]! } : undefined;
 }
 
+/** A Kinesis client's options without its destination: what can be checked before any request. */
+export type KinesisSettings = Omit<KinesisClientOptions, 'aws' | 'url'>;
+
+/** The stream a client sends to and its partition keys, checked (RecordSinkOptionsError names the key). */
+function kinesisSpec(options: KinesisSettings): RecordStreamSpec {
+  const path = options.path ?? 'kinesis';
+  const { streamName, streamArn } = options;
+  let stream: string;
+  let ref: Record<string, string>;
+  if (streamArn !== undefined) {
+    if (streamName !== undefined) {
+      throw new RecordSinkOptionsError(`${path}: stream_name and stream_arn are both set`, {
+        hint: 'keep one of them (the ARN names the account and region as well)',
+      });
+    }
+    const parsed = parseKinesisStreamArn(streamArn);
+    if (!parsed) {
+      throw new RecordSinkOptionsError(
+        `${path}.stream_arn: ${JSON.stringify(streamArn)} is not a Kinesis stream ARN`,
+        { hint: 'give arn:aws:kinesis:<region>:<account>:stream/<name>' },
+      );
+    }
+    stream = parsed.name;
+    ref = { StreamARN: streamArn };
+  } else {
+    if (typeof streamName !== 'string' || !STREAM_NAME.test(streamName)) {
+      throw new RecordSinkOptionsError(
+        `${path}.stream_name: ${JSON.stringify(streamName)} is not a stream name`,
+        { hint: 'give the name (1 to 128 letters, digits, _ . or -) or stream_arn' },
+      );
+    }
+    stream = streamName;
+    ref = { StreamName: streamName };
+  }
+  return {
+    service: 'kinesis',
+    stream,
+    api: kinesisApi(ref),
+    keys: partitionKeys(options.partitionKey, `${path}.partition_key`),
+    newline: false,
+    path,
+    destination: `kinesis stream ${stream}`,
+  };
+}
+
+/**
+ * Refuses now, naming the key, every option the client would refuse when
+ * built: `signet config check` and a pipeline's prepare call it before any
+ * destination (and so any I/O) exists.
+ */
+export function checkKinesisOptions(options: KinesisSettings): void {
+  checkRecordClientOptions(options, kinesisSpec(options));
+}
+
 export class KinesisClient<Token> extends RecordStreamClient<Token> {
   constructor(options: KinesisClientOptions, deps: RecordClientDeps<Token>) {
-    const path = options.path ?? 'kinesis';
-    const { streamName, streamArn } = options;
-    let stream: string;
-    let ref: Record<string, string>;
-    if (streamArn !== undefined) {
-      if (streamName !== undefined) {
-        throw new RecordSinkOptionsError(`${path}: stream_name and stream_arn are both set`, {
-          hint: 'keep one of them (the ARN names the account and region as well)',
-        });
-      }
-      const parsed = parseKinesisStreamArn(streamArn);
-      if (!parsed) {
-        throw new RecordSinkOptionsError(
-          `${path}.stream_arn: ${JSON.stringify(streamArn)} is not a Kinesis stream ARN`,
-          { hint: 'give arn:aws:kinesis:<region>:<account>:stream/<name>' },
-        );
-      }
-      stream = parsed.name;
-      ref = { StreamARN: streamArn };
-    } else {
-      if (typeof streamName !== 'string' || !STREAM_NAME.test(streamName)) {
-        throw new RecordSinkOptionsError(
-          `${path}.stream_name: ${JSON.stringify(streamName)} is not a stream name`,
-          { hint: 'give the name (1 to 128 letters, digits, _ . or -) or stream_arn' },
-        );
-      }
-      stream = streamName;
-      ref = { StreamName: streamName };
-    }
-    const keys = partitionKeys(options.partitionKey, `${path}.partition_key`);
-    super(
-      recordClientSettings(options, {
-        service: 'kinesis',
-        stream,
-        api: kinesisApi(ref),
-        keys,
-        newline: false,
-        path,
-        destination: `kinesis stream ${stream}`,
-      }),
-      deps,
-    );
+    super(recordClientSettings(options, kinesisSpec(options)), deps);
   }
 }
 

@@ -12,9 +12,11 @@ export {
   KINESIS_LIMITS,
   KINESIS_TARGET,
   KinesisClient,
+  checkKinesisOptions,
   kinesisApi,
   parseKinesisStreamArn,
   type KinesisClientOptions,
+  type KinesisSettings,
 } from './client.js';
 export {
   HASH_KEY_LENGTH,

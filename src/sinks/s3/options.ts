@@ -108,7 +108,8 @@ export const BUFFERED_OBJECTS = 4;
 /** Bucket names as S3 takes them for new buckets (general purpose), 3–63 characters. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-export function resolveS3SinkOptions(options: S3SinkOptions): ResolvedS3SinkOptions {
+/** The options checked, each refusal naming its key; `aws` is not needed (config check has none). */
+export function resolveS3SinkOptions(options: Omit<S3SinkOptions, 'aws'>): ResolvedS3SinkOptions {
   const at = (key: string): string => (options.path ? `${options.path}.${key}` : key);
   const refuse = (key: string, what: string, hint: string): never => {
     throw new S3ConfigError(`${at(key)}: ${what}`, { hint });

@@ -92,6 +92,21 @@ describe('CloudWatch Logs batch limits (signet local)', () => {
     );
   });
 
+  test('multi-byte messages: bytes are counted, not characters — 1,048,576 is one batch, one byte more two', async () => {
+    const t = Date.now() - 60_000;
+    // 65,510 bytes in 16,378 characters (32,755 UTF-16 units): emoji and a two-byte é.
+    const message = `${'😀'.repeat(16_377)}é`;
+    const exact = Array.from({ length: 16 }, (_, i) => entry(message, t + i));
+    assert.equal((await send(exact)).calls, 1);
+    const over = exact.map((e, i) => (i === 15 ? entry(`${message}x`, t + i) : e));
+    const past = await send(over);
+    assert.equal(past.calls, 2);
+    assert.deepEqual(
+      (await readStream(sdk, past.group, 'test-stream')).map((e) => e.message),
+      over.map((e) => e.line),
+    );
+  });
+
   test('a 24-hour span is one batch; 24 hours and 1 ms make two', async () => {
     const t = Date.now() - 3 * DAY;
     assert.equal((await send([entry('start', t), entry('end', t + DAY)])).calls, 1);
@@ -235,6 +250,29 @@ describe('CloudWatch Logs time limits (signet local, one frozen clock)', () => {
     );
     const calls = await putCalls(local);
     assert.ok(calls.every((c) => c.status === 200 || c.errorCode === 'ResourceNotFoundException'));
+    await h.client.close({ drainMs: 1000 });
+  });
+
+  test('retention_in_days: 1 day old is sent; 1 ms older is counted as expired and never sent', async () => {
+    const now = clock.now();
+    const group = 'signet/retention-limit';
+    const h = harness(local, { logGroupName: group, retentionInDays: 1 }, { now: clock.now });
+    h.client.enqueue(
+      [entry('expired', now - DAY - 1), entry('oldest kept', now - DAY), entry('recent', now - 1)],
+      1,
+    );
+    await until(() => h.progress.at(-1) === 1, 'finished');
+    assert.deepEqual(
+      (await readStream(sdk, group, 'test-stream')).map((e) => e.message),
+      ['oldest kept', 'recent'],
+    );
+    assert.equal(
+      await metricValue(h.registry, 'promtail_dropped_entries_total', { reason: 'expired' }),
+      1,
+    );
+    // Dropped before sending: signet local (which has the group's 1-day retention) rejected nothing.
+    assert.ok(h.logs.some((l) => /older than the log group's retention/.test(l.message)));
+    assert.ok(!h.logs.some((l) => /rejectedLogEventsInfo/.test(l.message)));
     await h.client.close({ drainMs: 1000 });
   });
 });

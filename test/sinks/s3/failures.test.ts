@@ -8,6 +8,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client as SdkS3Client } from '@aws-sdk/client-s3';
@@ -108,6 +110,74 @@ describe('S3 client failures (signet local)', () => {
     );
     assert.deepEqual((await allLines(sdk, bucket, true, seq)).map(lineOf), ['slow 1', 'slow 2']);
     await h.client.close({ drainMs: 1000 });
+  });
+
+  test('a body damaged on the way is refused by signet local (its hash is checked), sent again, stored once whole', async () => {
+    const bucket = 'logs-damaged';
+    await createBucket(sdk, bucket);
+    // A reverse proxy that flips one bit of the first two bodies it forwards, after signing.
+    let damaged = 0;
+    const target = new URL(local.url);
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (req.method === 'PUT' && body.length > 0 && damaged < 2) {
+          damaged++;
+          const at = body.length >> 1;
+          body[at] = body[at]! ^ 0x10;
+        }
+        const upstream = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            method: req.method,
+            path: req.url,
+            headers: req.headers,
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.writeHead(502).end());
+        upstream.end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const before = (await loggedRequests(local)).length;
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const h = harness(local, { bucket, url, contentMd5: true });
+      h.client.enqueue([entry('whole 1', Date.now()), entry('whole 2', Date.now())], 1);
+      await until(() => h.progress.at(-1) === 1, 'stored');
+      const puts = (await loggedRequests(local))
+        .slice(before)
+        .filter((r) => r.operation === 'PutObject');
+      assert.deepEqual(
+        puts.map((r) => [r.status, r.errorCode]),
+        [
+          [400, 'XAmzContentSHA256Mismatch'],
+          [400, 'XAmzContentSHA256Mismatch'],
+          [200, undefined],
+        ],
+      );
+      assert.equal(
+        await metricValue(h.registry, 'signet_s3_retried_uploads_total', {
+          cause: 'AWS XAmzContentSHA256Mismatch',
+        }),
+        2,
+      );
+      assert.deepEqual((await allLines(sdk, bucket, true, seq)).map(lineOf), [
+        'whole 1',
+        'whole 2',
+      ]);
+      await h.client.close({ drainMs: 1000 });
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   test('a full buffer answers false until an upload makes room', async () => {

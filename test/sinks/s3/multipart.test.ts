@@ -101,6 +101,43 @@ describe('S3 client multipart uploads (signet local)', () => {
     );
   });
 
+  test('an object of exactly multipart_threshold is one PutObject; one byte more is multipart, its last part 1 byte', async () => {
+    /** Five lines of 1 MiB with the newline (the last `extra` bytes longer), sealed by one enqueue. */
+    const mib = (tag: string, extra: number) =>
+      Array.from({ length: 5 }, (_, i) =>
+        entry(`${tag}${i}`.padEnd(MiB - 1 + (i === 4 ? extra : 0), '.'), T0 + i),
+      );
+    const store = async (prefix: string, entries: LogEntry[]) => {
+      const before = (await loggedRequests(local)).length;
+      const h = harness(local, { ...options, prefix, batchSizeBytes: 64 * MiB, batchWaitMs: 0 });
+      assert.equal(h.client.enqueue(entries, 1), true);
+      assert.deepEqual(await h.client.close({ drainMs: 30_000 }), { unsent: 0 });
+      const sent = (await requestsSince(before)).filter((r) => r.service === 's3');
+      const objects = [...(await readObjects(sdk, 'logs-multipart', false, `${prefix}/`)).values()];
+      assert.deepEqual(objects, [entries.map((e) => e.line)], 'one object, byte for byte');
+      return sent;
+    };
+    const at = await store('threshold-at', mib('at', 0));
+    assert.deepEqual(
+      at.map((r) => [r.operation, r.status, r.bytes]),
+      [['PutObject', 200, 5 * MiB]],
+    );
+    const past = await store('threshold-past', mib('past', 1));
+    assert.deepEqual(
+      past.map((r) => [r.operation, r.status]),
+      [
+        ['CreateMultipartUpload', 200],
+        ['UploadPart', 200],
+        ['UploadPart', 200],
+        ['CompleteMultipartUpload', 200],
+      ],
+    );
+    assert.deepEqual(
+      past.filter((r) => r.operation === 'UploadPart').map((r) => r.bytes),
+      [5 * MiB, 1],
+    );
+  });
+
   test('a part answered 503 is uploaded again within the same upload; the object is whole', async () => {
     const before = (await loggedRequests(local)).length;
     await postFaults(local, {
