@@ -1,10 +1,4 @@
 import { SignetError } from '../errors.js';
-import { CONFIG_USAGE, runConfig } from './config-check.js';
-import { RUN_USAGE, runAgent } from './run.js';
-import { DEMO_USAGE, runDemoCommand } from './demo.js';
-import { DOCTOR_USAGE, runDoctor } from './doctor.js';
-import { LOCAL_USAGE, runLocal } from './local.js';
-import { runSign, SIGN_USAGE } from './sign.js';
 import { UsageError } from './usage-error.js';
 import { SIGNET_VERSION } from '../version.js';
 
@@ -34,19 +28,51 @@ const VERSION_USAGE = `Usage: signet version
 
 Prints Signet's version (also: signet --version).`;
 
-const COMMAND_USAGE: Readonly<Record<string, string>> = {
-  sign: SIGN_USAGE,
-  demo: DEMO_USAGE,
-  run: RUN_USAGE,
-  config: CONFIG_USAGE,
-  doctor: DOCTOR_USAGE,
-  local: LOCAL_USAGE,
-  help: HELP_USAGE,
-  version: VERSION_USAGE,
+interface Command {
+  readonly usage: string;
+  readonly run?: (args: string[]) => Promise<number>;
+}
+
+/**
+ * Each command's module is loaded when that command runs: `signet run` does not
+ * carry signet local's AWS services, doctor or the demo in its heap (about
+ * 10 MB of code and source text an agent would hold for its whole life).
+ */
+const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
+  sign: async () => {
+    const m = await import('./sign.js');
+    return { usage: m.SIGN_USAGE, run: m.runSign };
+  },
+  demo: async () => {
+    const m = await import('./demo.js');
+    return { usage: m.DEMO_USAGE, run: m.runDemoCommand };
+  },
+  run: async () => {
+    const m = await import('./run.js');
+    return { usage: m.RUN_USAGE, run: m.runAgent };
+  },
+  config: async () => {
+    const m = await import('./config-check.js');
+    return { usage: m.CONFIG_USAGE, run: m.runConfig };
+  },
+  doctor: async () => {
+    const m = await import('./doctor.js');
+    return { usage: m.DOCTOR_USAGE, run: m.runDoctor };
+  },
+  local: async () => {
+    const m = await import('./local.js');
+    return { usage: m.LOCAL_USAGE, run: m.runLocal };
+  },
+  help: () => Promise.resolve({ usage: HELP_USAGE }),
+  version: () => Promise.resolve({ usage: VERSION_USAGE }),
 };
 
 /** Every command `signet help` lists, in its order: tests check each has its own help. */
-export const COMMANDS: readonly string[] = Object.keys(COMMAND_USAGE);
+export const COMMANDS: readonly string[] = Object.keys(COMMAND_LOADERS);
+
+function loaderOf(command: string): (() => Promise<Command>) | undefined {
+  return Object.hasOwn(COMMAND_LOADERS, command) ? COMMAND_LOADERS[command] : undefined;
+}
 
 const HELP_FLAGS = new Set(['--help', '-h', '-help']);
 
@@ -59,15 +85,15 @@ function asksForHelp(args: readonly string[]): boolean {
   return false;
 }
 
-function helpFor(topic: string | undefined): string {
+async function helpFor(topic: string | undefined): Promise<string> {
   if (topic === undefined) return USAGE;
-  const usage = Object.hasOwn(COMMAND_USAGE, topic) ? COMMAND_USAGE[topic] : undefined;
-  if (usage === undefined) {
+  const load = loaderOf(topic);
+  if (load === undefined) {
     throw new UsageError(`no command '${topic}'`, {
       hint: `run \`signet help\` for the list: ${COMMANDS.join(', ')}`,
     });
   }
-  return usage;
+  return (await load()).usage;
 }
 
 /**
@@ -87,23 +113,14 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   endQuietlyWhenStdoutCloses();
   try {
-    if (command !== undefined && Object.hasOwn(COMMAND_USAGE, command) && asksForHelp(rest)) {
-      console.log(COMMAND_USAGE[command]);
+    const load = command === undefined ? undefined : loaderOf(command);
+    if (load && asksForHelp(rest)) {
+      console.log((await load()).usage);
       return 0;
     }
+    const runCommand = load && (await load()).run;
+    if (runCommand) return await runCommand(rest);
     switch (command) {
-      case 'sign':
-        return await runSign(rest);
-      case 'local':
-        return await runLocal(rest);
-      case 'doctor':
-        return await runDoctor(rest);
-      case 'config':
-        return await runConfig(rest);
-      case 'run':
-        return await runAgent(rest);
-      case 'demo':
-        return await runDemoCommand(rest);
       case 'version':
       case '--version':
         console.log(version());
@@ -112,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        console.log(helpFor(rest[0]));
+        console.log(await helpFor(rest[0]));
         return 0;
       default:
         throw new UsageError(`unknown command '${command}'`, {
