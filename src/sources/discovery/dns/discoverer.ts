@@ -56,7 +56,7 @@ export function goIpString(address: string): string {
   return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
 }
 
-/** A rooted name, as Prometheus's DNS client returns record targets ("host.example."). */
+/** A rooted name, as Prometheus's DNS client (miekg/dns) returns record targets ("host.example."). */
 function rooted(name: string): string {
   return name.endsWith('.') ? name : `${name}.`;
 }
