@@ -34,7 +34,7 @@ export const dnsSdConfigSchema = z
       ctx.issues.push({
         code: 'custom',
         input: c,
-        path: ['names'],
+        path: [], // names may be missing: the entry is the place
         message: 'DNS-SD config must contain at least one SRV record name',
         params: { hint: 'list the names to look up under names:' },
       });
@@ -43,14 +43,14 @@ export const dnsSdConfigSchema = z
         code: 'custom',
         input: c,
         path: ['type'],
-        message: `invalid DNS-SD records type ${c.type}`,
+        message: 'invalid DNS-SD records type', // the formatter adds the type given
         params: { hint: `use one of ${DNS_SD_TYPES.join(', ')}` },
       });
     else if (c.type !== 'SRV' && c.port === 0)
       ctx.issues.push({
         code: 'custom',
         input: c,
-        path: ['port'],
+        path: [], // the port is missing: the entry is the place
         message: 'a port is required in DNS-SD configs for all record types except SRV',
         params: {
           hint: `the ${c.type} records give hosts only: write the port to scrape, e.g. port: 9100`,

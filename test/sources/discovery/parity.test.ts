@@ -42,7 +42,7 @@ function unavailable(): string | undefined {
 
 describe('DNS and HTTP SD against Prometheus 2.42', () => {
   const skip = unavailable();
-  test('discovered labels equal Prometheus’s, through two phases of answers', { skip }, () => {
+  test('discovered labels equal those of Prometheus, through two phases of answers', { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'signet-sd-parity-'));
     try {
       writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
