@@ -16,11 +16,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { namespaceUnavailable, runInDnsNamespace } from './sd-helpers.js';
 
 const RUNNER = fileURLToPath(new URL('./parity-runner.js', import.meta.url));
 
@@ -33,35 +30,13 @@ interface Outcome {
   signetSdLog: string[];
 }
 
-function unavailable(): string | undefined {
-  if (spawnSync('prometheus', ['--version']).status !== 0) return 'prometheus is not installed';
-  const ns = spawnSync('unshare', ['-rnm', 'true']);
-  if (ns.status !== 0) return `unshare -rnm is not allowed here: ${ns.stderr.toString().trim()}`;
-  return undefined;
-}
-
 describe('DNS and HTTP SD against Prometheus 2.42', () => {
-  const skip = unavailable();
-  test('discovered labels equal those of Prometheus, through two phases of answers', { skip }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'signet-sd-parity-'));
-    try {
-      writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
-      const run = spawnSync(
-        'unshare',
-        [
-          '-rnm',
-          'sh',
-          '-c',
-          'ip link set lo up && mount --bind "$1/resolv.conf" /etc/resolv.conf && exec "$2" "$3" "$1"',
-          'sh',
-          dir,
-          process.execPath,
-          RUNNER,
-        ],
-        { encoding: 'utf8', timeout: 120_000 },
-      );
-      assert.equal(run.status, 0, run.stderr);
-      const out = JSON.parse(run.stdout) as Outcome;
+  const skip = namespaceUnavailable(true);
+  test(
+    'discovered labels equal those of Prometheus, through two phases of answers',
+    { skip },
+    () => {
+      const out = runInDnsNamespace(RUNNER, 120_000) as Outcome;
       assert.equal(out.error, undefined, JSON.stringify(out, null, 1));
       assert.equal(out.phases.length, 2);
       for (const [i, phase] of out.phases.entries()) {
@@ -83,8 +58,6 @@ describe('DNS and HTTP SD against Prometheus 2.42', () => {
       // Rate-limited: one warning per failing lookup, not one per refresh.
       const failing = out.signetSdLog.filter((l) => l.includes('lookup of hosts.sd.test failed'));
       assert.equal(failing.length, 3, out.signetSdLog.join('\n'));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

@@ -1,4 +1,8 @@
-/** What a discoverer announced, kept per source as a consumer keeps it. */
+/** What a discoverer announced, kept per source as a consumer keeps it; DNS namespaces to run in. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DiscoveredGroup, Discoverer } from '../../../src/sources/discovery/types.js';
 
 export interface Collected {
@@ -44,4 +48,48 @@ export async function collect(discoverer: Discoverer): Promise<Collected> {
 /** The addresses of one source's group, sorted. */
 export function addresses(groups: Map<string, DiscoveredGroup>, source: string): string[] {
   return (groups.get(source)?.targets ?? []).map((t) => t.__address__ ?? '').sort();
+}
+
+/**
+ * Why a runner cannot be run in a DNS namespace here (no prometheus when it
+ * needs one, unprivileged namespaces not allowed), or undefined.
+ */
+export function namespaceUnavailable(needsPrometheus: boolean): string | undefined {
+  if (needsPrometheus && spawnSync('prometheus', ['--version']).status !== 0)
+    return 'prometheus is not installed';
+  const ns = spawnSync('unshare', ['-rnm', 'true']);
+  if (ns.status !== 0) return `unshare -rnm is not allowed here: ${ns.stderr.toString().trim()}`;
+  return undefined;
+}
+
+/**
+ * Runs a compiled runner script in a new user, mount and network namespace
+ * (`unshare -rnm`: no root needed) whose loopback is up and whose
+ * /etc/resolv.conf says `nameserver 127.0.0.1`, so the runner's DNS stand-in
+ * on port 53 is what every resolver there asks (Prometheus included). The
+ * runner gets a scratch directory and prints its findings as JSON.
+ */
+export function runInDnsNamespace(runner: string, timeoutMs: number): unknown {
+  const dir = mkdtempSync(join(tmpdir(), 'signet-sd-ns-'));
+  try {
+    writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
+    const run = spawnSync(
+      'unshare',
+      [
+        '-rnm',
+        'sh',
+        '-c',
+        'ip link set lo up && mount --bind "$1/resolv.conf" /etc/resolv.conf && exec "$2" "$3" "$1"',
+        'sh',
+        dir,
+        process.execPath,
+        runner,
+      ],
+      { encoding: 'utf8', timeout: timeoutMs },
+    );
+    if (run.status !== 0) throw new Error(`${runner} exited with ${run.status}: ${run.stderr}`);
+    return JSON.parse(run.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
