@@ -53,11 +53,7 @@ export function registerScrapeMetrics(
     'The number of failed WATCH/LIST requests.',
     (c) => c.kubernetesSdFailures,
   );
-  total(
-    'prometheus_sd_dns_lookups_total',
-    'The number of DNS-SD lookups.',
-    (c) => c.dnsSdLookups,
-  );
+  total('prometheus_sd_dns_lookups_total', 'The number of DNS-SD lookups.', (c) => c.dnsSdLookups);
   total(
     'prometheus_sd_dns_lookup_failures_total',
     'The number of DNS-SD lookup failures.',

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DnsDiscoverer, goIpString } from '../../../src/sources/discovery/dns/index.js';
 import type { DnsSdSettings } from '../../../src/sources/discovery/dns/index.js';
-import { startDnsStandIn, type DnsStandIn, type ZoneEntry } from '../../helpers/dns-server.js';
+import { startDnsStandIn, type ZoneEntry } from '../../helpers/dns-server.js';
 import { addresses, collect } from './sd-helpers.js';
 
 const REFRESH_MS = 150;
@@ -43,7 +43,7 @@ async function discover(
 
 async function using<T extends { stop(): Promise<void> }>(
   ctx: Promise<T>,
-  body: (c: T) => Promise<void>,
+  body: (c: T) => void | Promise<void>,
 ): Promise<void> {
   const c = await ctx;
   try {
@@ -69,7 +69,7 @@ const ZONE: Record<string, ZoneEntry> = {
 
 describe('dns_sd_configs', { concurrency: true }, () => {
   test('SRV: address from target and port, the rooted target and the port as meta labels', () =>
-    using(discover(ZONE, { names: ['_node._tcp.sd.test'], type: 'SRV', port: 0 }), async (c) => {
+    using(discover(ZONE, { names: ['_node._tcp.sd.test'], type: 'SRV', port: 0 }), (c) => {
       assert.deepEqual(c.seen.groups.get('_node._tcp.sd.test'), {
         source: '_node._tcp.sd.test',
         labels: {},
@@ -168,7 +168,7 @@ describe('dns_sd_configs', { concurrency: true }, () => {
         { 'big.sd.test': { A: ['10.2.0.1', '10.2.0.2'], truncate: true } },
         { names: ['big.sd.test'], type: 'A', port: 9100 },
       ),
-      async (c: { dns: DnsStandIn; seen: Awaited<ReturnType<typeof collect>> }) => {
+      (c) => {
         assert.deepEqual(addresses(c.seen.groups, 'big.sd.test'), [
           '10.2.0.1:9100',
           '10.2.0.2:9100',

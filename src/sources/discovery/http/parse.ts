@@ -36,7 +36,8 @@ export function parseHttpSd(body: string, url: string): DiscoveredGroup[] {
     throw new HttpSdResponseError(`the body is not JSON: ${(error as Error).message}`);
   }
   if (data === null) return []; // Go decodes null into an empty list
-  if (!Array.isArray(data)) throw new HttpSdResponseError('the body must be a JSON array of target groups');
+  if (!Array.isArray(data))
+    throw new HttpSdResponseError('the body must be a JSON array of target groups');
   return data.map((group: unknown, i) => {
     if (group === null) throw new HttpSdResponseError('nil target group item found');
     if (!isRecord(group)) throw new HttpSdResponseError(`[${i}] must be an object with targets`);
