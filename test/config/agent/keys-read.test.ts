@@ -173,7 +173,7 @@ const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: strin
 /** The plain-word keys of dns_sd_configs and http_sd_configs entries: run side by side with Prometheus. */
 function polledSdProofs(at: string): Record<string, readonly [string, string]> {
   const PARITY = 'test/sources/discovery/parity.test.ts';
-  const compared = 'discovered labels equal those of Prometheus, through two phases of answers';
+  const compared = 'discovered labels equal those of Prometheus, through three phases of answers';
   return {
     [`${at}.dns_sd_configs[].names`]: [PARITY, compared],
     [`${at}.dns_sd_configs[].type`]: [PARITY, compared],

@@ -188,6 +188,7 @@ describe('http_sd_configs', { concurrency: true }, () => {
         /"bad-name" is not a valid label name/,
       ],
       [json([null]), /nil target group item found/],
+      [json([{ targets: ['x:1'], target: ['y:1'] }]), /unknown field "target"/],
       [json({ targets: ['x:1'] }), /must be a JSON array/],
     ];
     try {

@@ -43,13 +43,23 @@ const ZONES: Record<string, ZoneEntry>[] = [
     'hosts.sd.test': { fail: true },
     'other.sd.test': { A: ['10.0.0.4'] },
   },
+  {
+    '_node._tcp.sd.test': {
+      SRV: [{ priority: 10, weight: 5, port: 9200, target: 'node-c.sd.test' }],
+    },
+    'hosts.sd.test': { fail: true },
+    'other.sd.test': { A: ['10.0.0.5'] },
+  },
 ];
 const HTTP_GROUPS: unknown[] = [
   [
     { targets: ['10.1.0.1:9100', '10.1.0.2:9100'], labels: { env: 'prod', __meta_rack: 'r1' } },
     { targets: ['10.1.0.3:9100'] },
   ],
-  [{ targets: ['10.1.0.9:9100'], labels: { env: 'staging' } }],
+  // Go's JSON decoder takes keys in any case.
+  [{ Targets: ['10.1.0.9:9100'], Labels: { env: 'staging' } }],
+  // An unknown field is refused (DisallowUnknownFields): the last good list stays.
+  [{ targets: ['10.1.0.10:9100'], label: { env: 'x' } }],
 ];
 /** The `__address__`es each job has in each phase, to know when both have caught up. */
 const EXPECTED: Record<string, string[]>[] = [
@@ -63,6 +73,13 @@ const EXPECTED: Record<string, string[]>[] = [
   {
     'dns-srv': ['node-c.sd.test:9200'],
     'dns-a': ['10.0.0.1:9100', '10.0.0.2:9100', '10.0.0.4:9100'],
+    'dns-aaaa': ['10.1.2.3:9100', '[2001:db8::7]:9100'],
+    'dns-mx': ['mail.sd.test:25'],
+    http: ['10.1.0.9:9100'],
+  },
+  {
+    'dns-srv': ['node-c.sd.test:9200'],
+    'dns-a': ['10.0.0.1:9100', '10.0.0.2:9100', '10.0.0.5:9100'],
     'dns-aaaa': ['10.1.2.3:9100', '[2001:db8::7]:9100'],
     'dns-mx': ['mail.sd.test:25'],
     http: ['10.1.0.9:9100'],

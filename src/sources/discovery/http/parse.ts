@@ -41,10 +41,18 @@ export function parseHttpSd(body: string, url: string): DiscoveredGroup[] {
   return data.map((group: unknown, i) => {
     if (group === null) throw new HttpSdResponseError('nil target group item found');
     if (!isRecord(group)) throw new HttpSdResponseError(`[${i}] must be an object with targets`);
-    const targets = group.targets ?? [];
+    // Go's decoder matches keys regardless of case and, as Prometheus sets it, refuses others.
+    const field = (name: string): unknown =>
+      Object.entries(group).find(([k]) => k.toLowerCase() === name)?.[1];
+    const unknown = Object.keys(group).find(
+      (k) => !['targets', 'labels'].includes(k.toLowerCase()),
+    );
+    if (unknown !== undefined)
+      throw new HttpSdResponseError(`[${i}]: unknown field ${JSON.stringify(unknown)}`);
+    const targets = field('targets') ?? [];
     if (!Array.isArray(targets) || targets.some((t) => typeof t !== 'string'))
       throw new HttpSdResponseError(`[${i}].targets must be a list of host:port strings`);
-    const labels = group.labels ?? {};
+    const labels = field('labels') ?? {};
     if (!isRecord(labels))
       throw new HttpSdResponseError(`[${i}].labels must map label names to strings`);
     for (const [name, value] of Object.entries(labels)) {
