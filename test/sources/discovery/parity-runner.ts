@@ -5,7 +5,7 @@
  * there, so Prometheus 2.42 (which always asks resolv.conf's servers on port
  * 53) and Signet ask the same server. Both run the same DNS and HTTP SD jobs;
  * this prints, as JSON on stdout, each one's discovered labels per job for
- * two phases of the stand-ins' answers, and their SD counters.
+ * three phases of the stand-ins' answers, and their SD counters.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
