@@ -14,7 +14,7 @@ import type { SampleAppender } from './appender.js';
 import { FileDiscovery } from './file-sd.js';
 import { jobHttp, type JobHttp } from './http-client.js';
 import { startKubernetesSd } from './kubernetes-sd.js';
-import { startDnsSd, startHttpSd } from './polled-sd.js';
+import { startPolledSd } from './polled-sd.js';
 import { ScrapeLoop, type LoopObserver, type TargetStatus } from './loop.js';
 import type { ScrapeJobOptions, ScrapeOptions } from './options.js';
 import {
@@ -238,36 +238,20 @@ export class ScrapeManager {
         });
         state.discovery.push(discovery);
       });
-      this.startPolledSd(state);
-      this.sync(state);
-    }
-  }
-
-  /** dns_sd_configs and http_sd_configs: groups refreshed every refresh_interval. */
-  private startPolledSd(state: JobState): void {
-    const onChange = (key: string) => (groups: TargetGroup[]) => {
-      state.groups.set(key, groups);
-      this.sync(state);
-    };
-    state.job.file.dns_sd_configs.forEach((dsd, i) => {
-      const path = `${state.job.path}.dns_sd_configs[${i}]`;
-      const discovery = startDnsSd(dsd, path, this.o.log, {
-        onChange: onChange(`dns:${i}`),
-        onLookup: (failed) => {
+      const polled = startPolledSd(state.job, this.o.userAgent, this.o.log, {
+        onChange: (key, groups) => {
+          state.groups.set(key, groups);
+          this.sync(state);
+        },
+        onDnsLookup: (failed) => {
           this.c.dnsSdLookups++;
           if (failed) this.c.dnsSdLookupFailures++;
         },
+        onHttpFailure: () => this.c.httpSdFailures++,
       });
-      state.discovery.push(discovery);
-    });
-    state.job.file.http_sd_configs.forEach((hsd, i) => {
-      const path = `${state.job.path}.http_sd_configs[${i}]`;
-      const discovery = startHttpSd(hsd, path, this.o.userAgent, this.o.log, {
-        onChange: onChange(`http:${i}`),
-        onFailure: () => this.c.httpSdFailures++,
-      });
-      state.discovery.push(discovery);
-    });
+      state.discovery.push(...polled);
+      this.sync(state);
+    }
   }
 
   private sync(state: JobState): void {

@@ -5,10 +5,11 @@
  * current set handed to the job on each update.
  */
 import type { LogCallback } from '../../log.js';
-import { DnsDiscoverer, type DnsSdSettings } from '../discovery/dns/index.js';
-import { HttpDiscoverer, type HttpSdSettings } from '../discovery/http/index.js';
+import { DnsDiscoverer } from '../discovery/dns/index.js';
+import { HttpDiscoverer } from '../discovery/http/index.js';
 import type { Discoverer } from '../discovery/types.js';
 import { scrapeGroups } from './kubernetes-sd.js';
+import type { ScrapeJobOptions } from './options.js';
 import type { TargetGroup } from './targets.js';
 
 function feed(
@@ -30,32 +31,37 @@ function feed(
   return discoverer;
 }
 
-export function startDnsSd(
-  settings: DnsSdSettings,
-  path: string,
-  log: LogCallback,
-  on: {
-    readonly onChange: (groups: TargetGroup[]) => void;
-    readonly onLookup: (failed: boolean) => void;
-  },
-): { stop(): unknown } {
-  const discoverer = new DnsDiscoverer({ settings, path, log, onLookup: on.onLookup });
-  return feed(discoverer, path, log, on.onChange);
-}
-
-export function startHttpSd(
-  settings: HttpSdSettings,
-  path: string,
+/**
+ * Starts every dns_sd_configs and http_sd_configs entry of a job; `onChange`
+ * gets an entry's whole current set under its key (`dns:0`, `http:1`).
+ */
+export function startPolledSd(
+  job: ScrapeJobOptions,
   userAgent: string,
   log: LogCallback,
-  on: { readonly onChange: (groups: TargetGroup[]) => void; readonly onFailure: () => void },
-): { stop(): unknown } {
-  const discoverer = new HttpDiscoverer({
-    settings,
-    path,
-    userAgent,
-    log,
-    onFailure: on.onFailure,
+  on: {
+    readonly onChange: (key: string, groups: TargetGroup[]) => void;
+    /** prometheus_sd_dns_lookups_total and prometheus_sd_dns_lookup_failures_total. */
+    readonly onDnsLookup: (failed: boolean) => void;
+    /** prometheus_sd_http_failures_total. */
+    readonly onHttpFailure: () => void;
+  },
+): { stop(): unknown }[] {
+  const dns = job.file.dns_sd_configs.map((settings, i) => {
+    const path = `${job.path}.dns_sd_configs[${i}]`;
+    const discoverer = new DnsDiscoverer({ settings, path, log, onLookup: on.onDnsLookup });
+    return feed(discoverer, path, log, (groups) => on.onChange(`dns:${i}`, groups));
   });
-  return feed(discoverer, path, log, on.onChange);
+  const http = job.file.http_sd_configs.map((settings, i) => {
+    const path = `${job.path}.http_sd_configs[${i}]`;
+    const discoverer = new HttpDiscoverer({
+      settings,
+      path,
+      userAgent,
+      log,
+      onFailure: on.onHttpFailure,
+    });
+    return feed(discoverer, path, log, (groups) => on.onChange(`http:${i}`, groups));
+  });
+  return [...dns, ...http];
 }
