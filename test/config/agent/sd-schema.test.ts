@@ -66,6 +66,8 @@ describe('dns_sd_configs and http_sd_configs at load time', () => {
     assert.match(http('{ url: "http://sd/", authorization: { type: Basic, credentials: x } }'), /\.authorization\.type: authorization type cannot be set to "basic"/);
     assert.match(http('{ url: "http://sd/", authorization: { sigv4: { region: us-east-1 } } }'), /\.authorization\.sigv4: http_sd_configs does not sign its requests/);
     assert.match(http('{ url: "http://sd/", sigv4: { region: us-east-1 } }'), /\.sigv4: /);
+    assert.match(http('{ url: "http://sd/", basic_auth: { username: a }, bearer_token: b }'), new RegExp(`${HTTP.replace(/[[\].]/g, '\\$&')}: sets basic_auth and bearer_token; at most one way to authenticate`));
+    assert.match(http('{ url: "http://sd/", bearer_token_file: /nonexistent/token }'), /http_sd_configs\[0\]\.bearer_token_file: .*\/nonexistent\/token/);
     assert.match(http('{ url: "http://sd/", oauth2: { client_id: a } }'), /\.oauth2: Signet does not implement oauth2: requests would be sent without the OAuth 2.0 token/);
   }); // prettier-ignore
 });
