@@ -79,7 +79,7 @@ export function runInDnsNamespace(runner: string, timeoutMs: number): unknown {
         '-rnm',
         'sh',
         '-c',
-        'ip link set lo up && mount --bind "$1/resolv.conf" /etc/resolv.conf && exec "$2" "$3" "$1"',
+        'PATH="$PATH:/usr/sbin:/sbin"; ip link set lo up && mount --bind "$1/resolv.conf" /etc/resolv.conf && exec "$2" "$3" "$1"',
         'sh',
         dir,
         process.execPath,
