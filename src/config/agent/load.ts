@@ -163,6 +163,10 @@ function build(file: AgentFile, source: string, c: Collected, options: LoadOptio
       checkRelabel(sc.metric_relabel_configs, [...path, 'metric_relabel_configs'], issues);
       checkStaticTargets(sc.static_configs, [...path, 'static_configs'], c.expandEnvOn, issues);
       checkReadableFiles(sc, path, issues);
+      sc.http_sd_configs.forEach((hsd, k) => {
+        checkAuthExclusive(hsd, [...path, 'http_sd_configs', k], issues);
+        checkReadableFiles(hsd, [...path, 'http_sd_configs', k], issues);
+      });
       const aws = awsOf(sc, path, issues, warnings);
       // A target whose host names no region is signed for the region found outside the file.
       const unnamed = sc.static_configs

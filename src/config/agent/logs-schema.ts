@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { awsBlock, fileSdConfig, httpClient, relabelList, staticConfig } from './http-schema.js';
 import { kubernetesSdConfigSchema } from './kubernetes-sd-schema.js';
+import { dnsSdConfigSchema } from './sd-schema.js';
 import { byteSize, duration, labelSet, notImplemented } from './values.js';
 
 const positive = (what: string) =>
@@ -161,6 +162,7 @@ export const logsScrapeConfigSchema = z.strictObject({
   encoding: z.string().optional(),
   decompression: decompression.optional(),
   kubernetes_sd_configs: z.array(kubernetesSdConfigSchema).default([]),
+  dns_sd_configs: z.array(dnsSdConfigSchema).default([]),
   journal: notImplemented,
   syslog: notImplemented,
   gcplog: notImplemented,
@@ -174,7 +176,6 @@ export const logsScrapeConfigSchema = z.strictObject({
   consul_sd_configs: notImplemented,
   consulagent_sd_configs: notImplemented,
   docker_sd_configs: notImplemented,
-  dns_sd_configs: notImplemented,
   ec2_sd_configs: notImplemented,
 });
 

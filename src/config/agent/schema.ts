@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { fileSdConfig, httpClient, relabelList, staticConfig } from './http-schema.js';
 import { logsSchema } from './logs-schema.js';
 import { kubernetesSdConfigSchema } from './kubernetes-sd-schema.js';
+import { dnsSdConfigSchema, httpSdConfigSchema } from './sd-schema.js';
 import { byteSize, duration, labelSet, notImplemented } from './values.js';
 
 export const scrapeConfigSchema = z.strictObject({
@@ -27,6 +28,8 @@ export const scrapeConfigSchema = z.strictObject({
   static_configs: z.array(staticConfig).default([]),
   file_sd_configs: z.array(fileSdConfig).default([]),
   kubernetes_sd_configs: z.array(kubernetesSdConfigSchema).default([]),
+  dns_sd_configs: z.array(dnsSdConfigSchema).default([]),
+  http_sd_configs: z.array(httpSdConfigSchema).default([]),
   relabel_configs: relabelList,
   metric_relabel_configs: relabelList,
   ...httpClient,
@@ -36,8 +39,6 @@ export const scrapeConfigSchema = z.strictObject({
   native_histogram_bucket_limit: notImplemented,
   ec2_sd_configs: notImplemented,
   consul_sd_configs: notImplemented,
-  dns_sd_configs: notImplemented,
-  http_sd_configs: notImplemented,
   docker_sd_configs: notImplemented,
   azure_sd_configs: notImplemented,
   gce_sd_configs: notImplemented,

@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { labelsFromRecord, type Labels } from '../../model/labels.js';
 import { relabel, type RelabelRule } from '../../process/relabel/index.js';
+import { DnsDiscoverer } from '../../sources/discovery/dns/index.js';
 import { KubernetesDiscoverer } from '../../sources/discovery/kubernetes/index.js';
 import type { DiscoveredGroup } from '../../sources/discovery/types.js';
 import { FileDiscovery } from '../../sources/scrape/file-sd.js';
@@ -79,12 +80,14 @@ const KUBERNETES_GATHER_MS = 250;
 
 /**
  * Discovery for one logs scrape config: static groups at once, file_sd as
- * files change, Kubernetes pods as the API's watch reports them.
+ * files change, Kubernetes pods as the API's watch reports them, DNS names
+ * every refresh_interval (a failing name keeps its last good targets).
  */
 export class LogTargetDiscovery {
   private readonly groups = new Map<string, readonly DiscoveredGroup[]>();
   private readonly discoveries: FileDiscovery[] = [];
   private readonly kubernetes: KubernetesDiscoverer[] = [];
+  private readonly dns: DnsDiscoverer[] = [];
   private gathering: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly host = process.env.HOSTNAME || hostname();
@@ -166,6 +169,16 @@ export class LogTargetDiscovery {
           this.o.log('error', `${path}: ${String(error)}: no targets from it`),
         );
     });
+    job.dns_sd_configs.forEach((settings, i) => {
+      const path = `${this.o.path}.dns_sd_configs[${i}]`;
+      const discoverer = new DnsDiscoverer({ settings, path, log: this.o.log, onLookup: () => {} });
+      this.dns.push(discoverer);
+      discoverer
+        .start((groups) => this.update(`dns:${i}`, groups))
+        .catch((error: unknown) =>
+          this.o.log('error', `${path}: ${String(error)}: no targets from it`),
+        );
+    });
     this.sync();
   }
 
@@ -205,6 +218,7 @@ export class LogTargetDiscovery {
     this.stopped = true;
     if (this.gathering) clearTimeout(this.gathering);
     for (const d of this.discoveries) d.stop();
+    for (const d of this.dns) d.stop();
     await Promise.all(this.kubernetes.map((k) => k.stop()));
   }
 }

@@ -53,6 +53,17 @@ export function registerScrapeMetrics(
     'The number of failed WATCH/LIST requests.',
     (c) => c.kubernetesSdFailures,
   );
+  total('prometheus_sd_dns_lookups_total', 'The number of DNS-SD lookups.', (c) => c.dnsSdLookups);
+  total(
+    'prometheus_sd_dns_lookup_failures_total',
+    'The number of DNS-SD lookup failures.',
+    (c) => c.dnsSdLookupFailures,
+  );
+  total(
+    'prometheus_sd_http_failures_total',
+    'Number of HTTP service discovery refresh failures.',
+    (c) => c.httpSdFailures,
+  );
   const live = (): MetricsPipeline[] => counters.live();
   gauge(
     registry,

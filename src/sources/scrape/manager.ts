@@ -14,6 +14,7 @@ import type { SampleAppender } from './appender.js';
 import { FileDiscovery } from './file-sd.js';
 import { jobHttp, type JobHttp } from './http-client.js';
 import { startKubernetesSd } from './kubernetes-sd.js';
+import { startPolledSd } from './polled-sd.js';
 import { ScrapeLoop, type LoopObserver, type TargetStatus } from './loop.js';
 import type { ScrapeJobOptions, ScrapeOptions } from './options.js';
 import {
@@ -63,6 +64,12 @@ export interface ScrapeCounts {
   readonly fileSdReadErrors: number;
   /** Failed lists and watches of kubernetes_sd_configs: prometheus_sd_kubernetes_failures_total. */
   readonly kubernetesSdFailures: number;
+  /** DNS lookups of dns_sd_configs: prometheus_sd_dns_lookups_total. */
+  readonly dnsSdLookups: number;
+  /** Of those, the failed ones: prometheus_sd_dns_lookup_failures_total. */
+  readonly dnsSdLookupFailures: number;
+  /** Failed refreshes of http_sd_configs: prometheus_sd_http_failures_total. */
+  readonly httpSdFailures: number;
 }
 
 /** One scrape pool (a job) now. */
@@ -158,6 +165,9 @@ export class ScrapeManager {
     bodySizeLimitExceeded: 0,
     fileSdReadErrors: 0,
     kubernetesSdFailures: 0,
+    dnsSdLookups: 0,
+    dnsSdLookupFailures: 0,
+    httpSdFailures: 0,
   };
 
   constructor(private readonly o: ManagerOptions) {
@@ -228,6 +238,18 @@ export class ScrapeManager {
         });
         state.discovery.push(discovery);
       });
+      const polled = startPolledSd(state.job, this.o.userAgent, this.o.log, {
+        onChange: (key, groups) => {
+          state.groups.set(key, groups);
+          this.sync(state);
+        },
+        onDnsLookup: (failed) => {
+          this.c.dnsSdLookups++;
+          if (failed) this.c.dnsSdLookupFailures++;
+        },
+        onHttpFailure: () => this.c.httpSdFailures++,
+      });
+      state.discovery.push(...polled);
       this.sync(state);
     }
   }

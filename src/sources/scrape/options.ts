@@ -5,6 +5,8 @@
  * validated and defaulted; the metrics pipeline passes its jobs as they are.
  */
 import type { HttpClientKeys } from '../../net/http-dispatcher.js';
+import type { DnsSdSettings } from '../discovery/dns/index.js';
+import type { HttpSdSettings } from '../discovery/http/index.js';
 import type { KubernetesSdSettings } from '../discovery/kubernetes/index.js';
 
 /** How a job reaches its targets (Prometheus's HTTP client settings). */
@@ -49,6 +51,8 @@ export interface ScrapeSettings extends ScrapeHttpSettings {
     readonly refresh_interval: number;
   }[];
   readonly kubernetes_sd_configs: readonly KubernetesSdSettings[];
+  readonly dns_sd_configs: readonly DnsSdSettings[];
+  readonly http_sd_configs: readonly HttpSdSettings[];
   readonly relabel_configs: readonly unknown[];
   readonly metric_relabel_configs: readonly unknown[];
 }

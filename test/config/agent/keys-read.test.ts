@@ -167,7 +167,20 @@ const PROVEN_BY: Readonly<Record<string, readonly [file: string, testName: strin
   [`${PUSH}.cloudwatch_logs.endpoint`]: TARGET_IS_CLIENT,
   [`${PUSH}.sigv4`]: TARGET_IS_CLIENT,
   ...kubernetesSdProofs('metrics.configs[].scrape_configs[].kubernetes_sd_configs[]'),
+  ...polledSdProofs('metrics.configs[].scrape_configs[]'),
 };
+
+/** The plain-word keys of dns_sd_configs and http_sd_configs entries: run side by side with Prometheus. */
+function polledSdProofs(at: string): Record<string, readonly [string, string]> {
+  const PARITY = 'test/sources/discovery/parity.test.ts';
+  const compared = 'discovered labels equal those of Prometheus, through three phases of answers';
+  return {
+    [`${at}.dns_sd_configs[].names`]: [PARITY, compared],
+    [`${at}.dns_sd_configs[].type`]: [PARITY, compared],
+    [`${at}.dns_sd_configs[].port`]: [PARITY, compared],
+    [`${at}.http_sd_configs[].url`]: [PARITY, compared],
+  };
+}
 
 /** The plain-word keys of a kubernetes_sd_configs entry, wherever the entry sits. */
 function kubernetesSdProofs(at: string): Record<string, readonly [string, string]> {
