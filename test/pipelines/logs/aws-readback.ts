@@ -17,7 +17,15 @@ import type { LoggedRequest } from '../../../src/local/request-log.js';
 import { sdkConfig } from '../../helpers/local-stack.js';
 import { readKinesis } from '../../sinks/aws-records/helpers.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Keys to read with instead of the demo user's: a role session in another account. */
+export interface SessionCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string | undefined;
+}
+
+/** A wait that does not keep the process alive: a test that failed mid-way still ends. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 /** Lines `<name> <n>` appended to `path` every `everyMs` in chunks of `perChunk`, until stopped. */
 export class NumberedWriter {
@@ -42,6 +50,13 @@ export class NumberedWriter {
     })();
   }
 
+  /** `count` more lines at once. */
+  burst(count: number): void {
+    let chunk = '';
+    for (let i = 0; i < count; i++) chunk += `${this.name} ${++this.written}\n`;
+    appendFileSync(this.path, chunk);
+  }
+
   async stop(): Promise<number> {
     this.running = false;
     await this.done;
@@ -59,8 +74,9 @@ export function numbersOf(name: string, lines: readonly string[]): number[] {
 export async function readLogGroup(
   local: LocalStack,
   group: string,
+  credentials?: SessionCredentials,
 ): Promise<Record<string, string[]>> {
-  const sdk = new SdkLogsClient(sdkConfig(local));
+  const sdk = new SdkLogsClient(sdkConfig(local, credentials ? { credentials } : {}));
   try {
     const out: Record<string, string[]> = {};
     const streams = await sdk.send(new DescribeLogStreamsCommand({ logGroupName: group }));
@@ -106,8 +122,11 @@ export async function readS3Ndjson(
   bucket: string,
   /** Bodies already fetched, by key: objects never change once written, so a poll fetches only new ones. */
   cache: Map<string, Buffer> = new Map(),
+  credentials?: SessionCredentials,
 ): Promise<S3Contents> {
-  const sdk = new S3Client(sdkConfig(local, { forcePathStyle: true }));
+  const sdk = new S3Client(
+    sdkConfig(local, { forcePathStyle: true, ...(credentials ? { credentials } : {}) }),
+  );
   try {
     const keys: string[] = [];
     let token: string | undefined;
@@ -153,7 +172,7 @@ export function watchRequests(local: LocalStack): { stop(): LoggedRequest[] } {
   const take = () => {
     for (const r of local.log.list()) if (!skip.has(r.requestId)) seen.set(r.requestId, r);
   };
-  const timer = setInterval(take, 100);
+  const timer = setInterval(take, 100).unref();
   return {
     stop: () => {
       clearInterval(timer);
@@ -169,7 +188,11 @@ export function readFirehose(local: LocalStack, stream: string): string[] {
 }
 
 /** Every record of a Kinesis stream, as text, through GetRecords; none when it does not exist yet. */
-export async function readKinesisLines(local: LocalStack, stream: string): Promise<string[]> {
-  const records = await readKinesis(local, stream).catch(() => []);
+export async function readKinesisLines(
+  local: LocalStack,
+  stream: string,
+  credentials?: SessionCredentials,
+): Promise<string[]> {
+  const records = await readKinesis(local, stream, credentials).catch(() => []);
   return records.map((r) => r.data.toString('utf8').replace(/\n$/, ''));
 }
