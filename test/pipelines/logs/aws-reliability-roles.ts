@@ -162,6 +162,8 @@ export async function crossAccountRoles(): Promise<void> {
     assert.match(refusedLog, new RegExp(roleArn(sink).replace(/[/.]/g, '\\$&')), `${sink} named`);
   }
   assert.match(refusedLog, /not authorized to perform: sts:AssumeRole/);
+  // The hint names the setting a wrong external id needs fixed.
+  assert.match(refusedLog, /hint="[^"]*external_id must be exactly that value/);
   assert.equal(
     local.log.list().filter((r) => SINK_OF[r.operation ?? ''] && r.status === 200).length,
     0,
