@@ -9,8 +9,19 @@ import type { LogEntry } from '../../model/log-entry.js';
 import type { LogClient } from '../../sinks/shared/log-client.js';
 
 export interface EntrySink {
-  /** Resolves once the chunk was taken (back-pressure: the tailers wait meanwhile). */
+  /**
+   * Resolves once the chunk was taken (back-pressure: the tailers wait
+   * meanwhile), or, after stopWaiting(), at once when it cannot be taken —
+   * unsettled, so its lines are read again after a restart.
+   */
   write(entries: readonly LogEntry[], origins: readonly unknown[]): Promise<void>;
+  /**
+   * Ends every wait for room (or for a writable disk), now and later: a stop
+   * or reload first stops the tailers, which finish the chunk they are
+   * handing over, and a destination that is down or refusing (a full buffer)
+   * must not make that wait forever.
+   */
+  stopWaiting(): void;
   /** Stops taking chunks; clients send what they hold for up to drainMs. Resolves with entries left unsent. */
   close(drainMs: number): Promise<number>;
 }
@@ -22,6 +33,9 @@ export class DirectFanout implements EntrySink {
   private readonly pending: { seq: number; origins: readonly unknown[] }[] = [];
   private readonly passed: number[];
   private clients: readonly LogClient<number>[] = [];
+  private waiting = true;
+  private wake: () => void = () => undefined;
+  private readonly released = new Promise<void>((resolve) => (this.wake = resolve));
 
   constructor(
     clientCount: number,
@@ -53,8 +67,17 @@ export class DirectFanout implements EntrySink {
     }
     const seq = ++this.seq;
     this.pending.push({ seq, origins });
+    // A chunk some client did not take never settles (that client never passes its seq).
     for (const client of this.clients)
-      while (!client.enqueue(entries, seq)) await client.waitForRoom();
+      while (!client.enqueue(entries, seq)) {
+        if (!this.waiting) return;
+        await Promise.race([client.waitForRoom(), this.released]);
+      }
+  }
+
+  stopWaiting(): void {
+    this.waiting = false;
+    this.wake();
   }
 
   async close(drainMs: number): Promise<number> {

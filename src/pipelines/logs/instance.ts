@@ -268,6 +268,8 @@ export class LogsPipeline implements Pipeline {
   async stop(drainMs: number): Promise<void> {
     if (this.truncateTimer) clearInterval(this.truncateTimer);
     await Promise.all(this.discoveries.map((d) => d.stop()));
+    // A tailer stops once the chunk it is handing over is taken; a full client must not hold that.
+    this.sink.stopWaiting();
     await this.manager.stopReading();
     await this.ingest.stop();
     const unsent = await this.sink.close(drainMs);

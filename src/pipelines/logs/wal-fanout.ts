@@ -41,6 +41,7 @@ export class WalFanout implements EntrySink {
   private names: string[] = [];
   private failing = false;
   private closed = false;
+  private waiting = true;
   appendFailures = 0;
 
   private constructor(
@@ -91,6 +92,8 @@ export class WalFanout implements EntrySink {
           continue;
         }
         if (!(error instanceof WalWriteError) || this.closed) throw error;
+        // Stopping: the lines stay unsettled and are read again after a restart.
+        if (!this.waiting) return;
         // Hold the lines (the tailers wait, positions stay) until the disk takes them again.
         this.appendFailures++;
         if (!this.failing)
@@ -108,6 +111,10 @@ export class WalFanout implements EntrySink {
     }
     for (const origin of origins) this.o.settle(origin);
     for (const delivery of this.deliveries) delivery.offer(entries, end);
+  }
+
+  stopWaiting(): void {
+    this.waiting = false;
   }
 
   private withoutTooLarge(entries: readonly LogEntry[]): LogEntry[] {

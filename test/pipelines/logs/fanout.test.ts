@@ -71,4 +71,23 @@ describe('the direct fan-out (no WAL)', () => {
     assert.deepEqual(a.held, [2]);
     assert.deepEqual(settled, ['dropped', 'l1']);
   });
+
+  it('stopWaiting ends a wait for a full client at once, and leaves that chunk unsettled', async () => {
+    const settled: unknown[] = [];
+    const fanout = new DirectFanout(2, (origin) => settled.push(origin));
+    const a = new HoldingClient(fanout.progressOf(0));
+    const b = new HoldingClient(fanout.progressOf(1));
+    fanout.attach([a, b]);
+    b.capacity = 0;
+    let done = false;
+    const blocked = fanout.write([entry], ['l1']).then(() => (done = true));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(done, false, 'a full client holds the writer back');
+    fanout.stopWaiting();
+    await blocked;
+    await fanout.write([entry], ['l2']);
+    a.sendUpTo(2);
+    assert.deepEqual(settled, [], 'b never took them: read again after a restart');
+    assert.deepEqual(a.held, []);
+  });
 });

@@ -16,6 +16,7 @@ class KeepingSink implements EntrySink {
   close(): Promise<number> {
     return Promise.resolve(0);
   }
+  stopWaiting(): void {}
 }
 
 function ingest(limits: Partial<IngestLimits>, stagesYaml: unknown[] = [], now = Date.now) {

@@ -65,7 +65,10 @@ export function accessDeniedHint(input: HintInput): string {
     `${principal.name} may not perform ${actionWords}${resource ? ` on ${resource}` : ''}: ${fix(denial.reason, action, resource, holder)}${resource ? '' : ' (on the resource the request names, or Resource "*" for actions that take none)'}.`,
   ];
   if (/^sts:AssumeRole/.test(action))
-    parts.push(`The role's trust policy must also allow ${principal.name} to assume it.`);
+    // A cross-account role usually demands an external id too; a wrong one is refused the same way.
+    parts.push(
+      `The role's trust policy must also allow ${principal.name} to assume it, and if it requires an external id (sts:ExternalId), external_id must be exactly that value.`,
+    );
   if (denial.encoded)
     parts.push(
       'AWS attached an encoded explanation: `aws sts decode-authorization-message --encoded-message …` (needs sts:DecodeAuthorizationMessage) shows which statement decided.',

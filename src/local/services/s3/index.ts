@@ -18,6 +18,7 @@ import {
   abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
+  listMultipartUploads,
   uploadPart,
 } from './multipart.js';
 import { deleteObject, getObject, headObject, putObject } from './objects.js';
@@ -48,6 +49,7 @@ const HANDLERS: Readonly<Record<OperationName, Handler>> = {
   UploadPart: uploadPart,
   CompleteMultipartUpload: completeMultipartUpload,
   AbortMultipartUpload: abortMultipartUpload,
+  ListMultipartUploads: listMultipartUploads,
 };
 
 export function createS3Service(store: ServiceStore, options: S3Options = {}): LocalService {

@@ -1,14 +1,15 @@
 /**
  * Multipart uploads: CreateMultipartUpload, UploadPart,
- * CompleteMultipartUpload, AbortMultipartUpload.
+ * CompleteMultipartUpload, AbortMultipartUpload, and ListMultipartUploads
+ * (the uploads begun and neither completed nor aborted).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ServiceError } from '../../service.js';
 import type { LocalRequest } from '../../service.js';
 import type { Bucket, Upload } from './state.js';
-import { quoted, requireBucket, wholeSeconds, type Handler } from './context.js';
-import { invalidArgument, malformedXml, noSuchUpload } from './errors.js';
+import { ownerXml, quoted, requireBucket, wholeSeconds, type Handler } from './context.js';
+import { invalidArgument, malformedXml, noSuchUpload, notImplemented } from './errors.js';
 import { encryptionEcho } from './encryption.js';
 import { objectHeadersOf } from './object-headers.js';
 import { checkKeyLength, checksumHeaders, md5Hex } from './objects.js';
@@ -178,4 +179,70 @@ export const abortMultipartUpload: Handler = (context, request, route) => {
   bucket.uploads.delete(uploadId);
   context.save();
   return { status: 204 };
+};
+
+const MAX_UPLOADS = 1000;
+
+/**
+ * ListMultipartUploads: the bucket's open uploads in key order (then by
+ * when they began), under `prefix`, after `key-marker` / `upload-id-marker`,
+ * at most `max-uploads` (1,000) a page. Delimiters are not grouped.
+ */
+export const listMultipartUploads: Handler = (context, request, route) => {
+  const bucket = requireBucket(context, request, route.bucket);
+  const { query } = request;
+  if (query.has('delimiter')) throw notImplemented('ListMultipartUploads with a delimiter');
+  const maxText = query.get('max-uploads');
+  if (maxText !== null && !/^\d{1,10}$/.test(maxText)) {
+    throw invalidArgument(
+      'Provided max-uploads not an integer or within integer range',
+      'max-uploads',
+      maxText,
+    );
+  }
+  const max = Math.min(maxText === null ? MAX_UPLOADS : Number(maxText), MAX_UPLOADS);
+  const prefix = query.get('prefix') ?? '';
+  const keyMarker = query.get('key-marker') ?? '';
+  const idMarker = query.get('upload-id-marker') ?? '';
+  const sorted = [...bucket.uploads]
+    .filter(([, u]) => u.key.startsWith(prefix))
+    // A stable sort: uploads of one key begun in the same millisecond keep the order they began in.
+    .sort(([, a], [, b]) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.initiated - b.initiated));
+  // After the marker's upload when both markers are given, else after every upload of the marker key.
+  let start = 0;
+  if (keyMarker !== '') {
+    const marked = sorted.findIndex(([id, u]) => id === idMarker && u.key === keyMarker);
+    const nextKey = sorted.findIndex(([, u]) => u.key > keyMarker);
+    start = marked >= 0 ? marked + 1 : nextKey < 0 ? sorted.length : nextKey;
+  }
+  const page = sorted.slice(start, start + max);
+  const truncated = start + max < sorted.length;
+  const last = page[page.length - 1];
+  return xmlResponse(
+    xmlDocument(
+      'ListMultipartUploadsResult',
+      element('Bucket', bucket.name),
+      element('KeyMarker', keyMarker),
+      element('UploadIdMarker', idMarker),
+      ...(truncated && last
+        ? [element('NextKeyMarker', last[1].key), element('NextUploadIdMarker', last[0])]
+        : []),
+      element('Prefix', prefix),
+      element('MaxUploads', max),
+      element('IsTruncated', truncated),
+      ...page.map(([uploadId, upload]) =>
+        element(
+          'Upload',
+          element('Key', upload.key),
+          element('UploadId', uploadId),
+          ownerXml(bucket.owner),
+          element(
+            'StorageClass',
+            upload.headers.find(([name]) => name === 'x-amz-storage-class')?.[1] ?? 'STANDARD',
+          ),
+          element('Initiated', new Date(upload.initiated).toISOString()),
+        ),
+      ),
+    ),
+  );
 };

@@ -22,7 +22,8 @@ export type OperationName =
   | 'CreateMultipartUpload'
   | 'UploadPart'
   | 'CompleteMultipartUpload'
-  | 'AbortMultipartUpload';
+  | 'AbortMultipartUpload'
+  | 'ListMultipartUploads';
 
 export interface Route {
   readonly name: OperationName;
@@ -49,6 +50,7 @@ const ACTIONS: Readonly<Record<OperationName, string>> = {
   UploadPart: 's3:PutObject',
   CompleteMultipartUpload: 's3:PutObject',
   AbortMultipartUpload: 's3:AbortMultipartUpload',
+  ListMultipartUploads: 's3:ListBucketMultipartUploads',
 };
 
 // Sub-resources this service does not serve: answering them as a plain GET or
@@ -122,7 +124,7 @@ function bucketOperation(request: LocalRequest): OperationName {
       return 'DeleteBucket';
     case 'GET': {
       if (query.has('location')) return 'GetBucketLocation';
-      if (query.has('uploads')) throw notImplemented('ListMultipartUploads');
+      if (query.has('uploads')) return 'ListMultipartUploads';
       const listType = query.get('list-type');
       if (listType === null) return 'ListObjects';
       if (listType === '2') return 'ListObjectsV2';

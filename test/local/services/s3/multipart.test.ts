@@ -232,6 +232,31 @@ test('AbortMultipartUpload discards the upload with 204', async () => {
   assert.equal((await sendError(service, { target: '/bucket/big' })).code, 'NoSuchKey');
 });
 
+test('ListMultipartUploads lists the open uploads by key, under a prefix, a page at a time', async () => {
+  const { service } = await serviceWithBucket(MIN);
+  const first = await start(service);
+  const second = await start(service);
+  const other = /<UploadId>([^<]+)</.exec(
+    text(await send(service, { method: 'POST', target: '/bucket/bigger?uploads' })),
+  )![1];
+  const list = async (query = '') =>
+    text(await send(service, { target: `/bucket?uploads${query}` }));
+  const ids = (xml: string) => [...xml.matchAll(/<UploadId>([^<]+)<\/UploadId>/g)].map((m) => m[1]);
+  const all = await list();
+  assert.match(all, /^<\?xml[^>]*\?>\n?<ListMultipartUploadsResult[^>]*><Bucket>bucket<\/Bucket>/);
+  assert.deepEqual(ids(all), [first, second, other]);
+  assert.match(all, /<IsTruncated>false<\/IsTruncated>/);
+  assert.deepEqual(ids(await list('&prefix=bigg')), [other]);
+  const page = await list('&max-uploads=1');
+  assert.deepEqual(ids(page), [first]);
+  assert.match(page, /<IsTruncated>true<\/IsTruncated>/);
+  const next = `&key-marker=big&upload-id-marker=${first}`;
+  assert.deepEqual(ids(await list(next)), [second, other]);
+  assert.deepEqual(ids(await list('&key-marker=big')), [other]);
+  await send(service, { method: 'DELETE', target: `/bucket/big?uploadId=${first}` });
+  assert.deepEqual(ids(await list()), [second, other], 'an aborted upload is gone');
+});
+
 test('ETags may be quoted raw, as &quot; or as character references, as S3 reads XML', async () => {
   const { service } = await serviceWithBucket(MIN);
   const uploadId = await start(service);

@@ -54,6 +54,12 @@ test('path-style requests name their operation, IAM action and ARN', () => {
       's3:AbortMultipartUpload',
       'arn:aws:s3:::b1/k',
     ],
+    [
+      { target: '/b1?uploads' },
+      'ListMultipartUploads',
+      's3:ListBucketMultipartUploads',
+      'arn:aws:s3:::b1',
+    ],
   ];
   for (const [init, name, action, resource] of cases) {
     assert.deepEqual(
@@ -139,7 +145,6 @@ test('S3 requests for features this service lacks are NotImplemented, not mistak
     );
   notImplemented({ method: 'PUT', target: '/b1?versioning' });
   notImplemented({ target: '/b1/k?tagging' });
-  notImplemented({ target: '/b1?uploads' });
   notImplemented({ target: '/b1/k?uploadId=u' });
   notImplemented({ method: 'POST', target: '/b1?delete' });
   notImplemented({ method: 'PUT', target: '/b1/k', headers: { 'x-amz-copy-source': '/b1/j' } });
