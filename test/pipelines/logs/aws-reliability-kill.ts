@@ -48,8 +48,10 @@ const BIG_CHUNK_LINES = BIG_BATCH_BYTES / BIG_LINE_BYTES;
 const BIG_APPENDS = new Set([0, 5]);
 
 function yaml(dir: string, local: LocalStack, run: number): string {
-  const config = (name: string, s3: string) => `  - name: ${name}
-    positions: { sync_period: 50ms }
+  // small and big without the logs WAL: positions move only once an object is stored,
+  // the bound checked below. wal takes the default an S3 client gets (the WAL on).
+  const config = (name: string, s3: string, wal = false) => `  - name: ${name}
+    positions: { sync_period: 50ms }${wal ? '' : '\n    wal_config: { enabled: false }'}
     clients:
     - s3: { region: us-east-1, endpoint: ${local.url}, addressing: path, prefix: run${run}, ${s3} }
       backoff_config: { min_period: 50ms, max_period: 500ms }
@@ -64,6 +66,7 @@ logs:
   configs:
 ${config('small', 'bucket: rel-kill-small, batch_size: 4KB, batch_wait: 200ms')}
 ${config('big', `bucket: rel-kill-big, compression: none, format: raw, batch_size: ${BIG_BATCH_BYTES}, batch_wait: 15s`)}
+${config('wal', 'bucket: rel-kill-wal, batch_size: 4KB, batch_wait: 200ms', true)}
 `;
 }
 
@@ -85,7 +88,7 @@ function savedLine(dir: string, name: string): number {
 interface StoredObject {
   readonly key: string;
   readonly run: number;
-  readonly file: 'small' | 'big';
+  readonly file: 'small' | 'big' | 'wal';
   readonly seqs: number[];
 }
 
@@ -96,7 +99,7 @@ async function readObjects(
   /** Objects already read, by key: an object never changes once stored, so a poll reads only new ones. */
   cache: Map<string, StoredObject>,
 ): Promise<StoredObject[]> {
-  const file: StoredObject['file'] = bucket === 'rel-kill-small' ? 'small' : 'big';
+  const file = bucket.slice('rel-kill-'.length) as StoredObject['file'];
   const out: StoredObject[] = [];
   let token: string | undefined;
   do {
@@ -112,14 +115,14 @@ async function readObjects(
       const got = await sdk.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const body = Buffer.from(await got.Body!.transformToByteArray());
       // gunzipSync throws on a truncated stream; a raw object must end in a whole line.
-      const text = (file === 'small' ? gunzipSync(body) : body).toString('utf8');
+      const text = (file === 'big' ? body : gunzipSync(body)).toString('utf8');
       assert.ok(text.endsWith('\n'), `${bucket}/${key} ends mid-line`);
       const seqs = text
         .slice(0, -1)
         .split('\n')
         .map((row) => {
-          const line = file === 'small' ? (JSON.parse(row) as { line: string }).line : row;
-          const m = /^(small|big) (\d+)( x+)?$/.exec(line);
+          const line = file === 'big' ? row : (JSON.parse(row) as { line: string }).line;
+          const m = /^(small|big|wal) (\d+)( x+)?$/.exec(line);
           assert.ok(
             m && m[1] === file,
             `${bucket}/${key}: a line that is not whole: ${line.slice(0, 80)}`,
@@ -128,9 +131,11 @@ async function readObjects(
             assert.equal(line.length + 1, BIG_LINE_BYTES, `${bucket}/${key}: a cut line`);
           return Number(m[2]);
         });
+      // Through the WAL an object may hold lines replayed after a kill and the same lines
+      // read again from before the saved position; whole and parseable is the promise there.
       seqs.forEach((n, i) =>
         assert.ok(
-          i === 0 || n === seqs[i - 1]! + 1,
+          file === 'wal' || i === 0 || n === seqs[i - 1]! + 1,
           `${bucket}/${key}: not one unbroken run of lines`,
         ),
       );
@@ -149,7 +154,7 @@ export async function killedMidUpload(): Promise<void> {
   const local = await ownLocal();
   const dir = workDir();
   const sdk = new S3Client(sdkConfig(local, { forcePathStyle: true }));
-  for (const bucket of ['rel-kill-small', 'rel-kill-big'])
+  for (const bucket of ['rel-kill-small', 'rel-kill-big', 'rel-kill-wal'])
     await sdk.send(new CreateBucketCommand({ Bucket: bucket }));
   await postFaults(local, [
     { service: 's3', operation: 'PutObject', kind: 'latency', latency_ms: 50 },
@@ -157,6 +162,7 @@ export async function killedMidUpload(): Promise<void> {
   ]);
   const watch = watchRequests(local);
   const small = new NumberedWriter('small', join(dir, 'small.log'), 10, 50);
+  const wal = new NumberedWriter('wal', join(dir, 'wal.log'), 10, 50);
   writeFileSync(join(dir, 'big.log'), '');
   let bigWritten = 0;
   const appendBig = () => {
@@ -192,13 +198,15 @@ export async function killedMidUpload(): Promise<void> {
     saved.push({ small: savedLine(dir, 'small'), big: savedLine(dir, 'big') });
   }
   const smallWritten = await small.stop();
+  const walWritten = await wal.stop();
   const last = await startSignet(dir, yaml(dir, local, KILLS), DEMO_KEYS);
   const read = new Map<string, StoredObject>();
   const all = async () => [
     ...(await readObjects(sdk, 'rel-kill-small', read)),
     ...(await readObjects(sdk, 'rel-kill-big', read)),
+    ...(await readObjects(sdk, 'rel-kill-wal', read)),
   ];
-  const covered = (objects: StoredObject[], file: 'small' | 'big', n: number) => {
+  const covered = (objects: StoredObject[], file: StoredObject['file'], n: number) => {
     const seen = new Set(objects.filter((o) => o.file === file).flatMap((o) => o.seqs));
     for (let i = 1; i <= n; i++) if (!seen.has(i)) return false;
     return true;
@@ -207,7 +215,9 @@ export async function killedMidUpload(): Promise<void> {
     'every line after the last restart',
     async () => {
       const objects = await all();
-      return covered(objects, 'small', smallWritten) && covered(objects, 'big', bigWritten)
+      return covered(objects, 'small', smallWritten) &&
+        covered(objects, 'big', bigWritten) &&
+        covered(objects, 'wal', walWritten)
         ? true
         : undefined;
     },
@@ -219,10 +229,14 @@ export async function killedMidUpload(): Promise<void> {
   const objects = await all();
 
   // A run re-sends nothing before the position saved when the run before it was killed.
-  const copies = { small: new Map<number, number>(), big: new Map<number, number>() };
+  const copies = {
+    small: new Map<number, number>(),
+    big: new Map<number, number>(),
+    wal: new Map<number, number>(),
+  };
   for (const o of objects) {
     for (const n of o.seqs) copies[o.file].set(n, (copies[o.file].get(n) ?? 0) + 1);
-    if (o.run === 0) continue;
+    if (o.run === 0 || o.file === 'wal') continue;
     const floor = saved[o.run - 1]![o.file];
     assert.ok(
       o.seqs[0]! > floor,
@@ -230,6 +244,7 @@ export async function killedMidUpload(): Promise<void> {
     );
   }
   assert.ok(covered(objects, 'small', smallWritten) && covered(objects, 'big', bigWritten));
+  assert.ok(covered(objects, 'wal', walWritten), 'through the logs WAL too, nothing was lost');
   const extra = (m: Map<number, number>) => [...m.values()].reduce((a, c) => a + c - 1, 0);
 
   // No object is partial; a multipart upload left behind by a kill is an upload, never an object.
@@ -260,6 +275,6 @@ export async function killedMidUpload(): Promise<void> {
   }
   sdk.destroy();
   console.log(
-    `sigkill: ${KILLS} kills (${midMultipart} during a multipart upload); small ${smallWritten} lines, ${extra(copies.small)} extra copies; big ${bigWritten} lines, ${extra(copies.big)} extra copies; ${objects.length} objects, ${completed} multipart; ${openKeys.length} uploads left open (not aborted after restart)`,
+    `sigkill: ${KILLS} kills (${midMultipart} during a multipart upload); small ${smallWritten} lines, ${extra(copies.small)} extra copies; big ${bigWritten} lines, ${extra(copies.big)} extra copies; wal ${walWritten} lines, ${extra(copies.wal)} extra copies; ${objects.length} objects, ${completed} multipart; ${openKeys.length} uploads left open (not aborted after restart)`,
   );
 }
