@@ -43,7 +43,6 @@ function writePairs(buf: Buffer, p: number, pairs: LogLabels): number {
   return p;
 }
 
-const EMPTY: LogLabels = {};
 const NS_PER_S = 1_000_000_000n;
 
 /** Thrown for one entry no record can hold; the pipeline drops and counts it. */
@@ -60,11 +59,13 @@ function encodeEntries(b: RecordBuilder, entries: readonly LogEntry[], start: nu
   let streamBytes = 0;
   let entryBytes = 0;
   let stop = start;
+  // Each line's UTF-8 length, measured once for the size and the write.
+  const lineLengths: number[] = [];
   for (; stop < entries.length; stop++) {
     const e = entries[stop]!;
     const lineBytes = Buffer.byteLength(e.line, 'utf8');
     let size = 3 + 10 + 5 + uvarintSize(lineBytes) + lineBytes;
-    size += pairsSize(e.structuredMetadata ?? EMPTY);
+    if (e.structuredMetadata !== undefined) size += pairsSize(e.structuredMetadata);
     const newStream = !streams.has(e.labels);
     const labelBytes = newStream ? pairsSize(e.labels) : 0;
     if (stop > start && streamBytes + entryBytes + size + labelBytes > RECORD_TARGET_BYTES) break;
@@ -77,21 +78,35 @@ function encodeEntries(b: RecordBuilder, entries: readonly LogEntry[], start: nu
       streamBytes += labelBytes;
     }
     entryBytes += size;
+    lineLengths.push(lineBytes);
   }
   b.ensure(10 + streamBytes + entryBytes);
   const buf = b.buf;
   let p = writeUvarint(buf, b.pos, streams.size);
   for (const labels of streams.keys()) p = writePairs(buf, p, labels);
   p = writeUvarint(buf, p, stop - start);
+  // Entries read together share a timestamp: its BigInt division is done once per run of them.
+  let lastNs = -1n;
+  let seconds = 0;
+  let nanos = 0;
   for (let i = start; i < stop; i++) {
     const e = entries[i]!;
     p = writeUvarint(buf, p, streams.get(e.labels)!);
-    const ts = e.timestampNs < 0n ? 0n : e.timestampNs;
-    p = writeUvarint(buf, p, Number(ts / NS_PER_S));
-    p = writeUvarint(buf, p, Number(ts % NS_PER_S));
-    p = writeUvarint(buf, p, Buffer.byteLength(e.line, 'utf8'));
-    p += buf.write(e.line, p, 'utf8');
-    p = writePairs(buf, p, e.structuredMetadata ?? EMPTY);
+    if (e.timestampNs !== lastNs) {
+      lastNs = e.timestampNs;
+      const ts = lastNs < 0n ? 0n : lastNs;
+      seconds = Number(ts / NS_PER_S);
+      nanos = Number(ts % NS_PER_S);
+    }
+    p = writeUvarint(buf, p, seconds);
+    p = writeUvarint(buf, p, nanos);
+    const lineBytes = lineLengths[i - start]!;
+    p = writeUvarint(buf, p, lineBytes);
+    p += buf.write(e.line, p, lineBytes, 'utf8');
+    p =
+      e.structuredMetadata === undefined
+        ? writeUvarint(buf, p, 0)
+        : writePairs(buf, p, e.structuredMetadata);
   }
   b.pos = p;
   return stop;
