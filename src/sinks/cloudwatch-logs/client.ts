@@ -126,8 +126,14 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
         : now - this.options.retentionInDays * DAY_MS;
     const newest = now + MAX_FUTURE_MS;
     const touched = new Set<StreamQueue>();
+    let lastNs: bigint | undefined;
+    let timestamp = 0;
     for (const entry of entries) {
-      const timestamp = timestampMs(entry);
+      // Entries read together share a timestamp: converted once per run of them.
+      if (entry.timestampNs !== lastNs) {
+        lastNs = entry.timestampNs;
+        timestamp = timestampMs(entry);
+      }
       const late =
         timestamp < oldest
           ? 'too_old'
@@ -140,26 +146,20 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
         this.dropBeforeSending(late, entry, timestamp, now);
         continue;
       }
-      const formatted = this.formatter.messages(entry);
-      if (formatted.kind !== 'events') {
-        this.dropBeforeSending(
-          formatted.kind === 'empty' ? 'empty' : 'too_large',
-          entry,
-          timestamp,
-          now,
-        );
+      // The usual entry is one event as it is: no outcome object built for it.
+      const single = this.formatter.single(entry);
+      const formatted = single === undefined ? this.formatter.messages(entry) : undefined;
+      if (formatted !== undefined && formatted.kind !== 'events') {
+        const reason = formatted.kind === 'empty' ? 'empty' : 'too_large';
+        this.dropBeforeSending(reason, entry, timestamp, now);
         continue;
       }
-      if (formatted.cut) {
+      if (formatted?.cut) {
         this.deps.metrics.oversizedEntries.labels(this.options.host, formatted.cut).inc();
       }
       const stream = this.streamOf(this.options.streamName(entry.labels));
-      for (const message of formatted.messages) {
-        const bytes = eventSize(message);
-        if (stream.add(timestamp, message, bytes, seq, this.limits)) this.ready(stream);
-        this.bufferedBytes += bytes;
-        units++;
-      }
+      if (single !== undefined) units += this.addEvent(stream, timestamp, single, seq);
+      else for (const m of formatted!.messages) units += this.addEvent(stream, timestamp, m, seq);
       touched.add(stream);
     }
     this.tracker.add(seq, units);
@@ -168,6 +168,14 @@ export class CloudWatchLogsClient<Token> implements LogClient<Token> {
     this.advance();
     this.pump();
     return true;
+  }
+
+  /** One event into its stream's open batch; answers 1, the unit it adds. */
+  private addEvent(stream: StreamQueue, timestamp: number, message: string, seq: number): number {
+    const bytes = eventSize(message);
+    if (stream.add(timestamp, message, bytes, seq, this.limits)) this.ready(stream);
+    this.bufferedBytes += bytes;
+    return 1;
   }
 
   waitForRoom(): Promise<unknown> {

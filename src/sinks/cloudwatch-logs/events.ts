@@ -33,6 +33,13 @@ export class EventFormatter {
     private readonly maxMessageBytes = MAX_MESSAGE_BYTES,
   ) {}
 
+  /** The one event of an entry in `line` format that needs no cutting, without building an outcome; else undefined. */
+  single(entry: LogEntry): string | undefined {
+    const line = entry.line;
+    if (this.format !== 'line' || line === '') return undefined;
+    return line.length * 3 <= this.maxMessageBytes ? line : undefined;
+  }
+
   messages(entry: LogEntry): FormatOutcome {
     return this.format === 'json' ? this.json(entry) : this.line(entry.line);
   }

@@ -62,10 +62,19 @@ export function parseLabelTemplate(
  */
 export function perLabels<T>(compute: (labels: LogLabels) => T): (labels: LogLabels) => T {
   const cache = new WeakMap<LogLabels, T>();
+  // Entries come in runs from one file, so the last answer is usually the one asked for.
+  let lastLabels: LogLabels | undefined;
+  let lastValue: T | undefined;
   return (labels) => {
-    if (cache.has(labels)) return cache.get(labels) as T;
-    const value = compute(labels);
-    cache.set(labels, value);
+    if (labels === lastLabels) return lastValue as T;
+    let value: T;
+    if (cache.has(labels)) value = cache.get(labels) as T;
+    else {
+      value = compute(labels);
+      cache.set(labels, value);
+    }
+    lastLabels = labels;
+    lastValue = value;
     return value;
   };
 }
