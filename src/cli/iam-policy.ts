@@ -44,7 +44,8 @@ Options:
                              each role_arn, with each role's trust policy
   --trust none|ec2|irsa      how the base principal is assumed, for its trust
                              policy (default: irsa when AWS_ROLE_ARN and
-                             AWS_WEB_IDENTITY_TOKEN_FILE are set, else none)
+                             AWS_WEB_IDENTITY_TOKEN_FILE are set and the two
+                             flags below are given, else none)
   --oidc-provider HOST/PATH  the cluster's OIDC provider, for --trust irsa
   --service-account NS/NAME  the Kubernetes service account, for --trust irsa
   --json                     one JSON document with the policies and the notes
@@ -97,7 +98,10 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
   const irsaEnv =
     envValue(env, 'AWS_ROLE_ARN') !== undefined &&
     envValue(env, 'AWS_WEB_IDENTITY_TOKEN_FILE') !== undefined;
-  const kind = values.trust ?? (irsaEnv ? 'irsa' : 'none');
+  const flagsGiven =
+    values['oidc-provider'] !== undefined || values['service-account'] !== undefined;
+  // IRSA seen in the environment asks for its trust policy only when the cluster's names are given.
+  const kind = values.trust ?? (irsaEnv && flagsGiven ? 'irsa' : 'none');
   let trust: BaseTrust;
   if (kind === 'none' || kind === 'ec2') trust = { kind };
   else if (kind === 'irsa') {
@@ -203,6 +207,15 @@ export async function runIamPolicy(
     } else notes.push(`sts:GetCallerIdentity: ${identity.problem}`);
   }
   const irsaRole = envValue(env, 'AWS_ROLE_ARN');
+  if (
+    options.perRole &&
+    options.trust.kind === 'none' &&
+    irsaRole !== undefined &&
+    envValue(env, 'AWS_WEB_IDENTITY_TOKEN_FILE') !== undefined
+  )
+    notes.push(
+      `IRSA is in use (${irsaRole}): pass --oidc-provider and --service-account NS/NAME for its trust policy`,
+    );
   if (options.trust.kind === 'irsa' && irsaRole !== undefined) baseArn = irsaRole;
   const needs = needsOf(config, { account: account ?? '*', defaultRegion });
   notes.push(...needs.notes);
