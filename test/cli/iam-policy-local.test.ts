@@ -1,6 +1,7 @@
 /**
  * `signet iam-policy` against what `signet run` really does: for the guides'
- * kinds of configuration (AMP remote_write with sigv4; CloudWatch Logs, S3,
+ * kinds of configuration (AMP remote_write with sigv4; CloudWatch Logs (as a
+ * client URL and as the guides' loki_push_api target), S3,
  * Firehose and Kinesis logs clients; a role_arn with an external_id), the
  * generated policies are loaded into `signet local` (the principal's policy,
  * and the role's policy and trust), a real `signet run` child delivers with
@@ -45,25 +46,38 @@ interface Scenario {
 let localUrl = '';
 let pagePort = 0;
 
-const logsYaml = (dir: string, client: Record<string, unknown>): string =>
+/** A logs config tailing `<dir>/*.log`: to `client`, or through `targets` (the guides' loki_push_api form). */
+const logsYaml = (
+  dir: string,
+  client: Record<string, unknown> | undefined,
+  targets?: readonly unknown[],
+): string =>
   JSON.stringify({
     logs: {
       positions_directory: join(dir, 'positions'),
       configs: [
         {
           name: 'iam',
-          clients: [
-            {
-              batchwait: '100ms',
-              backoff_config: { min_period: '100ms', max_period: '300ms' },
-              ...client,
-            },
-          ],
+          ...(client
+            ? {
+                clients: [
+                  {
+                    batchwait: '100ms',
+                    backoff_config: { min_period: '100ms', max_period: '300ms' },
+                    ...client,
+                  },
+                ],
+              }
+            : {}),
+          ...(targets ? { targets } : {}),
           scrape_configs: [
             {
               job_name: 'app',
               static_configs: [
-                { targets: ['localhost'], labels: { __path__: join(dir, '*.log') } },
+                {
+                  targets: ['localhost'],
+                  labels: { host: 'node-a', __path__: join(dir, '*.log') },
+                },
               ],
             },
           ],
@@ -107,6 +121,24 @@ const SCENARIOS: readonly Scenario[] = [
         url: `cwlogs://${REGION}/iam-cw-${v}`,
         cloudwatch_logs: { retention_in_days: 1 },
       }),
+  },
+  {
+    // The guides' other spelling: a group with a leading slash, the stream a template.
+    name: 'cwlogs-target',
+    delivers: 'logs:PutLogEvents',
+    yaml: (v, dir) =>
+      logsYaml(dir, undefined, [
+        {
+          loki_push_api: {
+            cloudwatch_logs: {
+              client_id: 'app-to-cwl',
+              region: REGION,
+              log_group_name: `/iam/target-${v}`,
+              log_stream_name: '{{ .host }}',
+            },
+          },
+        },
+      ]),
   },
   {
     name: 's3',
