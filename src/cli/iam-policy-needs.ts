@@ -150,6 +150,10 @@ function logsClientNeeds(target: LogsClientTarget, ctx: NeedsContext, out: Needs
         ? `${target.path}: PutLogEvents is granted on every stream of '${target.cloudwatchLogs.logGroupName}' (log-stream:*), as the sink's streams may change name`
         : `${target.path}: the log stream name is ${stream === undefined ? 'the host name' : 'a template'}: PutLogEvents is granted on every stream of '${target.cloudwatchLogs.logGroupName}' (log-stream:*)`,
     );
+    if (block?.kms_key_id !== undefined)
+      out.notes.push(
+        `${target.path}: kms_key_id: CloudWatch Logs uses the key itself; its key policy must allow logs.${region}.amazonaws.com (no grant in this policy)`,
+      );
     permissions = runPermissions(
       { kind: 'cloudwatch_logs', region, account, name: target.cloudwatchLogs.logGroupName },
       {

@@ -132,13 +132,17 @@ async function callerIdentity(
   region: string | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<{ account: string; arn: string } | { problem: string }> {
-  if (region === undefined) return { problem: 'no region to ask STS in' };
-  // The base principal: the chain without the roles the config assumes.
-  const auth = [
+  const signed = [
     ...config.globalRemoteWrite,
     ...config.instances.flatMap((i) => i.remoteWrite),
+    ...config.instances.flatMap((i) => i.jobs),
     ...config.logs.flatMap((l) => l.clients),
-  ].find((t) => t.aws)?.aws;
+  ].flatMap((t) => (t.aws ? [t.aws] : []));
+  // STS is asked in the environment's region, else in the first one the file names.
+  region ??= signed.find((a) => a.region !== undefined)?.region;
+  if (region === undefined) return { problem: 'no region to ask STS in' };
+  // The base principal: the chain without the roles the config assumes.
+  const auth = signed[0];
   const spec = { ...(auth?.spec ?? {}), roles: [] };
   const clock = new CorrectedClock();
   const registry = new CredentialRegistry({ env, clock, timeoutMs: 2000 });

@@ -161,7 +161,7 @@ describe('signet iam-policy', () => {
   positions_directory: ${join(dir.path, 'positions')}
   configs:
     - name: default
-      clients: [{ firehose: { delivery_stream_name: fh, region: eu-west-1 } }]
+      clients: [{ firehose: { delivery_stream_name: fh, region: eu-west-1 }, aws_auth: { region: eu-west-1 } }]
       scrape_configs: [{ job_name: f, static_configs: [{ labels: { __path__: /nowhere/*.log } }] }]
 `,
     );
@@ -170,7 +170,7 @@ describe('signet iam-policy', () => {
         env: {
           AWS_ACCESS_KEY_ID: DEMO_ACCESS_KEY_ID,
           AWS_SECRET_ACCESS_KEY: DEMO_SECRET_ACCESS_KEY,
-          AWS_REGION: 'eu-west-1',
+          // No AWS_REGION: STS is asked in the region the file names.
           AWS_ENDPOINT_URL_STS: local.url,
         },
       }),
