@@ -30,146 +30,10 @@ import { tempDir, waitFor } from '../agent/harness.js';
 import { DEMO_PRINCIPAL_YAML, sdkConfig } from '../helpers/local-stack.js';
 import { runSignet } from '../helpers/run-cli.js';
 import { startSignet, type SignetChild } from '../helpers/signet-child.js';
-
-const ACCOUNT = '123456789012';
-const REGION = 'eu-west-1';
-const BUCKET = 'iam-policy-logs';
-
-interface Scenario {
-  readonly name: string;
-  /** The delivering call, as the request log names it (`service:Operation`). */
-  readonly delivers: string;
-  /** The agent's config for variant `v` (its own group, stream, prefix, workspace or role). */
-  yaml(v: number, dir: string): string;
-}
+import { ACCOUNT, BUCKET, REGION, SCENARIOS, type Scenario } from './iam-policy-scenarios.js';
 
 let localUrl = '';
 let pagePort = 0;
-
-/** A logs config tailing `<dir>/*.log`: to `client`, or through `targets` (the guides' loki_push_api form). */
-const logsYaml = (
-  dir: string,
-  client: Record<string, unknown> | undefined,
-  targets?: readonly unknown[],
-): string =>
-  JSON.stringify({
-    logs: {
-      positions_directory: join(dir, 'positions'),
-      configs: [
-        {
-          name: 'iam',
-          ...(client
-            ? {
-                clients: [
-                  {
-                    batchwait: '100ms',
-                    backoff_config: { min_period: '100ms', max_period: '300ms' },
-                    ...client,
-                  },
-                ],
-              }
-            : {}),
-          ...(targets ? { targets } : {}),
-          scrape_configs: [
-            {
-              job_name: 'app',
-              static_configs: [
-                {
-                  targets: ['localhost'],
-                  labels: { host: 'node-a', __path__: join(dir, '*.log') },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    },
-  });
-
-const SCENARIOS: readonly Scenario[] = [
-  {
-    name: 'amp',
-    delivers: 'aps:RemoteWrite',
-    yaml: (v, dir) =>
-      JSON.stringify({
-        metrics: {
-          wal_directory: join(dir, 'wal'),
-          global: { scrape_interval: '1s' },
-          configs: [
-            {
-              name: 'iam',
-              scrape_configs: [
-                { job_name: 'page', static_configs: [{ targets: [`127.0.0.1:${pagePort}`] }] },
-              ],
-              remote_write: [
-                {
-                  url: `${localUrl}/workspaces/ws-iam-${v}/api/v1/remote_write`,
-                  sigv4: { region: REGION },
-                  queue_config: { batch_send_deadline: '200ms' },
-                },
-              ],
-            },
-          ],
-        },
-      }),
-  },
-  {
-    name: 'cwlogs',
-    delivers: 'logs:PutLogEvents',
-    yaml: (v, dir) =>
-      logsYaml(dir, {
-        url: `cwlogs://${REGION}/iam-cw-${v}`,
-        cloudwatch_logs: { retention_in_days: 1 },
-      }),
-  },
-  {
-    // The guides' other spelling: a group with a leading slash, the stream a template.
-    name: 'cwlogs-target',
-    delivers: 'logs:PutLogEvents',
-    yaml: (v, dir) =>
-      logsYaml(dir, undefined, [
-        {
-          loki_push_api: {
-            cloudwatch_logs: {
-              client_id: 'app-to-cwl',
-              region: REGION,
-              log_group_name: `/iam/target-${v}`,
-              log_stream_name: '{{ .host }}',
-            },
-          },
-        },
-      ]),
-  },
-  {
-    name: 's3',
-    delivers: 's3:PutObject',
-    yaml: (v, dir) => logsYaml(dir, { url: `s3://${BUCKET}/v${v}`, s3: { batch_wait: '200ms' } }),
-  },
-  {
-    name: 'firehose',
-    delivers: 'firehose:PutRecordBatch',
-    yaml: (v, dir) =>
-      logsYaml(dir, { firehose: { delivery_stream_name: `iam-fh-${v}`, region: REGION } }),
-  },
-  {
-    name: 'kinesis',
-    delivers: 'kinesis:PutRecords',
-    yaml: (v, dir) => logsYaml(dir, { kinesis: { stream_name: `iam-ks-${v}`, region: REGION } }),
-  },
-  {
-    name: 'role',
-    delivers: 'logs:PutLogEvents',
-    yaml: (v, dir) =>
-      logsYaml(dir, {
-        url: `cwlogs://${REGION}/iam-role-${v}`,
-        aws_auth: {
-          region: REGION,
-          role_arn: `arn:aws:iam::${ACCOUNT}:role/iam-role-${v}`,
-          external_id: `ext-${v}`,
-        },
-      }),
-  },
-];
 
 /** One `signet run`: a scenario with its whole policies, or without one statement. */
 interface Variant {
@@ -235,7 +99,7 @@ function newVariant(scenario: Scenario, removed?: Variant['removed']): Variant {
   const d = tempDir('signet-iam-');
   dirs.push(d);
   const file = join(d.path, 'agent.yaml');
-  writeFileSync(file, scenario.yaml(n, d.path));
+  writeFileSync(file, scenario.yaml(n, d.path, { localUrl, pagePort }));
   writeFileSync(join(d.path, 'app.log'), 'one line\nanother line\n');
   mkdirSync(join(d.path, 'positions'), { recursive: true });
   let policies = generate(file);
@@ -379,7 +243,7 @@ async function runVariant(v: Variant): Promise<Outcome> {
   try {
     const config = {
       server: { http_listen_address: '127.0.0.1', http_listen_port: 0 },
-      ...(JSON.parse(v.scenario.yaml(v.n, v.dir)) as object),
+      ...(JSON.parse(v.scenario.yaml(v.n, v.dir, { localUrl, pagePort })) as object),
     };
     // Block style at the top, so the helper sees the `server:` key and adds none.
     const yaml = Object.entries(config)
