@@ -12,6 +12,7 @@ Commands:
   run       Run the agent: signet run -config.file=agent.yaml (Grafana Agent static mode)
   config    Check a Grafana Agent static-mode file as run would (signet config check FILE)
   doctor    Check credentials, identity, clock and each AWS destination (if given), in plain words
+  iam-policy  Print the least-privilege IAM policy a config needs (signet iam-policy -config.file=FILE)
   local     Serve strict local AWS endpoints that verify every signature
   help      Show this help, or a command's (signet help sign)
   version   Print Signet's version`;
@@ -58,6 +59,10 @@ const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   doctor: async () => {
     const m = await import('./doctor.js');
     return { usage: m.DOCTOR_USAGE, run: m.runDoctor };
+  },
+  'iam-policy': async () => {
+    const m = await import('./iam-policy.js');
+    return { usage: m.IAM_POLICY_USAGE, run: (args) => m.runIamPolicy(args) };
   },
   local: async () => {
     const m = await import('./local.js');

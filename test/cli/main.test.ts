@@ -49,6 +49,7 @@ const USAGE_FIRST_LINES: Readonly<Record<string, RegExp>> = {
   run: /^Usage: signet run -config\.file=FILE/,
   config: /^Usage: signet config check /,
   doctor: /^Usage: signet doctor /,
+  'iam-policy': /^Usage: signet iam-policy -config\.file=FILE/,
   local: /^Usage: signet local /,
   help: /^Usage: signet help \[COMMAND\]$/,
   version: /^Usage: signet version$/,
@@ -57,7 +58,7 @@ const USAGE_FIRST_LINES: Readonly<Record<string, RegExp>> = {
 test('every command `signet help` lists has its own help, by `signet help CMD` and `signet CMD --help`', async () => {
   const general = await runSignet(['help']);
   assert.equal(general.status, 0);
-  const listed = [...general.stdout.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]!);
+  const listed = [...general.stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]!);
   assert.deepEqual(listed.sort(), [...COMMANDS].sort(), 'the general help lists every command');
   for (const command of listed) {
     const expected = USAGE_FIRST_LINES[command];

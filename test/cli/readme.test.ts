@@ -23,7 +23,7 @@ function synopses(): Map<string, string> {
   const found = new Map<string, string>();
   let current = '';
   for (const line of block.split('\n')) {
-    const start = /^signet ([a-z]+)/.exec(line);
+    const start = /^signet ([a-z-]+)/.exec(line);
     if (start) current = start[1]!;
     if (current) found.set(current, `${found.get(current) ?? ''} ${line}`);
   }

@@ -23,6 +23,8 @@ export interface LogSinkResource {
   readonly name: string;
   /** A Kinesis `stream_arn`, used as it is (it names its own account and region). */
   readonly arn?: string | undefined;
+  /** An S3 `prefix`: objects are written under `<prefix>/` only, so only those keys are granted. */
+  readonly prefix?: string | undefined;
 }
 
 /** The options of a sink that change what it calls. */
@@ -42,6 +44,8 @@ export interface Permission {
   readonly resources: readonly string[];
   /** What the call is for, in a few words. */
   readonly why: string;
+  /** An IAM `Condition` block the statement needs (e.g. `sts:ExternalId`). */
+  readonly condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** The value an ARN takes for an account no one could tell. */
@@ -54,6 +58,7 @@ interface Arns {
   readonly name: string;
   readonly streamArn: string | undefined;
   readonly kmsKeyId: string | undefined;
+  readonly prefix: string;
 }
 
 interface Row {
@@ -74,6 +79,11 @@ interface SinkTable {
 const logGroup = (a: Arns, name: string): string =>
   `arn:${a.partition}:logs:${a.region}:${a.account}:log-group:${name}`;
 const group = (a: Arns): readonly string[] => [logGroup(a, a.name), `${logGroup(a, a.name)}:*`];
+
+/** The objects a sink writes: `bucket/*`, or `bucket/<prefix>/*` under a prefix. */
+const objects = (a: Arns): readonly string[] => [
+  `arn:${a.partition}:s3:::${a.name}/${a.prefix === '' ? '' : `${a.prefix}/`}*`,
+];
 
 const firehoseArn = (a: Arns): string =>
   `arn:${a.partition}:firehose:${a.region}:${a.account}:deliverystream/${a.name}`;
@@ -137,12 +147,12 @@ export const LOG_SINK_PERMISSIONS: Readonly<Record<LogSinkKind, SinkTable>> = {
       {
         action: 's3:PutObject',
         why: 'upload objects, whole or in parts',
-        resources: (a) => [`arn:${a.partition}:s3:::${a.name}/*`],
+        resources: objects,
       },
       {
         action: 's3:AbortMultipartUpload',
         why: 'remove the parts of a failed multipart upload',
-        resources: (a) => [`arn:${a.partition}:s3:::${a.name}/*`],
+        resources: objects,
       },
       {
         action: 'kms:GenerateDataKey',
@@ -198,6 +208,7 @@ function arnsOf(r: LogSinkResource, features: LogSinkFeatures): Arns {
     name: r.name,
     streamArn: r.arn,
     kmsKeyId: features.s3KmsKeyId,
+    prefix: (r.prefix ?? '').replace(/^\/+|\/+$/g, ''),
   };
 }
 
