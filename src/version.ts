@@ -1,12 +1,26 @@
 /**
  * Signet's version, the one place in src/ that reads it: `signet version`,
- * the agent's build info and every sink's User-Agent. Read from the package's
- * package.json, found by walking up from this module (which sits at a
- * different depth under src/ and dist/src/).
+ * the agent's build info and every sink's User-Agent. The single executable
+ * (`npm run package`) has the version and commit written in when it is
+ * built; a checkout or an npm install reads its package.json, found by
+ * walking up from this module (which sits at a different depth under src/
+ * and dist/src/).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** What scripts/package.mjs writes into the single executable (esbuild `define`). */
+interface PackagedBuild {
+  readonly version: string;
+  readonly revision: string;
+  readonly branch: string;
+}
+declare const __SIGNET_PACKAGED_BUILD__: PackagedBuild | undefined;
+
+/** The build the single executable was made from; undefined when Signet runs from its files. */
+export const PACKAGED_BUILD: PackagedBuild | undefined =
+  typeof __SIGNET_PACKAGED_BUILD__ === 'undefined' ? undefined : __SIGNET_PACKAGED_BUILD__;
 
 function findVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -28,7 +42,7 @@ function findVersion(): string {
   return '0.0.0';
 }
 
-export const SIGNET_VERSION = findVersion();
+export const SIGNET_VERSION = PACKAGED_BUILD?.version ?? findVersion();
 
 /** What every sink sends as User-Agent unless the user sets one. */
 export const SIGNET_USER_AGENT = `Signet/${SIGNET_VERSION}`;

@@ -1,12 +1,13 @@
 /**
  * What `agent_build_info` reports: Signet's version, and the git commit and
  * branch when Signet runs from a git checkout (read from `.git`, no git
- * binary needed); "unknown" otherwise, as an npm install has no `.git`.
+ * binary needed) or those it was built from (the single executable);
+ * "unknown" otherwise, as an npm install has no `.git`.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SIGNET_VERSION } from '../version.js';
+import { PACKAGED_BUILD, SIGNET_VERSION } from '../version.js';
 
 export interface BuildInfo {
   readonly version: string;
@@ -15,7 +16,10 @@ export interface BuildInfo {
 }
 
 /** `root`: where Signet's package.json is (found from this module by default). */
-export function buildInfo(root: string | undefined = packageRoot()): BuildInfo {
+export function buildInfo(root?: string): BuildInfo {
+  // The single executable has no .git beside it: its commit was written in when it was built.
+  if (root === undefined && PACKAGED_BUILD !== undefined) return PACKAGED_BUILD;
+  root ??= packageRoot();
   const git = root === undefined ? undefined : readGitHead(root);
   return {
     version: SIGNET_VERSION,

@@ -7,16 +7,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { staticProvider } from '../aws/credentials/sources/static.js';
 import { AwsClient } from '../aws/http/aws-client.js';
 import { Agent } from '../agent/agent.js';
-import { loadAgentConfig } from '../config/agent/load.js';
+import { parseAgentConfig } from '../config/agent/load.js';
 import { defaultLocalConfig } from '../local/config/defaults.js';
 import { DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, startLocal } from '../local/index.js';
+import { readPackageText } from '../packaging/embedded.js';
 import { listenError } from '../server/listen-error.js';
 import { DEFAULT_LOCAL_PORT } from './local.js';
 import { UsageError } from './usage-error.js';
@@ -151,7 +151,8 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
     undo.unshift(() => stack.close());
     const wal = mkdtempSync(join(tmpdir(), 'signet-demo-wal-'));
     undo.unshift(() => rmSync(wal, { recursive: true, force: true }));
-    const file = fileURLToPath(new URL('../../../examples/demo-agent.yaml', import.meta.url));
+    // Read through readPackageText: the single executable carries the file inside it.
+    const file = 'examples/demo-agent.yaml';
     const env = {
       ...process.env,
       SIGNET_LOCAL_HOST: new URL(stack.url).host,
@@ -166,7 +167,10 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
       AWS_ACCESS_KEY_ID: DEMO_ACCESS_KEY_ID,
       AWS_SECRET_ACCESS_KEY: DEMO_SECRET_ACCESS_KEY,
     });
-    const { config, warnings } = loadAgentConfig(file, { expandEnv: true, env });
+    const { config, warnings } = parseAgentConfig(readPackageText(file), file, {
+      expandEnv: true,
+      env,
+    });
     const agent = await Agent.start(config, warnings);
     undo.unshift(() => agent.stop(2000));
     console.log(

@@ -1,5 +1,6 @@
 import { SignetError } from '../errors.js';
 import { UsageError } from './usage-error.js';
+import { buildInfo } from '../agent/build-info.js';
 import { SIGNET_VERSION } from '../version.js';
 
 const USAGE = `Signet: a telemetry agent that signs every AWS request with SigV4.
@@ -15,10 +16,13 @@ Commands:
   iam-policy  Print the least-privilege IAM policy a config needs (signet iam-policy -config.file=FILE)
   local     Serve strict local AWS endpoints that verify every signature
   help      Show this help, or a command's (signet help sign)
-  version   Print Signet's version`;
+  version   Print Signet's version and commit`;
 
+/** `signet 0.1.0 (commit 0123456789ab, branch main)`: what a bug report needs. */
 function version(): string {
-  return SIGNET_VERSION;
+  const { revision, branch } = buildInfo();
+  const commit = /^[0-9a-f]{40,64}$/.test(revision) ? revision.slice(0, 12) : revision;
+  return `signet ${SIGNET_VERSION} (commit ${commit}${branch === 'unknown' ? '' : `, branch ${branch}`})`;
 }
 
 const HELP_USAGE = `Usage: signet help [COMMAND]
@@ -27,7 +31,8 @@ Shows the list of commands, or one command's options (also: signet COMMAND --hel
 
 const VERSION_USAGE = `Usage: signet version
 
-Prints Signet's version (also: signet --version).`;
+Prints Signet's version and the git commit it was built from (also:
+signet --version).`;
 
 interface Command {
   readonly usage: string;

@@ -4,6 +4,16 @@ import { fileURLToPath } from 'node:url';
 
 export const SIGNET_BIN = fileURLToPath(new URL('../../../bin/signet.js', import.meta.url));
 
+/**
+ * The program and arguments that run `signet ARGS`: Node.js with bin/signet.js,
+ * or the single executable when SIGNET_PACKAGED_BIN names one (to run the
+ * tests that go through runSignet or startSignet against it).
+ */
+export function signetCommand(args: readonly string[]): [string, string[]] {
+  const packaged = process.env.SIGNET_PACKAGED_BIN;
+  return packaged ? [packaged, [...args]] : [process.execPath, [SIGNET_BIN, ...args]];
+}
+
 export interface CliResult {
   readonly status: number | null;
   readonly stdout: string;
@@ -23,7 +33,8 @@ export function runSignet(
     HOME: process.env.HOME ?? '/tmp',
     ...options.env,
   };
-  const child = spawn(process.execPath, [SIGNET_BIN, ...args], {
+  const [program, programArgs] = signetCommand(args);
+  const child = spawn(program, programArgs, {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { SIGNET_BIN } from './run-cli.js';
+import { signetCommand } from './run-cli.js';
 
 /** Children still running: a test that fails before stopping its agent must not leave it behind. */
 const running = new Set<ChildProcess>();
@@ -41,7 +41,8 @@ export async function startSignet(
     ? yaml
     : `server: { http_listen_address: 127.0.0.1, http_listen_port: 0 }\n${yaml}`;
   writeFileSync(file, withServer);
-  const child = spawn(process.execPath, [SIGNET_BIN, 'run', `-config.file=${file}`], {
+  const [program, args] = signetCommand(['run', `-config.file=${file}`]);
+  const child = spawn(program, args, {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: dir,
