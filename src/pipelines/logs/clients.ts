@@ -5,6 +5,7 @@
  * without stopping the running pipeline. Each is built at start with the
  * progress callback of the fan-out it feeds.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createDestination } from '../../aws/destination/index.js';
 import type { AwsClient } from '../../aws/http/aws-client.js';
@@ -91,11 +92,13 @@ function authorizationOf(f: LogsClientTarget['file']): {
 export async function prepareLogsClient(
   target: LogsClientTarget,
   context: PipelineContext,
+  /** The pipeline's positions file and the client's place in its list: its own small state files go beside it. */
+  state?: { readonly positionsFile: string; readonly index: number },
 ): Promise<PreparedLogsClient> {
   checkLogsClientOptions(target);
   if (target.cloudwatchLogs)
     return prepareCloudWatchLogsClient(target, target.cloudwatchLogs, context);
-  if (target.s3) return prepareS3Client(target, target.s3, context);
+  if (target.s3) return prepareS3Client(target, target.s3, context, state);
   const stream = recordStreamSettings(target);
   if (stream) return prepareRecordStreamClient(target, stream, context);
   return prepareLokiClient(target, context);
@@ -128,18 +131,29 @@ function awsDestination(target: LogsClientTarget, context: PipelineContext, conn
   };
 }
 
+function journalPath(state: { readonly positionsFile: string }, identity: string): string {
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 12);
+  return `${state.positionsFile}.s3-uploads-${hash}.json`;
+}
+
 /** S3: objects of entries, PutObject or multipart, in the bucket's region. */
 async function prepareS3Client(
   target: LogsClientTarget,
   where: NonNullable<LogsClientTarget['s3']>,
   context: PipelineContext,
+  state: { readonly positionsFile: string; readonly index: number } | undefined,
 ): Promise<PreparedLogsClient> {
   const destination = await createS3Destination(awsDestination(target, context, 4));
   void destination.credentials.start();
+  const settings = s3Settings(target, where);
   const options: S3SinkOptions = {
-    ...s3Settings(target, where),
+    ...settings,
     aws: destination.client,
     url: destination.url,
+    // One journal per client: named after the `name` written, else its bucket and place in the list,
+    // not its prefix or key format, so a changed prefix still finds the uploads left under the old.
+    uploadJournalPath:
+      state && journalPath(state, target.file.name ?? `${settings.bucket}#${state.index}`),
   };
   // Again with the real endpoint: addressing depends on it (an AWS_ENDPOINT_URL_S3 IP, say).
   resolveS3SinkOptions(options);

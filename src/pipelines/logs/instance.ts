@@ -63,7 +63,11 @@ export async function prepareLogs(
     stages: compileStages(job.file.pipeline_stages, `${job.path}.pipeline_stages`),
     rules: compileRelabelConfigs(job.file.relabel_configs, `${job.path}.relabel_configs`),
   }));
-  const clients = await Promise.all(instance.clients.map((c) => prepareLogsClient(c, context)));
+  const clients = await Promise.all(
+    instance.clients.map((c, index) =>
+      prepareLogsClient(c, context, { positionsFile: instance.positionsFile, index }),
+    ),
+  );
   return { start: () => LogsPipeline.start(instance, context, log, jobs, clients) };
 }
 

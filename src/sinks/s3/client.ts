@@ -25,6 +25,7 @@ import { compress, EntryEncoder } from './encode.js';
 import type { S3DropReason, S3Metrics } from './metrics.js';
 import { resolveS3SinkOptions, type ResolvedS3SinkOptions, type S3SinkOptions } from './options.js';
 import { classifyS3Error, S3UploadTarget, type SealedObject } from './upload.js';
+import { UploadJournal } from './upload-journal.js';
 
 export interface S3ClientDeps<Token> {
   readonly progress: LogClientProgress<Token>;
@@ -79,7 +80,19 @@ export class S3LogClient<Token> implements LogClient<Token> {
       log: deps.log,
       intervalMs: this.options.failureLogIntervalMs,
     });
-    this.target = new S3UploadTarget(given.aws, this.options, deps.metrics);
+    const journalPath = this.options.uploadJournalPath;
+    const journal =
+      journalPath === undefined
+        ? undefined
+        : new UploadJournal(journalPath, (error) =>
+            deps.log('warn', 's3 client cannot record its multipart uploads', {
+              client: this.name,
+              path: journalPath,
+              error: error.message,
+            }),
+          );
+    this.target = new S3UploadTarget(given.aws, this.options, deps.metrics, journal);
+    if (journal && journal.leftovers.length > 0) void this.abortLeftovers(journal);
     const { host } = this.options;
     this.sender = new RetryingSender<SealedObject>(
       this.target,
@@ -97,6 +110,19 @@ export class S3LogClient<Token> implements LogClient<Token> {
         jitter: 0.5,
       },
       this.failures,
+    );
+  }
+
+  /** Aborts the multipart uploads a previous run began and never finished (it was killed). */
+  private async abortLeftovers(journal: UploadJournal): Promise<void> {
+    let aborted = 0;
+    for (const { key, uploadId } of journal.leftovers) {
+      if (await this.target.abort(key, uploadId)) aborted++;
+    }
+    this.deps.log(
+      aborted === journal.leftovers.length ? 'info' : 'warn',
+      'aborted the multipart uploads a previous run left unfinished',
+      { client: this.name, aborted, left: journal.leftovers.length - aborted },
     );
   }
 

@@ -65,6 +65,8 @@ export interface S3SinkOptions {
   readonly holdMaxBackoffMs?: number | undefined;
   /** The least time between two log lines about one failure (1 min). */
   readonly failureLogIntervalMs?: number | undefined;
+  /** Where the multipart uploads under way are recorded, to abort those a killed run left (upload-journal.ts); none when absent. */
+  readonly uploadJournalPath?: string | undefined;
   /** The key path of this client in the config, for errors (`logs.configs[0].clients[1].s3`). */
   readonly path?: string | undefined;
 }
@@ -94,6 +96,7 @@ export interface ResolvedS3SinkOptions {
   readonly maxBackoffMs: number;
   readonly holdMaxBackoffMs: number;
   readonly failureLogIntervalMs: number;
+  readonly uploadJournalPath: string | undefined;
 }
 
 export const DEFAULT_BATCH_SIZE_BYTES = 5 * 1024 * 1024;
@@ -265,5 +268,6 @@ export function resolveS3SinkOptions(options: Omit<S3SinkOptions, 'aws'>): Resol
     maxBackoffMs,
     holdMaxBackoffMs: Math.max(options.holdMaxBackoffMs ?? 120_000, minBackoffMs),
     failureLogIntervalMs: options.failureLogIntervalMs ?? 60_000,
+    uploadJournalPath: options.uploadJournalPath,
   };
 }

@@ -24,6 +24,7 @@ import { contentHeaders } from './encode.js';
 import { MAX_PARTS } from './limits.js';
 import type { S3Metrics } from './metrics.js';
 import type { ResolvedS3SinkOptions } from './options.js';
+import type { UploadJournal } from './upload-journal.js';
 
 /** An object ready to upload; built once, it lives in the buffer through every retry. */
 export interface SealedObject {
@@ -113,6 +114,7 @@ export class S3UploadTarget implements Required<SendTarget<SealedObject>> {
     private readonly aws: AwsClient,
     private readonly options: ResolvedS3SinkOptions,
     private readonly metrics: S3Metrics,
+    private readonly journal?: UploadJournal,
   ) {
     this.api = new S3Api(aws, options);
     this.headers = {
@@ -163,15 +165,22 @@ export class S3UploadTarget implements Required<SendTarget<SealedObject>> {
     const upload = object.upload;
     if (upload === undefined) return;
     object.upload = undefined;
+    await this.abort(object.key, upload.uploadId);
+  }
+
+  /** AbortMultipartUpload, three tries; true when S3 no longer has the upload. */
+  async abort(key: string, uploadId: string): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.timed(() => this.api.abortMultipartUpload(object.key, upload.uploadId));
+        await this.timed(() => this.api.abortMultipartUpload(key, uploadId));
         this.metrics.abortedUploads.labels(this.options.host).inc();
-        return;
       } catch (error) {
-        if (error instanceof AwsError && error.code === 'NoSuchUpload') return;
+        if (!(error instanceof AwsError && error.code === 'NoSuchUpload')) continue;
       }
+      await this.journal?.end(uploadId);
+      return true;
     }
+    return false;
   }
 
   private async sendParts(object: SealedObject): Promise<void> {
@@ -179,6 +188,7 @@ export class S3UploadTarget implements Required<SendTarget<SealedObject>> {
     if (object.upload === undefined) {
       const uploadId = await this.timed(() => this.api.createMultipartUpload(key, this.headers));
       object.upload = { uploadId, parts: [] };
+      await this.journal?.begin(key, uploadId);
     }
     const upload = object.upload;
     const size = partSizeFor(body.length, this.options.partSizeBytes);
@@ -193,6 +203,7 @@ export class S3UploadTarget implements Required<SendTarget<SealedObject>> {
     }
     await this.timed(() => this.api.completeMultipartUpload(key, upload.uploadId, upload.parts));
     object.upload = undefined;
+    await this.journal?.end(upload.uploadId);
   }
 
   /** One request, timed for `promtail_request_duration_seconds`. */
