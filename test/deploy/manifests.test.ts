@@ -40,7 +40,8 @@ function allObjects(): { written: YamlDocument[]; rendered: YamlDocument[] | und
     return typeof o?.apiVersion === 'string' && typeof o.kind === 'string';
   };
   for (const d of docs)
-    if (d.where.startsWith('deploy/kubernetes/')) assert.ok(isObject(d), `${d.where}: no apiVersion and kind`);
+    if (d.where.startsWith('deploy/kubernetes/'))
+      assert.ok(isObject(d), `${d.where}: no apiVersion and kind`);
   const written = docs.filter((d) => isObject(d) && !isKustomization(d.value));
   const overlays = docs.filter((d) => isKustomization(d.value)).map((d) => d.where);
   const rendered: YamlDocument[] = [];
@@ -108,7 +109,14 @@ describe('deploy/kubernetes', { concurrency: true }, () => {
       assert.doesNotThrow(() => new Model(o).validate(), `${where}: ${o.kind} ${o.metadata.name}`);
     }
     const kinds = new Set(objects.map((d) => (d.value as KubeObject).kind));
-    for (const kind of ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'DaemonSet'])
+    for (const kind of [
+      'Namespace',
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'DaemonSet',
+    ])
       assert.ok(kinds.has(kind), `a ${kind}`);
   });
 
@@ -167,12 +175,17 @@ describe('deploy/kubernetes', { concurrency: true }, () => {
       subjects: { kind: string; name: string; namespace: string }[];
     }[];
     assert.equal(binding?.roleRef.name, roles[0]!.metadata.name);
-    assert.deepEqual(binding?.subjects, [{ kind: 'ServiceAccount', name: 'signet', namespace: 'signet' }]);
+    assert.deepEqual(binding?.subjects, [
+      { kind: 'ServiceAccount', name: 'signet', namespace: 'signet' },
+    ]);
   });
 
   test('the base ServiceAccount carries the IRSA role; the Pod Identity overlay renders it without', (t) => {
     const [sa] = byKind(yamlFiles(BASE).flatMap(readDocuments), 'ServiceAccount');
-    assert.match(sa?.metadata.annotations?.['eks.amazonaws.com/role-arn'] ?? '', /^arn:aws:iam::\d{12}:role\//);
+    assert.match(
+      sa?.metadata.annotations?.['eks.amazonaws.com/role-arn'] ?? '',
+      /^arn:aws:iam::\d{12}:role\//,
+    );
     const rendered = kustomize(join(KUBERNETES, 'pod-identity'));
     if (rendered === undefined) {
       t.skip('kubectl is missing: the pod-identity overlay is not rendered');
@@ -181,10 +194,14 @@ describe('deploy/kubernetes', { concurrency: true }, () => {
     const [podIdentitySa] = byKind(rendered, 'ServiceAccount');
     assert.equal(podIdentitySa?.metadata.name, 'signet');
     assert.equal(podIdentitySa?.metadata.annotations, undefined);
-    assert.deepEqual(
-      rendered.map((d) => (d.value as KubeObject).kind).sort(),
-      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'DaemonSet', 'Namespace', 'ServiceAccount'],
-    );
+    assert.deepEqual(rendered.map((d) => (d.value as KubeObject).kind).sort(), [
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'DaemonSet',
+      'Namespace',
+      'ServiceAccount',
+    ]);
   });
 
   test('the DaemonSet: sized from the benchmarks, root only to read /var/log/pods, nothing else writable', () => {
