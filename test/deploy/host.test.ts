@@ -45,7 +45,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
+async function waitFor(check: () => boolean, ms = 20_000): Promise<void> {
   for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error('timed out');
     await delay(100);

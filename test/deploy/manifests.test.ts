@@ -133,6 +133,11 @@ describe('deploy/kubernetes', { concurrency: true }, () => {
     assert.equal(result.status, 0, result.stderr);
     assert.doesNotMatch(result.stdout + result.stderr, /not implement|warn/i);
     assert.match(result.stdout, /valid \(1 instance\(s\), 3 scrape job\(s\), 1 remote_write/);
+    // The control: the same file with one key Signet does not implement is refused, in those words.
+    writeFileSync(file, `${agentConfigText()}traces: {}\n`);
+    const refused = await runSignet(['config', 'check', ...args], { env: { HOSTNAME: NODE_NAME } });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /does not implement traces/);
   });
 
   test('the agent config keeps its state on the hostPath and watches only its own node', () => {
