@@ -241,7 +241,13 @@ describe('deploy/ec2, deploy/iam and the Containerfile', { concurrency: true }, 
     const agent = inRoot('run', '-config.file=/var/lib/signet/agent.yaml', address);
     const ran = outcome(agent);
     t.after(() => agent.kill('SIGKILL'));
+    let said = '';
+    agent.stdout.on('data', (c: Buffer) => (said += c.toString('utf8')));
+    agent.stderr.on('data', (c: Buffer) => (said += c.toString('utf8')));
     await waitUntilReady(`http://127.0.0.1:${port}/-/ready`, ran);
+    // /-/ready answers before `run` has set its SIGTERM handler; the agent's
+    // "Signet is running" comes just before it is set.
+    await waitFor(() => said.includes('Signet is running'));
     await waitFor(() =>
       readdirSync(join(root, 'var/lib/signet/cache')).some((f) => f.endsWith('.node')),
     );
