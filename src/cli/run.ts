@@ -39,23 +39,39 @@ export async function runAgent(argv: string[]): Promise<number> {
     printProblems(file, error);
     return 1;
   }
-  const agent = await Agent.start(loaded.config, loaded.warnings, {
-    // A reload gets the same file checks; the region is resolved again as the queues start.
-    loadConfig: () => loadAgentConfig(file, flags.load),
-  });
+  // The stop signals are taken before the agent starts: /-/ready answers during the start,
+  // and a SIGTERM right after it (a quick rollout) must stop the agent cleanly, not kill it.
+  let stopSignal: string | undefined;
+  let wake: (() => void) | undefined;
+  const onStopSignal = (signal: string): void => {
+    stopSignal ??= signal;
+    wake?.();
+  };
+  const onTerm = (): void => onStopSignal('SIGTERM');
+  const onInt = (): void => onStopSignal('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  let agent: Agent;
+  try {
+    agent = await Agent.start(loaded.config, loaded.warnings, {
+      // A reload gets the same file checks; the region is resolved again as the queues start.
+      loadConfig: () => loadAgentConfig(file, flags.load),
+    });
+  } catch (error) {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    throw error;
+  }
   const onHangUp = (): void => {
     agent.log.info({ signal: 'SIGHUP' }, 'reloading the configuration');
     void agent.reload();
   };
   process.on('SIGHUP', onHangUp);
   await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      agent.log.info({ signal }, 'stopping: finishing scrapes and sending what is queued');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    if (stopSignal !== undefined) resolve();
+    else wake = resolve;
   });
+  agent.log.info({ signal: stopSignal }, 'stopping: finishing scrapes and sending what is queued');
   process.off('SIGHUP', onHangUp);
   // Kubernetes kills after 30 s by default: stop well within the bound, leaving
   // what could not be sent in the WAL for the next start.
